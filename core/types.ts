@@ -1,0 +1,108 @@
+/**
+ * Shared data shapes of Personalize Monitor. Pure: no SDK imports.
+ * Times are epoch milliseconds inside the logic and ISO-8601 strings on the wire (state payloads).
+ */
+
+export type ResourceType = 'campaign' | 'recommender';
+
+/** CloudWatch `AWS/Personalize` request metric a resource is billed on. */
+export type RequestMetric = 'GetRecommendations' | 'GetPersonalizedRanking';
+
+/** A campaign or recommender as the monitor sees it after discovery. */
+export interface MonitoredResource {
+  arn: string;
+  name: string;
+  type: ResourceType;
+  region: string;
+  partition: string;
+  accountId: string;
+  /** Resource status, e.g. `ACTIVE`, `CREATE IN_PROGRESS`, `INACTIVE`. */
+  status: string;
+  /** Status of the latest update (campaign/recommender update), when one exists. */
+  latestUpdateStatus?: string;
+  /** minProvisionedTPS (campaign) or minRecommendationRequestsPerSecond (recommender). */
+  minCapacity: number;
+  /** Minimum requested by an update still in progress, when one is. */
+  pendingMinCapacity?: number;
+  requestMetric: RequestMetric;
+  createdAt: number;
+  /** Last update of the resource (covers a restart of a recommender: START sets it). */
+  lastUpdatedAt: number;
+  datasetGroupArn?: string;
+  recipeArn?: string;
+  solutionVersionArn?: string;
+}
+
+/** Requests observed for one resource. */
+export interface TrafficSample {
+  /** Sum of requests in the last complete 5-minute window (0 when no datapoint). */
+  recentRequests: number;
+  /** Hourly sums, oldest first, one per hour of the decision window; missing hours are 0. */
+  hourlySums?: number[];
+  /** Start (epoch ms) of the first hour in `hourlySums`. */
+  hourlyStart?: number;
+}
+
+/** Why a resource is exempt from actions, if it is. */
+export interface Exemption {
+  exempt: boolean;
+  /** Snoozed until this instant (epoch ms); absent = exempt indefinitely. */
+  until?: number;
+  reason: string;
+}
+
+export type FindingKind = 'idle' | 'overProvisioned';
+export type ActionKind = 'delete' | 'stop' | 'setMinCapacity';
+
+/** Evidence behind a decision, with the original event's field names kept in `eventDetail`. */
+export interface FindingEvidence {
+  utilizationPercent: number;
+  windowStart: string;
+  windowEnd: string;
+  /** Hourly datapoints considered (hours without data counted as zero). */
+  datapoints: number;
+  totalRequests: number;
+  ageHours: number;
+  currentMin: number;
+  newMin?: number;
+  lowWatermark?: number;
+  highWatermark?: number;
+  /** Estimated monthly cost of the waste in USD (730 hours a month). */
+  monthlyWasteUsd: number;
+}
+
+/** A resource that needs a decision. Small: it travels through the state machine. */
+export interface Finding {
+  kind: FindingKind;
+  action: ActionKind;
+  /** The configuration allows acting (idle → AutoDeleteOrStopIdleResources; capacity → AutoAdjustMinTPS). */
+  actionEnabled: boolean;
+  dryRun: boolean;
+  resourceArn: string;
+  resourceType: ResourceType;
+  region: string;
+  name: string;
+  reason: string;
+  evidence: FindingEvidence;
+  /** The original monitor's EventBridge request event for this finding. */
+  event: { detailType: string; detail: Record<string, unknown> };
+  /** Email notification, ready to publish. */
+  notification: { subject: string; message: string };
+}
+
+/** What `collect` returns for a region: counts and findings, never raw metrics. */
+export interface RegionResult {
+  region: string;
+  ok: boolean;
+  resources: { campaigns: number; recommenders: number; active: number; skipped: number };
+  metricsWritten: number;
+  alarms: { created: number; updated: number; deleted: number; unchanged: number };
+  findings: Finding[];
+  /** Findings beyond `maxFindingsPerRegion`, left for a later run. */
+  deferredFindings: number;
+  /** ARNs (or `list:<op>`) that could not be read this run, with the reason. */
+  problems: { target: string; error: string }[];
+  /** Fingerprint of the fleet (ARNs and minimums): a change triggers a dashboard rebuild. */
+  fleetFingerprint: string;
+  apiCalls: number;
+}
