@@ -1,0 +1,17 @@
+/**
+ * Every Lambda task of the product. The infrastructure creates one function per entry;
+ * tests bind the state machines' Tasks to these handlers.
+ */
+import type { TaskSpec } from './shared/task-spec';
+import { spec as validateInput } from './validate-input/spec';
+import { spec as collect } from './collect/spec';
+import { spec as summarizeRun } from './summarize-run/spec';
+
+export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun];
+
+/** Looks a task up by name; throws naming the known ones. */
+export function taskByName(name: string): TaskSpec {
+  const t = TASKS.find((x) => x.name === name);
+  if (!t) throw new Error(`unknown task "${name}" (known: ${TASKS.map((x) => x.name).join(', ')})`);
+  return t;
+}
