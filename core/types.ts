@@ -106,3 +106,43 @@ export interface RegionResult {
   fleetFingerprint: string;
   apiCalls: number;
 }
+
+/** Namespace of the metrics the monitor publishes (the original's). */
+export const MONITOR_NAMESPACE = 'PersonalizeMonitor';
+/** Prefix of every alarm the monitor owns (reconcile never touches other alarms). */
+export const ALARM_PREFIX = 'PersonalizeMonitor-';
+
+export interface Dimension {
+  name: string;
+  value: string;
+}
+
+/** One custom metric value to publish (pure shape; the adapter maps it to PutMetricData). */
+export interface MetricPoint {
+  metricName: string;
+  dimensions: Dimension[];
+  value: number;
+  unit: 'Count/Second' | 'Percent' | 'Count';
+  timestamp: number;
+}
+
+/** The desired state of one CloudWatch alarm owned by the monitor. */
+export interface AlarmSpec {
+  name: string;
+  description: string;
+  /** The monitored resource the alarm belongs to (also in its dimensions). */
+  resourceArn: string;
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Dimension[];
+  statistic: 'Sum' | 'Average';
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparison: 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+  treatMissingData: 'missing' | 'breaching' | 'notBreaching' | 'ignore';
+  actionsEnabled: boolean;
+  alarmActions: string[];
+}
