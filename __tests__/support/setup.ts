@@ -15,3 +15,5 @@ process.env.AWS_ACCESS_KEY_ID ??= 'test';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.CHECKPOINT_DISABLE = '1';
+// Handlers log JSON lines; keep test output readable (set LOG_LEVEL=DEBUG to see them).
+process.env.LOG_LEVEL ??= 'OFF';

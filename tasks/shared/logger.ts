@@ -2,9 +2,9 @@
  * Structured JSON logs, one line per event (Lambda's JSON log format picks them up as is).
  * Keys named like secrets are redacted: a task token or signature never reaches a log.
  */
-export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
 
-const ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
+const ORDER: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, OFF: 100 };
 const SECRET_KEY = /token|secret|password|signature|authorization|cookie/i;
 
 /** Replaces values of secret-looking keys, at any depth. */

@@ -1,0 +1,83 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DEFAULT_BEHAVIOUR } from '../config/schema';
+import { handler, resetState } from '../tasks/summarize-run/handler';
+import { summarize, type RegionOutcome } from '../tasks/summarize-run/summarize';
+
+const run = { ...DEFAULT_BEHAVIOUR, regions: ['us-east-1', 'eu-west-1'], now: '2026-11-22T10:05:00.000Z', executionName: 'e1' } as never;
+
+function okRegion(region: string, active: number, fingerprint = `fp-${region}`): RegionOutcome {
+  return {
+    region,
+    ok: true,
+    resources: { campaigns: active, recommenders: 0, active, skipped: 0 },
+    metricsWritten: active * 2,
+    alarms: { created: 1, updated: 0, deleted: 0, unchanged: active * 2 - 1 },
+    findings: 1,
+    deferredFindings: 0,
+    problems: [],
+    fleetFingerprint: fingerprint,
+    apiCalls: 3,
+  };
+}
+
+describe('run summary', () => {
+  const cw = mockClient(CloudWatchClient);
+  beforeEach(() => {
+    cw.reset();
+    resetState();
+    process.env.PM_HOME_REGION = 'us-east-1';
+  });
+
+  it('adds up the regions and reports the failed one with its cause', () => {
+    const s = summarize({
+      run,
+      regionResults: [okRegion('us-east-1', 4), { region: 'eu-west-1', ok: false, error: 'RegionCollectError', cause: 'AccessDenied' }],
+    });
+    expect(s.resources.active).toBe(4);
+    expect(s.findings).toBe(1);
+    expect(s.anyRegionFailed).toBe(true);
+    expect(s.regions).toEqual({ ok: ['us-east-1'], failed: [{ region: 'eu-west-1', error: 'RegionCollectError', cause: 'AccessDenied' }] });
+    expect(s.fleetChanged).toBe(false);
+  });
+
+  it('fleet fingerprint ignores region order and notices a change', () => {
+    const a = summarize({ run, regionResults: [okRegion('us-east-1', 1), okRegion('eu-west-1', 2)] });
+    const b = summarize({ run, regionResults: [okRegion('eu-west-1', 2), okRegion('us-east-1', 1)] }, a.fleetFingerprint);
+    const c = summarize({ run, regionResults: [okRegion('eu-west-1', 2, 'other'), okRegion('us-east-1', 1)] }, a.fleetFingerprint);
+    expect(b.fleetFingerprint).toBe(a.fleetFingerprint);
+    expect(b.fleetChanged).toBe(false);
+    expect(c.fleetChanged).toBe(true);
+  });
+
+  it('publishes monitoredResourceCount in the home region when every region succeeded', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const out = await handler({ run, regionResults: [okRegion('us-east-1', 3), okRegion('eu-west-1', 2)] });
+    expect(out.resources.active).toBe(5);
+    const calls = cw.commandCalls(PutMetricDataCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args[0].input).toMatchObject({
+      Namespace: 'PersonalizeMonitor',
+      MetricData: [{ MetricName: 'monitoredResourceCount', Value: 5, Unit: 'Count' }],
+    });
+    expect(await calls[0].thisValue.config.region()).toBe('us-east-1');
+  });
+
+  it('does not publish a partial count when a region failed', async () => {
+    const out = await handler({ run, regionResults: [okRegion('us-east-1', 3), { region: 'eu-west-1', ok: false, error: 'X', cause: 'Y' }] });
+    expect(out.anyRegionFailed).toBe(true);
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('the first run of a container always counts as a fleet change; the same fleet next run does not', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const first = await handler({ run, regionResults: [okRegion('us-east-1', 3)] });
+    const second = await handler({ run, regionResults: [okRegion('us-east-1', 3)] });
+    expect(first.fleetChanged).toBe(true);
+    expect(second.fleetChanged).toBe(false);
+  });
+
+  it('rejects a malformed input', () => {
+    expect(() => summarize({} as never)).toThrow(/expects \{ run, regionResults/);
+  });
+});

@@ -1,0 +1,16 @@
+/** Lambda `validate-input`: first state of every MONITOR run. */
+import { Logger } from '../shared/logger';
+import { resolveRun, type ValidateInput, type ValidateOutput } from './validate';
+
+const logger = new Logger('validate-input');
+
+export async function handler(event: ValidateInput): Promise<ValidateOutput> {
+  try {
+    const out = resolveRun(event);
+    logger.info('run resolved', { executionName: out.run.executionName, now: out.run.now, regions: out.regions, dryRun: out.run.dryRun });
+    return out;
+  } catch (err) {
+    logger.error('run input rejected', { executionName: event?.executionName, error: (err as Error).message });
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Resolves the behaviour of one MONITOR run: deployment defaults (embedded in the state machine
+ * definition) overridden by the execution input. Pure: no AWS calls.
+ */
+import { behaviourSchema, describeIssues, runOverridesSchema, type Behaviour } from '../../config/schema';
+import { InvalidRunInputError } from '../shared/errors';
+
+/** What every later task of the run receives as `run`. */
+export type RunContext = Behaviour & {
+  /** Execution start (ISO-8601): the run's single notion of "now", identical across retries. */
+  now: string;
+  executionName: string;
+};
+
+export interface ValidateInput {
+  defaults: unknown;
+  input: unknown;
+  startedAt: string;
+  executionName: string;
+}
+
+export interface ValidateOutput {
+  run: RunContext;
+  regions: string[];
+}
+
+/** Largest run input accepted (the state machine carries it to every task). */
+export const MAX_RUN_INPUT_BYTES = 32 * 1024;
+
+/**
+ * Validates the execution input and merges it over the defaults.
+ * @throws InvalidRunInputError naming every bad field; nothing has been changed at that point.
+ */
+export function resolveRun(event: ValidateInput): ValidateOutput {
+  const defaults = behaviourSchema.safeParse(event.defaults);
+  if (!defaults.success) {
+    // The definition was synthesized from a validated config; reaching this means it was edited.
+    throw new Error(`state machine defaults are invalid (redeploy): ${describeIssues(defaults.error)}`);
+  }
+  const startedAt = Date.parse(event.startedAt);
+  if (!Number.isFinite(startedAt)) throw new Error(`startedAt is not a timestamp: ${String(event.startedAt)}`);
+
+  const raw = event.input ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidRunInputError(`run input must be a JSON object of overrides (e.g. {"dryRun": true}), got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  }
+  const size = Buffer.byteLength(JSON.stringify(raw));
+  if (size > MAX_RUN_INPUT_BYTES) throw new InvalidRunInputError(`run input is ${size} bytes; at most ${MAX_RUN_INPUT_BYTES} are accepted`);
+
+  const overrides = runOverridesSchema.safeParse(raw);
+  if (!overrides.success) throw new InvalidRunInputError(`invalid run input: ${describeIssues(overrides.error)}`);
+
+  const configured = defaults.data.regions;
+  const unknownRegions = (overrides.data.regions ?? []).filter((r) => !configured.includes(r));
+  if (unknownRegions.length > 0) {
+    throw new InvalidRunInputError(
+      `invalid run input: regions: ${unknownRegions.join(', ')} not monitored by this deployment (configured: ${configured.join(', ')}); add them to the config and deploy first`,
+    );
+  }
+
+  const merged = behaviourSchema.safeParse({ ...defaults.data, ...overrides.data });
+  if (!merged.success) throw new InvalidRunInputError(`invalid run input: ${describeIssues(merged.error)}`);
+
+  return {
+    run: { ...merged.data, now: new Date(startedAt).toISOString(), executionName: String(event.executionName ?? '') },
+    regions: merged.data.regions,
+  };
+}
+
