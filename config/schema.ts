@@ -104,6 +104,14 @@ export const behaviourShape = {
   /** Prices in USD used for the waste estimate (Personalize list prices vary by region). */
   campaignTpsHourPrice: num(0, 1000),
   recommenderRpsHourPrice: num(0, 1000),
+  /** What the ACTION machine does with idle findings: act, ask a person first, or only report. */
+  idleActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  /** Same for lowering an over-provisioned minimum. */
+  capacityActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  /** Same for actions requested by users through EventBridge events or manual executions. */
+  eventActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  /** Hours an approval link stays valid; the ACTION execution waits at most this long. */
+  approvalLifetimeHours: int(1, 168),
 };
 
 export const DEFAULT_BEHAVIOUR = {
@@ -124,6 +132,10 @@ export const DEFAULT_BEHAVIOUR = {
   maxFindingsPerRegion: 25,
   campaignTpsHourPrice: 0.2,
   recommenderRpsHourPrice: 0.2,
+  idleActionMode: 'approval',
+  capacityActionMode: 'approval',
+  eventActionMode: 'auto',
+  approvalLifetimeHours: 24,
 } as const;
 
 /** Deployment-only settings (not overridable per run). */
