@@ -1,0 +1,167 @@
+/**
+ * The alarms the monitor owns for each resource, as desired state (reconcile compares and writes
+ * only differences). Pure: no SDK imports.
+ */
+import type { Behaviour } from '../config/schema';
+import { ALARM_PREFIX, MONITOR_NAMESPACE, type AlarmSpec, type Dimension, type MonitoredResource } from './types';
+import { shortHash } from './arn';
+import { latestActivity } from './decision';
+import { FIVE_MINUTES_SECONDS, HOUR_MS, HOUR_SECONDS } from './time';
+import { METRIC_NAMES } from './utilization';
+
+/** Namespace of Personalize's own request metrics. */
+export const PERSONALIZE_NAMESPACE = 'AWS/Personalize';
+/** CloudWatch: an alarm name is at most 255 characters. */
+export const MAX_ALARM_NAME_LENGTH = 255;
+/** CloudWatch: an alarm description is at most 1024 characters. */
+export const MAX_ALARM_DESCRIPTION_LENGTH = 1024;
+/** CloudWatch: period × evaluation periods ≤ 1 day when the period is under an hour… */
+export const MAX_EVALUATION_SECONDS_SHORT_PERIOD = 24 * HOUR_SECONDS;
+/** …and ≤ 7 days when it is an hour or more. */
+export const MAX_EVALUATION_SECONDS_LONG_PERIOD = 7 * 24 * HOUR_SECONDS;
+/** Hours of idleness up to which the idle alarm can use 5-minute periods. */
+const SHORT_PERIOD_MAX_HOURS = MAX_EVALUATION_SECONDS_SHORT_PERIOD / HOUR_SECONDS;
+
+/** Low-utilization alarm: 9 of the last 12 five-minute averages below the threshold (the original's). */
+export const LOW_UTILIZATION = { period: FIVE_MINUTES_SECONDS, evaluationPeriods: 12, datapointsToAlarm: 9 } as const;
+
+export type AlarmKind = 'LowUtilization' | 'Idle';
+
+type AlarmBehaviour = Pick<
+  Behaviour,
+  'autoCreateUtilizationAlarms' | 'autoCreateIdleAlarms' | 'utilizationThresholdAlarmLowerBound' | 'idleThresholdHours'
+>;
+type AlarmResource = Pick<MonitoredResource, 'arn' | 'name' | 'type' | 'region' | 'minCapacity' | 'requestMetric' | 'createdAt' | 'lastUpdatedAt'>;
+
+const TYPE_LABEL = { campaign: 'Campaign', recommender: 'Recommender' } as const;
+
+/**
+ * Name of a monitor alarm: `PersonalizeMonitor-<Kind>-<Campaign|Recommender>-<name>-<hash(arn)>`.
+ * The hash makes it unique per resource (same name in two regions or accounts, bug 6).
+ */
+export function alarmName(kind: AlarmKind, resource: Pick<MonitoredResource, 'arn' | 'name' | 'type'>): string {
+  const head = `${ALARM_PREFIX}${kind}-${TYPE_LABEL[resource.type]}-`;
+  const tail = `-${shortHash(resource.arn)}`;
+  const room = MAX_ALARM_NAME_LENGTH - head.length - tail.length;
+  return `${head}${resource.name.slice(0, room)}${tail}`;
+}
+
+/** Period and evaluation periods of the idle alarm within CloudWatch's limits (bug 3). */
+export function idleAlarmWindow(idleThresholdHours: number): { period: number; evaluationPeriods: number } {
+  if (!(Number.isInteger(idleThresholdHours) && idleThresholdHours >= 1)) {
+    throw new Error(`idleThresholdHours must be a whole number of hours, got ${idleThresholdHours}`);
+  }
+  if (idleThresholdHours <= SHORT_PERIOD_MAX_HOURS) {
+    return { period: FIVE_MINUTES_SECONDS, evaluationPeriods: (HOUR_SECONDS / FIVE_MINUTES_SECONDS) * idleThresholdHours };
+  }
+  if (idleThresholdHours * HOUR_SECONDS > MAX_EVALUATION_SECONDS_LONG_PERIOD) {
+    throw new Error(`idleThresholdHours ${idleThresholdHours} exceeds CloudWatch's 7-day alarm window`);
+  }
+  return { period: HOUR_SECONDS, evaluationPeriods: idleThresholdHours };
+}
+
+/**
+ * Desired alarms of one resource: low utilization (when AutoCreateUtilizationAlarms) and idle
+ * (when AutoCreateIdleAlarms), both notifying `topicArn`.
+ */
+export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number): AlarmSpec[] {
+  const names = METRIC_NAMES[resource.type];
+  const dimensions: Dimension[] = [{ name: names.dimension, value: resource.arn }];
+  const unit = resource.type === 'campaign' ? 'minimum provisioned TPS' : 'minimum recommendation RPS';
+  const specs: AlarmSpec[] = [];
+  if (behaviour.autoCreateUtilizationAlarms) {
+    const threshold = behaviour.utilizationThresholdAlarmLowerBound;
+    specs.push({
+      name: alarmName('LowUtilization', resource),
+      description: describe(
+        `Personalize Monitor: ${resource.type} ${resource.name} used less than ${threshold}% of its ${unit} in ` +
+          `${LOW_UTILIZATION.datapointsToAlarm} of ${LOW_UTILIZATION.evaluationPeriods} five-minute periods ` +
+          `(actions only while the minimum is above 1). ${resource.arn}`,
+      ),
+      resourceArn: resource.arn,
+      region: resource.region,
+      namespace: MONITOR_NAMESPACE,
+      metricName: names.utilization,
+      dimensions,
+      statistic: 'Average',
+      period: LOW_UTILIZATION.period,
+      evaluationPeriods: LOW_UTILIZATION.evaluationPeriods,
+      datapointsToAlarm: LOW_UTILIZATION.datapointsToAlarm,
+      threshold,
+      comparison: 'LessThanThreshold',
+      treatMissingData: 'missing',
+      // At minimum 1 there is nothing left to lower: the alarm would only nag.
+      actionsEnabled: resource.minCapacity > 1,
+      alarmActions: [topicArn],
+    });
+  }
+  if (behaviour.autoCreateIdleAlarms) {
+    const hours = behaviour.idleThresholdHours;
+    const { period, evaluationPeriods } = idleAlarmWindow(hours);
+    specs.push({
+      name: alarmName('Idle', resource),
+      description: describe(
+        `Personalize Monitor: ${resource.type} ${resource.name} served no ${resource.requestMetric} requests ` +
+          `for ${hours} hours (no data counts as idle). ${resource.arn}`,
+      ),
+      resourceArn: resource.arn,
+      region: resource.region,
+      namespace: PERSONALIZE_NAMESPACE,
+      metricName: resource.requestMetric,
+      dimensions,
+      statistic: 'Sum',
+      period,
+      evaluationPeriods,
+      datapointsToAlarm: evaluationPeriods,
+      threshold: 0,
+      comparison: 'LessThanOrEqualToThreshold',
+      treatMissingData: 'breaching',
+      // A resource created, updated or restarted within the window would fire at once on missing data.
+      actionsEnabled: now - latestActivity(resource) >= hours * HOUR_MS,
+      alarmActions: [topicArn],
+    });
+  }
+  return specs;
+}
+
+function describe(text: string): string {
+  return text.length <= MAX_ALARM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 3)}...`;
+}
+
+function sameDimensions(a: Dimension[], b: Dimension[]): boolean {
+  const key = (ds: Dimension[]) => ds.map((d) => `${d.name}=${d.value}`).sort().join('\n');
+  return key(a) === key(b);
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
+/**
+ * True when an existing alarm must be rewritten to match the desired one: any field that
+ * changes its behaviour or text differs (so a config change rewrites it and steady state writes nothing).
+ */
+export function alarmDiffers(existing: AlarmSpec, desired: AlarmSpec): boolean {
+  return (
+    existing.name !== desired.name ||
+    existing.description !== desired.description ||
+    existing.namespace !== desired.namespace ||
+    existing.metricName !== desired.metricName ||
+    !sameDimensions(existing.dimensions, desired.dimensions) ||
+    existing.statistic !== desired.statistic ||
+    existing.period !== desired.period ||
+    existing.evaluationPeriods !== desired.evaluationPeriods ||
+    existing.datapointsToAlarm !== desired.datapointsToAlarm ||
+    existing.threshold !== desired.threshold ||
+    existing.comparison !== desired.comparison ||
+    existing.treatMissingData !== desired.treatMissingData ||
+    existing.actionsEnabled !== desired.actionsEnabled ||
+    !sameSet(existing.alarmActions, desired.alarmActions)
+  );
+}
+
+/** The campaign or recommender an existing alarm watches, from its dimensions (undefined if none). */
+export function alarmResourceArn(dimensions: Dimension[] | undefined): string | undefined {
+  const dimensionNames: string[] = [METRIC_NAMES.campaign.dimension, METRIC_NAMES.recommender.dimension];
+  return dimensions?.find((d) => dimensionNames.includes(d.name) && d.value)?.value;
+}

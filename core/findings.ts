@@ -1,0 +1,193 @@
+/**
+ * Findings: a decision with its evidence, the original's request event and a ready email.
+ * Small on purpose: findings travel through the state machine. Pure.
+ */
+import type { Behaviour } from '../config/schema';
+import type { ActionKind, Finding, FindingEvidence, FindingKind, MonitoredResource, ResourceType } from './types';
+
+/** EventBridge source of every event the monitor emits or accepts (the original's). */
+export const EVENT_SOURCE = 'personalize.monitor';
+
+/** Request events, by action and resource type (the original's detail-types). */
+export const REQUEST_DETAIL_TYPES = {
+  delete: 'DeletePersonalizeCampaign',
+  stop: 'StopPersonalizeRecommender',
+  setMinCapacity: {
+    campaign: 'UpdatePersonalizeCampaignMinProvisionedTPS',
+    recommender: 'UpdatePersonalizeRecommenderMinRecommendationRPS',
+  },
+} as const;
+
+/** Result events emitted after an action (the original's detail-types). */
+export const RESULT_DETAIL_TYPES = {
+  delete: 'PersonalizeCampaignDeleted',
+  stop: 'PersonalizeRecommenderStopped',
+  setMinCapacity: {
+    campaign: 'PersonalizeCampaignMinProvisionedTPSUpdated',
+    recommender: 'PersonalizeRecommenderMinRecommendationRPSUpdated',
+  },
+} as const;
+
+/** Asks for a dashboard rebuild. */
+export const DASHBOARD_DETAIL_TYPE = 'BuildPersonalizeMonitorDashboard';
+
+/** SNS subjects: at most 100 printable ASCII characters. */
+export const MAX_SUBJECT_LENGTH = 100;
+const SUBJECT_PREFIX = '[Personalize Monitor]';
+const DRY_RUN_PREFIX = '[dry-run]';
+
+type FindingBehaviour = Pick<Behaviour, 'dryRun' | 'autoDeleteOrStopIdleResources' | 'autoAdjustMinTps' | 'idleThresholdHours'>;
+
+/** The action a finding asks for: campaigns are deleted, recommenders stopped (never deleted). */
+export function actionFor(kind: FindingKind, type: ResourceType): ActionKind {
+  if (kind === 'overProvisioned') return 'setMinCapacity';
+  return type === 'campaign' ? 'delete' : 'stop';
+}
+
+/** Request detail-type of an action on a resource type. */
+export function requestDetailType(action: ActionKind, type: ResourceType): string {
+  return action === 'setMinCapacity' ? REQUEST_DETAIL_TYPES.setMinCapacity[type] : REQUEST_DETAIL_TYPES[action];
+}
+
+/** `2025-03-01T10:00:00.000Z` → `2025-03-01 10:00 UTC` (short, for people). */
+function when(isoTime: string): string {
+  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
+}
+
+function unitOf(type: ResourceType): 'TPS' | 'RPS' {
+  return type === 'campaign' ? 'TPS' : 'RPS';
+}
+
+/** One sentence saying why the finding was made, built from its evidence. */
+export function findingReason(kind: FindingKind, type: ResourceType, e: FindingEvidence): string {
+  const unit = unitOf(type);
+  if (kind === 'idle') {
+    return `No requests in the ${e.datapoints} hours from ${when(e.windowStart)} to ${when(e.windowEnd)} (hours without data count as zero) nor in the last 5 minutes; minimum ${e.currentMin} ${unit}.`;
+  }
+  return `Lowest hourly average over ${e.datapoints} hours from ${when(e.windowStart)} to ${when(e.windowEnd)} was ${e.lowWatermark} ${unit} (highest ${e.highWatermark}) against a minimum of ${e.currentMin}; new minimum ${e.newMin}.`;
+}
+
+/** Printable ASCII only (SNS rejects other subjects). */
+function ascii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** What the subject says will happen. */
+function outcome(action: ActionKind, e: FindingEvidence, actionEnabled: boolean, dryRun: boolean): string {
+  if (!actionEnabled) return 'report only';
+  const verb = action === 'setMinCapacity' ? `set min ${e.currentMin} -> ${e.newMin}` : action;
+  return dryRun ? `would ${verb}` : `${verb} requested`;
+}
+
+/** Shortest part of a resource name kept when a subject must be shortened. */
+const MIN_NAME_IN_SUBJECT = 10;
+
+/**
+ * `[dry-run] [Personalize Monitor] Idle campaign my-camp in eu-west-1: delete requested`, at most
+ * 100 ASCII characters: a long name is shortened first, then the region dropped (the message has both).
+ */
+function subject(kind: FindingKind, resource: MonitoredResource, what: string, dryRun: boolean): string {
+  const head = `${dryRun ? `${DRY_RUN_PREFIX} ` : ''}${SUBJECT_PREFIX} ${kind === 'idle' ? 'Idle' : 'Over-provisioned'} ${resource.type} `;
+  const name = ascii(resource.name);
+  for (const tail of [` in ${resource.region}: ${what}`, `: ${what}`]) {
+    const room = MAX_SUBJECT_LENGTH - head.length - tail.length;
+    if (name.length <= room) return ascii(head + name + tail);
+    if (room >= MIN_NAME_IN_SUBJECT) return ascii(`${head}${name.slice(0, room - 3)}...${tail}`);
+  }
+  return ascii(`${head}${name}: ${what}`).slice(0, MAX_SUBJECT_LENGTH);
+}
+
+function message(f: Omit<Finding, 'notification' | 'event'>, behaviourFlag: string): string {
+  const e = f.evidence;
+  const unit = unitOf(f.resourceType);
+  const action =
+    !f.actionEnabled ? `none (report only: ${behaviourFlag} is off)` : f.dryRun ? `${f.action} (dry-run: nothing is changed)` : `${f.action} requested`;
+  const lines = [
+    `${f.kind === 'idle' ? 'Idle' : 'Over-provisioned'} ${f.resourceType} ${f.name} in ${f.region}`,
+    `Resource: ${f.resourceArn}`,
+    `Action: ${action}`,
+    `Reason: ${f.reason}`,
+    `Utilization now: ${e.utilizationPercent}%; requests in window: ${e.totalRequests}; age: ${e.ageHours} h`,
+    f.kind === 'idle'
+      ? `Minimum: ${e.currentMin} ${unit}`
+      : `Minimum: ${e.currentMin} -> ${e.newMin} ${unit} (hourly average low ${e.lowWatermark}, high ${e.highWatermark})`,
+    `Estimated monthly saving: $${e.monthlyWasteUsd.toFixed(2)}`,
+  ];
+  return ascii(lines.join('\n'));
+}
+
+/** Builds the finding for a decision: action, whether it is enabled, request event, email. */
+export function buildFinding(
+  kind: FindingKind,
+  resource: MonitoredResource,
+  evidence: FindingEvidence,
+  behaviour: FindingBehaviour,
+): Finding {
+  const action = actionFor(kind, resource.type);
+  const actionEnabled = kind === 'idle' ? behaviour.autoDeleteOrStopIdleResources : behaviour.autoAdjustMinTps;
+  const reason = findingReason(kind, resource.type, evidence);
+  const extra = {
+    WindowStart: evidence.windowStart,
+    WindowEnd: evidence.windowEnd,
+    MonthlyWasteUsd: evidence.monthlyWasteUsd,
+    Region: resource.region,
+    DryRun: behaviour.dryRun,
+  };
+  const detail: Record<string, unknown> =
+    kind === 'idle'
+      ? {
+          ARN: resource.arn,
+          Utilization: evidence.utilizationPercent,
+          AgeHours: evidence.ageHours,
+          IdleThresholdHours: behaviour.idleThresholdHours,
+          TotalRequestsDuringIdleThresholdHours: evidence.totalRequests,
+          Reason: reason,
+          Evidence: extra,
+        }
+      : {
+          ARN: resource.arn,
+          // Recommenders use NewMinTPS too, as the original does.
+          NewMinTPS: evidence.newMin,
+          CurrentMinTPS: evidence.currentMin,
+          MinAverageTPS: evidence.lowWatermark,
+          MaxAverageTPS: evidence.highWatermark,
+          Datapoints: evidence.datapoints,
+          Reason: reason,
+          Evidence: extra,
+        };
+  const base = {
+    kind,
+    action,
+    actionEnabled,
+    dryRun: behaviour.dryRun,
+    resourceArn: resource.arn,
+    resourceType: resource.type,
+    region: resource.region,
+    name: resource.name,
+    reason,
+    evidence,
+  };
+  const flag = kind === 'idle' ? 'AutoDeleteOrStopIdleResources' : 'AutoAdjustMinTPS';
+  return {
+    ...base,
+    event: { detailType: requestDetailType(action, resource.type), detail },
+    notification: {
+      subject: subject(kind, resource, outcome(action, evidence, actionEnabled, behaviour.dryRun), behaviour.dryRun),
+      message: message(base, flag),
+    },
+  };
+}
+
+/**
+ * Keeps the `max` most wasteful findings (ties by ARN, so runs agree) and defers the rest to a
+ * later run: the state machine payload stays bounded whatever the fleet.
+ */
+export function rankFindings(findings: Finding[], max: number): { kept: Finding[]; deferred: Finding[] } {
+  const sorted = [...findings].sort(
+    (a, b) =>
+      b.evidence.monthlyWasteUsd - a.evidence.monthlyWasteUsd ||
+      (a.resourceArn < b.resourceArn ? -1 : a.resourceArn > b.resourceArn ? 1 : 0),
+  );
+  const keep = Math.max(0, Math.floor(max));
+  return { kept: sorted.slice(0, keep), deferred: sorted.slice(keep) };
+}
