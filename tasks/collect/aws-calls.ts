@@ -1,0 +1,80 @@
+/**
+ * Small helpers shared by the collect adapters: counting SDK calls, classifying SDK errors,
+ * bounded concurrency. No business logic.
+ */
+
+/**
+ * Counts the SDK calls of one collect run (one per request sent; the SDK's own retries of a
+ * request are not counted). Counted in the adapters rather than by client middleware, so the
+ * figure is the same with real clients and with aws-sdk-client-mock (which bypasses middleware).
+ */
+export class ApiCallCounter {
+  private readonly counts = new Map<string, number>();
+
+  /** Records one call of `operation` (e.g. `ListCampaigns`). */
+  add(operation: string): void {
+    this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+  }
+
+  /** All calls recorded so far. */
+  get total(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
+  /** Calls per operation, for logs and benchmarks. */
+  byOperation(): Record<string, number> {
+    return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+/** Error names under which AWS reports throttling (Personalize does not model it: match by name). */
+const THROTTLING_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
+
+/** The `name` of an SDK error (or `Error` when it has none). */
+export function errorName(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name ? name : 'Error';
+}
+
+/** `Name: message` of any thrown value, for problems and logs. */
+export function describeError(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return `${errorName(err)}: ${typeof message === 'string' ? message : String(err)}`;
+}
+
+/** True when the error is AWS throttling (after the SDK's own retries). */
+export function isThrottling(err: unknown): boolean {
+  return THROTTLING_NAMES.has(errorName(err));
+}
+
+/** True when the resource does not exist (any more). */
+export function isNotFound(err: unknown): boolean {
+  return errorName(err) === 'ResourceNotFoundException';
+}
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order.
+ * Describes are throttling-prone: a small limit trades a little latency for far fewer throttles.
+ */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Splits `items` into consecutive chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (size < 1) throw new Error(`chunk size must be at least 1, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
