@@ -1,0 +1,31 @@
+/** Limits and defaults of the CloudWatch dashboard (limits: reference/aws-facts.md, CloudWatch quotas). */
+
+/** CloudWatch: widgets per dashboard. */
+export const MAX_WIDGETS_PER_DASHBOARD = 500;
+/** CloudWatch: metrics per widget. */
+export const MAX_METRICS_PER_WIDGET = 500;
+/** CloudWatch: metrics per dashboard. */
+export const MAX_METRICS_PER_DASHBOARD = 2500;
+/** The dashboard grid is 24 columns wide. */
+export const GRID_COLUMNS = 24;
+/** CloudWatch accepts widget heights from 1 to 1000 units. */
+export const MAX_WIDGET_HEIGHT = 1000;
+
+/** Resources drawn in one set of graphs; a larger dataset group is drawn in several sets (readability). */
+export const RESOURCES_PER_SECTION = 25;
+/** Rows of the findings and actions tables; the rest are counted, not listed. */
+export const MAX_TABLE_ROWS = 50;
+/** Actions older than this are left off the dashboard. */
+export const ACTIONS_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
+
+/** Metric period of every graph (the monitor publishes every 5 minutes). */
+export const GRAPH_PERIOD_SECONDS = 300;
+/** Default time range shown. */
+export const DASHBOARD_START = '-PT24H';
+/** Lowest minimum capacity Personalize allows (annotated on the capacity graphs). */
+export const LOWEST_ALLOWED_MIN_CAPACITY = 1;
+
+/** Namespace of Amazon Personalize's own metrics. */
+export const PERSONALIZE_NAMESPACE = 'AWS/Personalize';
+/** Namespace of Step Functions execution metrics. */
+export const STATES_NAMESPACE = 'AWS/States';

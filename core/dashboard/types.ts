@@ -1,0 +1,128 @@
+/**
+ * Typed shapes of a CloudWatch dashboard body (the subset the monitor renders) and of the
+ * dashboard builder's inputs. Pure: no SDK imports.
+ * Body reference: CloudWatch "Dashboard Body Structure and Syntax".
+ */
+import type { ActionKind } from '../types';
+
+/** Rendering options that may end a metric row. */
+export interface MetricOptions {
+  label?: string;
+  stat?: MetricStat;
+  period?: number;
+  yAxis?: 'left' | 'right';
+  color?: string;
+  visible?: boolean;
+}
+
+/**
+ * One metric of a metric widget: `[namespace, metricName, dimName, dimValue, ..., {options}]`.
+ * The `"."` shorthand (repeat the row above) is valid CloudWatch syntax but never rendered here:
+ * full rows keep every row self-describing.
+ */
+export type MetricRow =
+  | readonly [namespace: string, metricName: string, ...dimensions: string[]]
+  | readonly [namespace: string, metricName: string, ...rest: [...dimensions: string[], options: MetricOptions]];
+
+export type MetricStat = 'Average' | 'Sum' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
+
+export interface HorizontalAnnotation {
+  value: number;
+  label?: string;
+  color?: string;
+}
+
+export interface YAxis {
+  label?: string;
+  min?: number;
+  max?: number;
+  showUnits?: boolean;
+}
+
+export interface MetricWidgetProperties {
+  view: 'timeSeries' | 'singleValue';
+  title: string;
+  /** Dashboards are global: every metric widget names the region its metrics live in. */
+  region: string;
+  metrics: MetricRow[];
+  stat: MetricStat;
+  period: number;
+  stacked?: boolean;
+  yAxis?: { left?: YAxis; right?: YAxis };
+  annotations?: { horizontal: HorizontalAnnotation[] };
+  sparkline?: boolean;
+}
+
+export interface TextWidgetProperties {
+  markdown: string;
+  background?: 'solid' | 'transparent';
+}
+
+interface WidgetBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface MetricWidget extends WidgetBox {
+  type: 'metric';
+  properties: MetricWidgetProperties;
+}
+
+export interface TextWidget extends WidgetBox {
+  type: 'text';
+  properties: TextWidgetProperties;
+}
+
+export type Widget = MetricWidget | TextWidget;
+
+/** A widget whose position is not decided yet (layout places it on the grid). */
+export type SizedWidget = Omit<MetricWidget, 'x' | 'y'> | Omit<TextWidget, 'x' | 'y'>;
+
+export interface DashboardBody {
+  /** Default time range of the dashboard, ISO-8601 duration relative to now. */
+  start: string;
+  widgets: Widget[];
+}
+
+/** A dashboard ready for PutDashboard. */
+export interface DashboardDocument {
+  name: string;
+  /** JSON text of a {@link DashboardBody}. */
+  body: string;
+}
+
+/** Outcome of an action of the ACTION machine, as listed on the dashboard. */
+export type ActionOutcome = 'approved' | 'rejected' | 'expired' | 'done' | 'failed';
+
+/** One action on one resource, shown in the "Actions" table. */
+export interface DashboardAction {
+  resourceArn: string;
+  name: string;
+  region: string;
+  action: ActionKind;
+  outcome: ActionOutcome;
+  /** When the outcome happened (epoch ms). */
+  at: number;
+  /** Short free text, e.g. "min 10 → 4" or who rejected. */
+  detail?: string;
+}
+
+/** The last MONITOR run as the dashboard reports it. */
+export interface LastRun {
+  /** Start of the run (epoch ms). */
+  at: number;
+  /** Regions whose collection failed in that run (empty = a successful run). */
+  failedRegions: string[];
+  /** Resources or listings that could not be read, with the reason. */
+  problems: { target: string; error: string }[];
+}
+
+/** Health of the monitor itself. */
+export interface MonitorHealth {
+  /** ARN of the MONITOR state machine (its AWS/States execution metrics are graphed). */
+  stateMachineArn?: string;
+  /** The run that triggered this build; absent when the build was triggered by an event. */
+  lastRun?: LastRun;
+}

@@ -1,0 +1,223 @@
+/**
+ * Typed widget builders (pure: objects, never template strings). Each builder validates what it
+ * is given, so a body that would be rejected by PutDashboard fails here, naming the widget.
+ */
+import { MONITOR_NAMESPACE, type Dimension, type MonitoredResource } from '../types';
+import { METRIC_NAMES } from '../utilization';
+import {
+  GRAPH_PERIOD_SECONDS,
+  GRID_COLUMNS,
+  LOWEST_ALLOWED_MIN_CAPACITY,
+  MAX_METRICS_PER_WIDGET,
+  MAX_WIDGET_HEIGHT,
+  PERSONALIZE_NAMESPACE,
+  STATES_NAMESPACE,
+} from './constants';
+import type {
+  HorizontalAnnotation,
+  MetricOptions,
+  MetricRow,
+  MetricStat,
+  MetricWidget,
+  SizedWidget,
+  TextWidget,
+  Widget,
+  YAxis,
+} from './types';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** `[namespace, metric, dimName, dimValue, ..., {options}]`; options are left off when empty. */
+export function metricRow(namespace: string, metricName: string, dimensions: readonly Dimension[], options?: MetricOptions): MetricRow {
+  const dims = dimensions.flatMap((d) => [d.name, d.value]);
+  return options && Object.keys(options).length > 0 ? [namespace, metricName, ...dims, options] : [namespace, metricName, ...dims];
+}
+
+/** A markdown text widget. */
+export function textWidget(markdown: string, size: Size): Omit<TextWidget, 'x' | 'y'> {
+  checkSize(size, 'text widget');
+  return { type: 'text', width: size.width, height: size.height, properties: { markdown } };
+}
+
+interface MetricWidgetOptions extends Size {
+  title: string;
+  region: string;
+  metrics: MetricRow[];
+  stat: MetricStat;
+  period?: number;
+}
+
+/** A single-value (number) widget. */
+export function singleValueWidget(o: MetricWidgetOptions & { sparkline?: boolean }): Omit<MetricWidget, 'x' | 'y'> {
+  checkMetricWidget(o);
+  return {
+    type: 'metric',
+    width: o.width,
+    height: o.height,
+    properties: {
+      view: 'singleValue',
+      title: o.title,
+      region: o.region,
+      metrics: o.metrics,
+      stat: o.stat,
+      period: o.period ?? GRAPH_PERIOD_SECONDS,
+      ...(o.sparkline ? { sparkline: true } : {}),
+    },
+  };
+}
+
+/** A line graph (timeSeries) with optional horizontal annotations. */
+export function timeSeriesWidget(
+  o: MetricWidgetOptions & { yAxis?: { left?: YAxis; right?: YAxis }; annotations?: HorizontalAnnotation[] },
+): Omit<MetricWidget, 'x' | 'y'> {
+  checkMetricWidget(o);
+  return {
+    type: 'metric',
+    width: o.width,
+    height: o.height,
+    properties: {
+      view: 'timeSeries',
+      title: o.title,
+      region: o.region,
+      metrics: o.metrics,
+      stat: o.stat,
+      period: o.period ?? GRAPH_PERIOD_SECONDS,
+      stacked: false,
+      ...(o.yAxis ? { yAxis: o.yAxis } : {}),
+      ...(o.annotations && o.annotations.length > 0 ? { annotations: { horizontal: o.annotations } } : {}),
+    },
+  };
+}
+
+/**
+ * Puts a sized widget at (x, y).
+ * @throws Error when it would leave the 24-column grid.
+ */
+export function place(widget: SizedWidget, x: number, y: number): Widget {
+  if (!Number.isInteger(x) || !Number.isInteger(y) || x < 0 || y < 0 || x + widget.width > GRID_COLUMNS) {
+    throw new Error(`widget of width ${widget.width} cannot be placed at x=${x}, y=${y} on a ${GRID_COLUMNS}-column grid`);
+  }
+  // Key order as CloudWatch's own bodies: type, position, size, properties.
+  const { type, width, height, properties } = widget;
+  return { type, x, y, width, height, properties } as Widget;
+}
+
+function checkSize(size: Size, what: string): void {
+  if (!Number.isInteger(size.width) || size.width < 1 || size.width > GRID_COLUMNS) {
+    throw new Error(`${what}: width must be 1-${GRID_COLUMNS}, got ${size.width}`);
+  }
+  if (!Number.isInteger(size.height) || size.height < 1 || size.height > MAX_WIDGET_HEIGHT) {
+    throw new Error(`${what}: height must be 1-${MAX_WIDGET_HEIGHT}, got ${size.height}`);
+  }
+}
+
+function checkMetricWidget(o: MetricWidgetOptions): void {
+  const what = `widget "${o.title}"`;
+  checkSize(o, what);
+  if (!o.region) throw new Error(`${what}: region is required (dashboards are global)`);
+  if (o.metrics.length === 0) throw new Error(`${what}: needs at least one metric`);
+  if (o.metrics.length > MAX_METRICS_PER_WIDGET) {
+    throw new Error(`${what}: ${o.metrics.length} metrics, CloudWatch allows ${MAX_METRICS_PER_WIDGET} per widget`);
+  }
+}
+
+// ---- Personalize Monitor widgets ------------------------------------------------------------
+
+function dimensionOf(r: MonitoredResource): Dimension[] {
+  return [{ name: METRIC_NAMES[r.type].dimension, value: r.arn }];
+}
+
+/** `AWS/Personalize` latency metric of a resource, by the request metric it is billed on. */
+export function latencyMetricOf(r: Pick<MonitoredResource, 'requestMetric'>): string {
+  return `${r.requestMetric}Latency`;
+}
+
+/** "Resources Monitored": the monitor's `monitoredResourceCount` (published in the home region). */
+export function resourcesMonitoredWidget(homeRegion: string, size: Size): SizedWidget {
+  return singleValueWidget({
+    ...size,
+    title: 'Resources Monitored',
+    region: homeRegion,
+    metrics: [metricRow(MONITOR_NAMESPACE, 'monitoredResourceCount', [])],
+    stat: 'Average',
+  });
+}
+
+/** Actual vs provisioned TPS/RPS of resources of one region, annotated at the lowest allowed minimum. */
+export function capacityGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
+  return timeSeriesWidget({
+    ...size,
+    title: `Actual vs Provisioned TPS/RPS${titleSuffix}`,
+    region,
+    stat: 'Average',
+    metrics: resources.flatMap((r) => {
+      const m = METRIC_NAMES[r.type];
+      return [
+        metricRow(MONITOR_NAMESPACE, m.average, dimensionOf(r), { label: `${r.name} actual` }),
+        metricRow(MONITOR_NAMESPACE, m.minCapacity, dimensionOf(r), { label: `${r.name} provisioned` }),
+      ];
+    }),
+    yAxis: { left: { label: 'TPS/RPS', min: 0, showUnits: false } },
+    annotations: [{ value: LOWEST_ALLOWED_MIN_CAPACITY, label: 'Lowest minimum allowed' }],
+  });
+}
+
+/** Utilization (actual / minimum, percent) of resources of one region. */
+export function utilizationGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
+  return timeSeriesWidget({
+    ...size,
+    title: `Utilization${titleSuffix}`,
+    region,
+    stat: 'Average',
+    metrics: resources.map((r) => metricRow(MONITOR_NAMESPACE, METRIC_NAMES[r.type].utilization, dimensionOf(r), { label: r.name })),
+    yAxis: { left: { label: 'Percent', min: 0, showUnits: false } },
+    annotations: [{ value: 100, label: 'Fully used minimum' }],
+  });
+}
+
+/** Latency of resources of one region (`GetRecommendationsLatency` / `GetPersonalizedRankingLatency`). */
+export function latencyGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
+  return timeSeriesWidget({
+    ...size,
+    title: `Latency${titleSuffix}`,
+    region,
+    stat: 'Average',
+    metrics: resources.map((r) => metricRow(PERSONALIZE_NAMESPACE, latencyMetricOf(r), dimensionOf(r), { label: r.name })),
+    yAxis: { left: { label: 'ms', min: 0, showUnits: false } },
+  });
+}
+
+/** 4xx and 5xx errors of the request metric of resources of one region. */
+export function errorsGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
+  return timeSeriesWidget({
+    ...size,
+    title: `Errors (4xx / 5xx)${titleSuffix}`,
+    region,
+    stat: 'Sum',
+    metrics: resources.flatMap((r) => [
+      metricRow(PERSONALIZE_NAMESPACE, `${r.requestMetric}4xxErrors`, dimensionOf(r), { label: `${r.name} 4xx` }),
+      metricRow(PERSONALIZE_NAMESPACE, `${r.requestMetric}5xxErrors`, dimensionOf(r), { label: `${r.name} 5xx` }),
+    ]),
+    yAxis: { left: { label: 'Errors', min: 0, showUnits: false } },
+  });
+}
+
+/** Succeeded / failed / timed-out executions of the MONITOR state machine. */
+export function monitorExecutionsGraph(stateMachineArn: string, region: string, size: Size): SizedWidget {
+  const dims = [{ name: 'StateMachineArn', value: stateMachineArn }];
+  return timeSeriesWidget({
+    ...size,
+    title: 'Monitor runs',
+    region,
+    stat: 'Sum',
+    metrics: [
+      metricRow(STATES_NAMESPACE, 'ExecutionsSucceeded', dims, { label: 'Succeeded', color: '#2ca02c' }),
+      metricRow(STATES_NAMESPACE, 'ExecutionsFailed', dims, { label: 'Failed', color: '#d62728' }),
+      metricRow(STATES_NAMESPACE, 'ExecutionsTimedOut', dims, { label: 'Timed out', color: '#ff7f0e' }),
+    ],
+    yAxis: { left: { label: 'Executions', min: 0, showUnits: false } },
+  });
+}
