@@ -13,6 +13,7 @@ import {
   type Campaign,
   type Recommender,
 } from '@aws-sdk/client-personalize';
+import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from '../../config/schema';
 import type { RunContext } from '../../tasks/validate-input/validate';
@@ -157,3 +158,26 @@ export function throttling(): Error {
 }
 
 export const personalizeClient = (region = REGION) => new PersonalizeClient({ region });
+
+/** A fake CloudWatch alarm store served through the mock (DescribeAlarms pages, Put, Delete). */
+export function serveAlarms(mock: AwsStub<any, any, any>, store = new Map<string, MetricAlarm>()): Map<string, MetricAlarm> {
+  mock.on(DescribeAlarmsCommand).callsFake((input) => {
+    const matching = [...store.values()].filter((a) => !input.AlarmNamePrefix || a.AlarmName!.startsWith(input.AlarmNamePrefix));
+    const start = input.NextToken ? Number(input.NextToken) : 0;
+    const size = input.MaxRecords ?? 50;
+    return {
+      MetricAlarms: matching.slice(start, start + size),
+      NextToken: start + size < matching.length ? String(start + size) : undefined,
+    };
+  });
+  mock.on(PutMetricAlarmCommand).callsFake((input) => {
+    const { Tags: _tags, ...alarm } = input;
+    store.set(input.AlarmName, alarm as MetricAlarm);
+    return {};
+  });
+  mock.on(DeleteAlarmsCommand).callsFake((input) => {
+    for (const name of input.AlarmNames ?? []) store.delete(name);
+    return {};
+  });
+  return store;
+}
