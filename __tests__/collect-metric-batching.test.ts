@@ -52,7 +52,7 @@ describe('GetMetricData batching', () => {
     const all = resources(400);
     const hours = (hourlyWindow.end - hourlyWindow.start) / HOUR_MS; // 14 days = 336 hours
 
-    await readTraffic(client, { resources: all, recent, hourly: { window: hourlyWindow, arns: new Set(all.map((r) => r.arn)) } }, new ApiCallCounter());
+    await readTraffic(client, { resources: all, recent, hourly: { window: hourlyWindow, wanted: () => true } }, new ApiCallCounter());
 
     const hourlyCalls = cloudwatch.commandCalls(GetMetricDataCommand).filter((c) => c.args[0].input.MetricDataQueries![0].MetricStat!.Period === 3600);
     const perCall = hourlyCalls.map((c) => c.args[0].input.MetricDataQueries!.length);
@@ -112,7 +112,7 @@ describe('missing datapoints', () => {
       ),
     }));
 
-    const result = await readTraffic(client, { resources: [res], recent, hourly: { window: hourlyWindow, arns: new Set([res.arn]) } }, new ApiCallCounter());
+    const result = await readTraffic(client, { resources: [res], recent, hourly: { window: hourlyWindow, wanted: () => true } }, new ApiCallCounter());
 
     const sample = result.traffic.get(res.arn)!;
     expect(sample.recentRequests).toBe(0);
@@ -130,7 +130,7 @@ describe('missing datapoints', () => {
       ),
     }));
 
-    const result = await readTraffic(client, { resources: all, recent, hourly: { window: hourlyWindow, arns: new Set(all.map((r) => r.arn)) } }, new ApiCallCounter());
+    const result = await readTraffic(client, { resources: all, recent, hourly: { window: hourlyWindow, wanted: () => true } }, new ApiCallCounter());
 
     expect(result.hourlyFailed.get(all[1].arn)).toMatch(/InternalError.*try later/);
     expect(result.traffic.get(all[1].arn)?.hourlySums).toBeUndefined();

@@ -25,8 +25,11 @@ export interface TrafficReadRequest {
   resources: readonly MonitoredResource[];
   /** The recent 5-minute window (read for every resource). */
   recent: TimeWindow;
-  /** The decision window (whole hours) and the resources in their decision slot this run. */
-  hourly?: { window: TimeWindow; arns: ReadonlySet<string> };
+  /**
+   * The decision window (whole hours), read for the resources `wanted` selects once their recent
+   * traffic is known (e.g. those in their decision slot that could be a finding).
+   */
+  hourly?: { window: TimeWindow; wanted: (resource: MonitoredResource, recentRequests: number) => boolean };
 }
 
 export interface TrafficReadResult {
@@ -45,7 +48,10 @@ interface PlannedQuery {
   datapoints: number;
 }
 
-/** Reads recent and (for resources in their decision slot) hourly request sums. */
+/**
+ * Reads recent request sums for every resource, then hourly sums for the resources `hourly.wanted`
+ * selects (never for one whose recent read failed: it gets no decision this run anyway).
+ */
 export async function readTraffic(cloudwatch: CloudWatchClient, request: TrafficReadRequest, calls: ApiCallCounter): Promise<TrafficReadResult> {
   const recentSums = new Map<string, number>();
   const hourlySums = new Map<string, number[]>();
@@ -63,12 +69,12 @@ export async function readTraffic(cloudwatch: CloudWatchClient, request: Traffic
     recentSums.set(q.arn, sum);
   });
 
-  if (hourly && hourly.arns.size > 0) {
+  const historyWanted = hourly
+    ? request.resources.map((r, i) => ({ r, i })).filter(({ r }) => !recentFailed.has(r.arn) && hourly.wanted(r, recentSums.get(r.arn) ?? 0))
+    : [];
+  if (hourly && historyWanted.length > 0) {
     const hours = Math.round((hourly.window.end - hourly.window.start) / HOUR_MS);
-    const hourlyQueries = request.resources
-      .map((r, i) => ({ r, i }))
-      .filter(({ r }) => hourly.arns.has(r.arn))
-      .map(({ r, i }) => planQuery(`h${i}`, r, hourly.window, HOUR_SECONDS));
+    const hourlyQueries = historyWanted.map(({ r, i }) => planQuery(`h${i}`, r, hourly.window, HOUR_SECONDS));
     // Idle resources emit no datapoints at all: every hour starts at zero.
     for (const q of hourlyQueries) hourlySums.set(q.arn, new Array<number>(hours).fill(0));
     await readGroup(cloudwatch, hourlyQueries, hourly.window, HOUR_SECONDS, calls, hourlyFailed, (q, timestamps, values) => {

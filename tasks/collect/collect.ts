@@ -1,0 +1,240 @@
+/**
+ * Collects one region for one MONITOR run: discovery → one batched metric read → metrics for
+ * every resource → decisions (in each resource's decision slot) → PutMetricData → alarm
+ * reconcile → a small RegionResult (counts and findings, never raw metrics).
+ *
+ * Collect never changes Personalize (not even outside dry-run): actions are the ACTION
+ * machine's. Metrics and alarms are observation and are written in dry-run too.
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { alarmSpecs } from '../../core/alarms';
+import { evaluateOverProvisioned, LOWEST_MINIMUM } from '../../core/capacity';
+import type { DecisionInput } from '../../core/decision';
+import { parseExemption } from '../../core/exemption';
+import { buildFinding, rankFindings } from '../../core/findings';
+import { fleetFingerprint } from '../../core/fleet';
+import { evaluateIdle } from '../../core/idle';
+import { isMonitorable, isUpdatable } from '../../core/status';
+import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
+import type { AlarmSpec, Exemption, Finding, MetricPoint, MonitoredResource, RegionResult, TrafficSample } from '../../core/types';
+import { METRIC_NAMES, monitorMetrics } from '../../core/utilization';
+import type { Logger } from '../shared/logger';
+import type { RunContext } from '../validate-input/validate';
+import { reconcileAlarms } from './alarm-reconciler';
+import { ApiCallCounter, describeError } from './aws-calls';
+import { discoverResources, readTags, type Problem } from './discovery';
+import { readTraffic } from './metrics-reader';
+import { writeMetrics } from './metrics-writer';
+
+/** Problems listed in a result; the rest are counted in one line (the payload must stay small). */
+export const MAX_PROBLEMS_IN_RESULT = 30;
+/** Longest problem text kept in a result. */
+export const MAX_PROBLEM_CHARS = 300;
+
+export interface CollectInput {
+  region: string;
+  run: RunContext;
+}
+
+export interface CollectDeps {
+  personalize: PersonalizeClient;
+  cloudwatch: CloudWatchClient;
+  logger: Logger;
+  /** SNS topic of this region for alarm actions; absent → alarms without actions (a problem). */
+  topicArn?: string;
+}
+
+/** Stands in for the exemption until tags are read: they are read only for candidates. */
+const TAGS_NOT_READ: Exemption = { exempt: false, reason: 'tags are read only for decision candidates' };
+
+/**
+ * Collects `input.region`.
+ * @throws RegionCollectError when the region cannot be listed; everything after the listing
+ *   is reported per resource in `problems` and never fails the region.
+ */
+export async function collectRegion(input: CollectInput, deps: CollectDeps): Promise<RegionResult> {
+  const { region, run } = input;
+  const now = Date.parse(run.now);
+  const log = deps.logger.child({ region, executionName: run.executionName });
+  const calls = new ApiCallCounter();
+  const problems: Problem[] = [];
+
+  const discovery = await discoverResources(
+    deps.personalize,
+    { region, campaignArns: run.campaignArns, recommenderArns: run.recommenderArns },
+    calls,
+  );
+  problems.push(...discovery.problems);
+  const monitored = discovery.resources.filter((r) => isMonitorable(r));
+
+  // One logical read: recent traffic for all, hourly history only where a finding is possible.
+  const recent = recentWindow(now, run.metricDelayMinutes);
+  const inSlot = new Set(monitored.filter((r) => isDecisionSlot(r.arn, now)).map((r) => r.arn));
+  const read = await readTraffic(
+    deps.cloudwatch,
+    { resources: monitored, recent, hourly: { window: trafficWindow(now, run), wanted: (r, recentRequests) => inSlot.has(r.arn) && mayBeCandidate(r, recentRequests) } },
+    calls,
+  );
+
+  // Metrics for every monitored resource, whatever happens to its decision (bug 9).
+  const points: MetricPoint[] = [];
+  for (const r of monitored) {
+    try {
+      const failed = read.recentFailed.get(r.arn);
+      const all = monitorMetrics(r, read.traffic.get(r.arn)?.recentRequests ?? 0, recent.start);
+      // Unknown traffic must not be published as 0% utilization: only the minimum is certain.
+      points.push(...(failed ? all.filter((p) => p.metricName === METRIC_NAMES[r.type].minCapacity) : all));
+      if (failed) problems.push({ target: r.arn, error: `recent traffic not read: ${failed}` });
+    } catch (err) {
+      problems.push({ target: r.arn, error: `metrics not computed: ${describeError(err)}` });
+    }
+  }
+
+  const findings: Finding[] = [];
+  for (const r of monitored) {
+    if (!inSlot.has(r.arn)) continue;
+    try {
+      const failed = read.recentFailed.get(r.arn) ?? read.hourlyFailed.get(r.arn);
+      if (failed) {
+        // A failed recent read is already reported with the metrics.
+        if (!read.recentFailed.has(r.arn)) problems.push({ target: r.arn, error: `no decision this run: ${failed}` });
+        log.warn('decision', { resourceArn: r.arn, outcome: 'undecided', reason: failed });
+        continue;
+      }
+      findings.push(...(await decide(r, read.traffic.get(r.arn)!, run, now, deps, calls, log, problems)));
+    } catch (err) {
+      problems.push({ target: r.arn, error: `decision failed: ${describeError(err)}` });
+    }
+  }
+  const { kept, deferred } = rankFindings(findings, run.maxFindingsPerRegion);
+
+  const written = await writeMetrics(deps.cloudwatch, points, calls);
+  for (const f of written.failures) problems.push({ target: `metrics:${region}`, error: f });
+
+  const alarms = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
+  try {
+    const desired = desiredAlarms(monitored, run, deps.topicArn, now);
+    if (desired.length > 0 && !deps.topicArn) {
+      problems.push({ target: `alarms:${region}`, error: `no SNS topic for ${region} in PM_ALARM_TOPIC_ARNS; alarms were created without actions` });
+    }
+    const reconciled = await reconcileAlarms(deps.cloudwatch, desired, { region, discoveryComplete: discovery.complete, calls });
+    Object.assign(alarms, { created: reconciled.created, updated: reconciled.updated, deleted: reconciled.deleted, unchanged: reconciled.unchanged });
+    problems.push(...reconciled.problems);
+  } catch (err) {
+    problems.push({ target: `alarms:${region}`, error: `alarm reconcile failed: ${describeError(err)}` });
+  }
+
+  const result: RegionResult = {
+    region,
+    ok: true,
+    resources: {
+      campaigns: discovery.resources.filter((r) => r.type === 'campaign').length,
+      recommenders: discovery.resources.filter((r) => r.type === 'recommender').length,
+      active: monitored.length,
+      skipped: discovery.skipped,
+    },
+    metricsWritten: written.written,
+    alarms,
+    findings: kept,
+    deferredFindings: deferred.length,
+    problems: boundProblems(problems),
+    fleetFingerprint: fleetFingerprint(discovery.resources),
+    apiCalls: calls.total,
+  };
+  log.info('region collected', {
+    resources: result.resources,
+    decisionSlot: inSlot.size,
+    findings: kept.length,
+    deferredFindings: deferred.length,
+    metricsWritten: result.metricsWritten,
+    alarms,
+    problems: problems.length,
+    discoveryComplete: discovery.complete,
+    apiCalls: calls.total,
+    apiCallsByOperation: calls.byOperation(),
+  });
+  return result;
+}
+
+/**
+ * Whether a resource in its decision slot can possibly be a finding, judged from what is known
+ * without its history: it must be updatable, and either silent now (idle?) or above the lowest
+ * minimum (over-provisioned?). Saves the hourly read for busy resources already at minimum 1.
+ */
+function mayBeCandidate(r: MonitoredResource, recentRequests: number): boolean {
+  return isUpdatable(r) && (recentRequests === 0 || r.minCapacity > LOWEST_MINIMUM);
+}
+
+/**
+ * Idle and over-provisioned decisions for one resource, logged with their evidence. Tags are
+ * read only when a decision would raise a finding; an exempt resource then raises none.
+ * An idle resource whose idle action is allowed gets only the idle finding (deleting or
+ * stopping it makes its minimum moot); otherwise a lower minimum is still proposed.
+ */
+async function decide(
+  resource: MonitoredResource,
+  traffic: TrafficSample,
+  run: RunContext,
+  now: number,
+  deps: CollectDeps,
+  calls: ApiCallCounter,
+  log: Logger,
+  problems: Problem[],
+): Promise<Finding[]> {
+  const input: DecisionInput = { resource, traffic, behaviour: run, now, exemption: TAGS_NOT_READ };
+  let idle = evaluateIdle(input);
+  let capacity = evaluateOverProvisioned(input);
+  if (idle.idle || capacity.overProvisioned) {
+    let tags: Record<string, string>;
+    try {
+      tags = await readTags(deps.personalize, resource.arn, now, calls);
+    } catch (err) {
+      // Without tags the exemption is unknown: acting on an exempt resource is worse than waiting.
+      problems.push({ target: resource.arn, error: `tags not read, finding withheld this run: ${describeError(err)}` });
+      log.warn('decision', { resourceArn: resource.arn, outcome: 'withheld', reason: 'exemption tag could not be read' });
+      return [];
+    }
+    const exemption = parseExemption(tags, run.exemptionTagKey, now);
+    if (exemption.exempt) {
+      idle = evaluateIdle({ ...input, exemption });
+      capacity = evaluateOverProvisioned({ ...input, exemption });
+    }
+  }
+
+  const findings: Finding[] = [];
+  if (idle.idle) findings.push(buildFinding('idle', resource, idle.evidence, run));
+  if (capacity.overProvisioned && !(idle.idle && run.autoDeleteOrStopIdleResources)) {
+    findings.push(buildFinding('overProvisioned', resource, capacity.evidence, run));
+  }
+  log.info('decision', {
+    resourceArn: resource.arn,
+    outcome: findings.length ? findings.map((f) => f.kind).join('+') : 'ok',
+    idle: idle.idle ? { evidence: idle.evidence } : { reason: idle.reason },
+    overProvisioned: capacity.overProvisioned ? { newMin: capacity.newMin, evidence: capacity.evidence } : { reason: capacity.reason },
+    dryRun: run.dryRun,
+  });
+  return findings;
+}
+
+/**
+ * The alarms wanted for the monitored resources (none when both auto-create flags are off:
+ * reconcile then deletes ours). Without a topic the alarms are still created, without actions.
+ */
+function desiredAlarms(monitored: MonitoredResource[], run: RunContext, topicArn: string | undefined, now: number): AlarmSpec[] {
+  if (!run.autoCreateUtilizationAlarms && !run.autoCreateIdleAlarms) return [];
+  const specs = monitored.flatMap((r) => alarmSpecs(r, run, topicArn ?? '', now));
+  return topicArn ? specs : specs.map((s) => ({ ...s, alarmActions: [] }));
+}
+
+/** Keeps the result small whatever fails: the first problems in full, the rest counted. */
+function boundProblems(problems: Problem[]): Problem[] {
+  const shown = problems.slice(0, MAX_PROBLEMS_IN_RESULT).map((p) => ({
+    target: p.target,
+    error: p.error.length > MAX_PROBLEM_CHARS ? `${p.error.slice(0, MAX_PROBLEM_CHARS - 1)}…` : p.error,
+  }));
+  if (problems.length > MAX_PROBLEMS_IN_RESULT) {
+    shown.push({ target: 'more', error: `${problems.length - MAX_PROBLEMS_IN_RESULT} more problems; see the collect log` });
+  }
+  return shown;
+}
