@@ -1,6 +1,6 @@
 import { evaluateIdle } from '../core/idle';
 import { parseExemption } from '../core/exemption';
-import { HOUR_MS } from '../core/time';
+import { HOUR_MS, iso } from '../core/time';
 import { behaviour, campaign, DAY, NOT_EXEMPT, NOW, recommender, traffic } from './support/core-fixtures';
 
 const b = behaviour({ idleThresholdHours: 24 });
@@ -17,8 +17,8 @@ describe('evaluateIdle', () => {
       idle: true,
       evidence: {
         utilizationPercent: 0,
-        windowStart: new Date(WINDOW_START).toISOString(),
-        windowEnd: new Date(WINDOW_END).toISOString(),
+        windowStart: iso(WINDOW_START),
+        windowEnd: iso(WINDOW_END),
         datapoints: 24,
         totalRequests: 0,
         ageHours: 60 * 24,

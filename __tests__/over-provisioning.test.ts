@@ -1,6 +1,6 @@
 import { evaluateOverProvisioned, lowWatermark, newMinimum } from '../core/capacity';
 import { parseExemption } from '../core/exemption';
-import { HOUR_MS } from '../core/time';
+import { HOUR_MS, iso } from '../core/time';
 import { behaviour, campaign, DAY, NOT_EXEMPT, NOW, recommender, traffic } from './support/core-fixtures';
 
 const b = behaviour({ lookBackDays: 14, coolDownHours: 24, maxStepPercent: 100 });
@@ -69,8 +69,8 @@ describe('evaluateOverProvisioned', () => {
         lowWatermark: 5,
         highWatermark: 20,
         datapoints: 14 * 24,
-        windowStart: new Date(WINDOW_END - 14 * DAY).toISOString(),
-        windowEnd: new Date(WINDOW_END).toISOString(),
+        windowStart: iso(WINDOW_END - 14 * DAY),
+        windowEnd: iso(WINDOW_END),
       },
     });
     // 18 quiet hours a day save 5/s, 6 busy hours save nothing: 5 × 18/24 × $0.2 × 730.

@@ -49,27 +49,27 @@ export function requestDetailType(action: ActionKind, type: ResourceType): strin
   return action === 'setMinCapacity' ? REQUEST_DETAIL_TYPES.setMinCapacity[type] : REQUEST_DETAIL_TYPES[action];
 }
 
-/** `2025-03-01T10:00:00.000Z` → `2025-03-01 10:00 UTC` (short, for people). */
+/** `2025-03-01T10:00:00Z` → `2025-03-01 10:00` (short, for people; times are UTC). */
 function when(isoTime: string): string {
-  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)} UTC`;
+  return `${isoTime.slice(0, 10)} ${isoTime.slice(11, 16)}`;
 }
 
 function unitOf(type: ResourceType): 'TPS' | 'RPS' {
   return type === 'campaign' ? 'TPS' : 'RPS';
 }
 
-/** One sentence saying why the finding was made, built from its evidence. */
+/** One sentence saying why the finding was made, built from its evidence (the window is in the evidence). */
 export function findingReason(kind: FindingKind, type: ResourceType, e: FindingEvidence): string {
   const unit = unitOf(type);
   if (kind === 'idle') {
-    return `No requests in the ${e.datapoints} hours from ${when(e.windowStart)} to ${when(e.windowEnd)} (hours without data count as zero) nor in the last 5 minutes; minimum ${e.currentMin} ${unit}.`;
+    return `No requests in ${e.datapoints} h (no data = zero) nor in the last 5 min; minimum ${e.currentMin} ${unit}.`;
   }
-  return `Lowest hourly average over ${e.datapoints} hours from ${when(e.windowStart)} to ${when(e.windowEnd)} was ${e.lowWatermark} ${unit} (highest ${e.highWatermark}) against a minimum of ${e.currentMin}; new minimum ${e.newMin}.`;
+  return `Lowest hourly average in ${e.datapoints} h was ${e.lowWatermark} ${unit}; minimum ${e.currentMin} -> ${e.newMin}.`;
 }
 
-/** Printable ASCII only (SNS rejects other subjects). */
-function ascii(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?');
+/** Printable ASCII only (SNS rejects other subjects); `keepNewlines` for message bodies. */
+function ascii(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? /[^\x20-\x7e\n]/g : /[^\x20-\x7e]/g, '?');
 }
 
 /** What the subject says will happen. */
@@ -97,23 +97,24 @@ function subject(kind: FindingKind, resource: MonitoredResource, what: string, d
   return ascii(`${head}${name}: ${what}`).slice(0, MAX_SUBJECT_LENGTH);
 }
 
+/**
+ * Short plain-text body: what and where, why, the evidence and the saving. The subject already
+ * says what happens; the body adds only why nothing will (switch off, dry-run).
+ */
 function message(f: Omit<Finding, 'notification' | 'event'>, behaviourFlag: string): string {
   const e = f.evidence;
-  const unit = unitOf(f.resourceType);
-  const action =
-    !f.actionEnabled ? `none (report only: ${behaviourFlag} is off)` : f.dryRun ? `${f.action} (dry-run: nothing is changed)` : `${f.action} requested`;
+  // Utilization is 0 by definition for an idle resource: the spread is said only for capacity findings.
+  const spread =
+    f.kind === 'idle' ? '' : `, hourly average ${e.lowWatermark} to ${e.highWatermark}, utilization now ${e.utilizationPercent}%`;
   const lines = [
-    `${f.kind === 'idle' ? 'Idle' : 'Over-provisioned'} ${f.resourceType} ${f.name} in ${f.region}`,
-    `Resource: ${f.resourceArn}`,
-    `Action: ${action}`,
-    `Reason: ${f.reason}`,
-    `Utilization now: ${e.utilizationPercent}%; requests in window: ${e.totalRequests}; age: ${e.ageHours} h`,
-    f.kind === 'idle'
-      ? `Minimum: ${e.currentMin} ${unit}`
-      : `Minimum: ${e.currentMin} -> ${e.newMin} ${unit} (hourly average low ${e.lowWatermark}, high ${e.highWatermark})`,
-    `Estimated monthly saving: $${e.monthlyWasteUsd.toFixed(2)}`,
+    `${f.kind === 'idle' ? 'Idle' : 'Over-provisioned'} ${f.resourceType} in ${f.region}: ${f.resourceArn}`,
+    f.reason,
+    `Window ${when(e.windowStart)} to ${when(e.windowEnd)} UTC: ${e.totalRequests} requests${spread}.`,
+    `Estimated saving: $${e.monthlyWasteUsd.toFixed(2)} a month.`,
   ];
-  return ascii(lines.join('\n'));
+  if (!f.actionEnabled) lines.push(`Report only: ${behaviourFlag} is off.`);
+  else if (f.dryRun) lines.push(`Dry-run: nothing is changed.`);
+  return ascii(lines.join('\n'), true);
 }
 
 /** Builds the finding for a decision: action, whether it is enabled, request event, email. */
@@ -127,8 +128,8 @@ export function buildFinding(
   const actionEnabled = kind === 'idle' ? behaviour.autoDeleteOrStopIdleResources : behaviour.autoAdjustMinTps;
   const reason = findingReason(kind, resource.type, evidence);
   const extra = {
-    WindowStart: evidence.windowStart,
-    WindowEnd: evidence.windowEnd,
+    // ISO-8601 interval `start/end`.
+    Window: `${evidence.windowStart}/${evidence.windowEnd}`,
     MonthlyWasteUsd: evidence.monthlyWasteUsd,
     Region: resource.region,
     DryRun: behaviour.dryRun,

@@ -21,7 +21,8 @@ function allowsUpdate(status: string): boolean {
   return status === STATUS.ACTIVE || status === STATUS.CREATE_FAILED;
 }
 
-type StatusFields = Pick<MonitoredResource, 'status' | 'latestUpdateStatus'>;
+/** Status fields of a resource or a fresh snapshot of one (an absent status is never ACTIVE). */
+type StatusFields = { status?: MonitoredResource['status']; latestUpdateStatus?: MonitoredResource['latestUpdateStatus'] };
 
 /**
  * The resource may be updated, stopped or deleted: its status and its latest update's status

@@ -69,7 +69,7 @@ export function isDecisionSlot(arn: string, now: number): boolean {
   return slotNow === decisionSlot(arn);
 }
 
-/** Epoch ms → ISO-8601 string (the wire format of times). */
+/** Epoch ms → ISO-8601 UTC string, without `.000` when there are no milliseconds (payloads stay small). */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }

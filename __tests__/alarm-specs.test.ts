@@ -1,0 +1,137 @@
+import {
+  alarmDiffers,
+  alarmName,
+  alarmResourceArn,
+  alarmSpecs,
+  idleAlarmWindow,
+  MAX_ALARM_NAME_LENGTH,
+  MAX_EVALUATION_SECONDS_LONG_PERIOD,
+  MAX_EVALUATION_SECONDS_SHORT_PERIOD,
+} from '../core/alarms';
+import { HOUR_MS } from '../core/time';
+import { behaviour, campaign, NOW, recommender } from './support/core-fixtures';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:PersonalizeMonitorNotifications';
+
+describe('alarmSpecs', () => {
+  it('describes the low-utilization alarm like the original, actions only while min > 1', () => {
+    const [low] = alarmSpecs(campaign({ minCapacity: 5 }), behaviour({ autoCreateIdleAlarms: false }), TOPIC, NOW);
+
+    expect(low).toMatchObject({
+      namespace: 'PersonalizeMonitor',
+      metricName: 'campaignUtilization',
+      dimensions: [{ name: 'CampaignArn', value: campaign().arn }],
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 12,
+      datapointsToAlarm: 9,
+      threshold: 100,
+      comparison: 'LessThanThreshold',
+      treatMissingData: 'missing',
+      actionsEnabled: true,
+      alarmActions: [TOPIC],
+      region: 'eu-west-1',
+    });
+    expect(alarmSpecs(campaign({ minCapacity: 1 }), behaviour(), TOPIC, NOW)[0].actionsEnabled).toBe(false);
+  });
+
+  it('describes the idle alarm on the Personalize request metric', () => {
+    const specs = alarmSpecs(recommender(), behaviour({ autoCreateUtilizationAlarms: false }), TOPIC, NOW);
+
+    expect(specs).toHaveLength(1);
+    expect(specs[0]).toMatchObject({
+      namespace: 'AWS/Personalize',
+      metricName: 'GetRecommendations',
+      dimensions: [{ name: 'RecommenderArn', value: recommender().arn }],
+      statistic: 'Sum',
+      threshold: 0,
+      comparison: 'LessThanOrEqualToThreshold',
+      treatMissingData: 'breaching',
+      actionsEnabled: true,
+    });
+  });
+
+  it('creates no alarm when both kinds are switched off', () => {
+    expect(alarmSpecs(campaign(), behaviour({ autoCreateIdleAlarms: false, autoCreateUtilizationAlarms: false }), TOPIC, NOW)).toEqual([]);
+  });
+
+  it.each([2, 24, 25, 48, 168])('keeps the idle alarm within CloudWatch limits for IdleThresholdHours %i (bug 3)', (hours) => {
+    const idle = alarmSpecs(campaign(), behaviour({ idleThresholdHours: hours }), TOPIC, NOW).find((s) => s.name.includes('-Idle-'))!;
+
+    const span = idle.period * idle.evaluationPeriods;
+    expect(span).toBe(hours * 3600);
+    expect(span).toBeLessThanOrEqual(idle.period < 3600 ? MAX_EVALUATION_SECONDS_SHORT_PERIOD : MAX_EVALUATION_SECONDS_LONG_PERIOD);
+    expect(idle.datapointsToAlarm).toBe(idle.evaluationPeriods);
+  });
+
+  it('uses 5-minute periods up to a day and hourly periods above', () => {
+    expect(idleAlarmWindow(24)).toEqual({ period: 300, evaluationPeriods: 288 });
+    expect(idleAlarmWindow(48)).toEqual({ period: 3600, evaluationPeriods: 48 });
+    expect(() => idleAlarmWindow(169)).toThrow('7-day');
+  });
+
+  it('enables idle actions only once the latest activity is older than the threshold', () => {
+    const b = behaviour({ idleThresholdHours: 24 });
+    const restarted = recommender({ lastUpdatedAt: NOW - 5 * HOUR_MS });
+
+    const idle = alarmSpecs(restarted, b, TOPIC, NOW).find((s) => s.metricName === 'GetRecommendations')!;
+
+    expect(idle.actionsEnabled).toBe(false);
+  });
+
+  it('names alarms uniquely per resource, not just per name (bug 6)', () => {
+    const here = campaign();
+    const sameNameElsewhere = campaign({ arn: 'arn:aws:personalize:us-east-1:123456789012:campaign/shop-recs', region: 'us-east-1' });
+
+    const a = alarmName('Idle', here);
+    const b = alarmName('Idle', sameNameElsewhere);
+
+    expect(a).toMatch(/^PersonalizeMonitor-Idle-Campaign-shop-recs-[0-9a-f]{8}$/);
+    expect(a).not.toBe(b);
+    expect(alarmName('LowUtilization', recommender())).toMatch(/^PersonalizeMonitor-LowUtilization-Recommender-home-feed-/);
+  });
+
+  it('keeps names within 255 characters', () => {
+    expect(alarmName('LowUtilization', campaign({ name: 'x'.repeat(400) })).length).toBeLessThanOrEqual(MAX_ALARM_NAME_LENGTH);
+  });
+
+  it('says what each alarm watches', () => {
+    const [low, idle] = alarmSpecs(campaign({ minCapacity: 3 }), behaviour({ utilizationThresholdAlarmLowerBound: 40 }), TOPIC, NOW);
+
+    expect(low.description).toContain('less than 40%');
+    expect(idle.description).toContain('no GetRecommendations requests for 24 hours');
+  });
+});
+
+describe('alarmDiffers', () => {
+  const desired = () => alarmSpecs(campaign({ minCapacity: 3 }), behaviour(), TOPIC, NOW)[0];
+
+  it('is false in steady state (same spec, dimension and action order aside)', () => {
+    const existing = { ...desired(), alarmActions: [...desired().alarmActions] };
+
+    expect(alarmDiffers(existing, desired())).toBe(false);
+  });
+
+  it.each([
+    ['threshold', { threshold: 50 }],
+    ['actions enabled', { actionsEnabled: false }],
+    ['period', { period: 60 }],
+    ['evaluation periods', { evaluationPeriods: 6 }],
+    ['datapoints to alarm', { datapointsToAlarm: 3 }],
+    ['missing data', { treatMissingData: 'breaching' as const }],
+    ['action target', { alarmActions: ['arn:aws:sns:eu-west-1:123456789012:other'] }],
+    ['dimension', { dimensions: [{ name: 'CampaignArn', value: 'arn:other' }] }],
+    ['description', { description: 'old text' }],
+  ])('is true when the %s changed', (_label, change) => {
+    expect(alarmDiffers({ ...desired(), ...change }, desired())).toBe(true);
+  });
+});
+
+describe('alarmResourceArn', () => {
+  it('finds the campaign or recommender from the dimensions', () => {
+    expect(alarmResourceArn([{ name: 'CampaignArn', value: 'arn:c' }])).toBe('arn:c');
+    expect(alarmResourceArn([{ name: 'Other', value: 'x' }, { name: 'RecommenderArn', value: 'arn:r' }])).toBe('arn:r');
+    expect(alarmResourceArn([])).toBeUndefined();
+    expect(alarmResourceArn(undefined)).toBeUndefined();
+  });
+});
