@@ -13,7 +13,15 @@ import {
   type Campaign,
   type Recommender,
 } from '@aws-sdk/client-personalize';
-import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  type MetricAlarm,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from '../../config/schema';
 import type { RunContext } from '../../tasks/validate-input/validate';
@@ -180,4 +188,35 @@ export function serveAlarms(mock: AwsStub<any, any, any>, store = new Map<string
     return {};
   });
   return store;
+}
+
+/** Requests a resource served per minute (0 = idle: no datapoints at all). */
+export type TrafficModel = (arn: string) => number;
+
+/**
+ * Serves GetMetricData from a traffic model: every period gets `perMinute × period/60`
+ * requests; idle resources get no datapoints (as in CloudWatch). PutMetricData accepts all.
+ */
+export function serveMetrics(mock: AwsStub<any, any, any>, perMinute: TrafficModel): void {
+  mock.on(GetMetricDataCommand).callsFake((input) => {
+    const start = (input.StartTime as Date).getTime();
+    const end = (input.EndTime as Date).getTime();
+    return {
+      MetricDataResults: (input.MetricDataQueries ?? []).map((q: MetricDataQuery) => {
+        const arn = q.MetricStat!.Metric!.Dimensions![0].Value!;
+        const period = q.MetricStat!.Period! * 1000;
+        const rate = perMinute(arn);
+        const timestamps: Date[] = [];
+        const values: number[] = [];
+        if (rate > 0) {
+          for (let t = start; t < end; t += period) {
+            timestamps.push(new Date(t));
+            values.push((rate * period) / 60_000);
+          }
+        }
+        return { Id: q.Id, StatusCode: 'Complete', Timestamps: timestamps, Values: values };
+      }),
+    };
+  });
+  mock.on(PutMetricDataCommand).resolves({});
 }

@@ -31,6 +31,11 @@ import { writeMetrics } from './metrics-writer';
 export const MAX_PROBLEMS_IN_RESULT = 30;
 /** Longest problem text kept in a result. */
 export const MAX_PROBLEM_CHARS = 300;
+/**
+ * Bytes of findings one result may carry: with the capped problems the result stays below
+ * 64 KiB (a quarter of the 256 KiB state payload limit) even at maxFindingsPerRegion = 100.
+ */
+export const MAX_FINDINGS_BYTES = 40 * 1024;
 
 export interface CollectInput {
   region: string;
@@ -107,7 +112,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
       problems.push({ target: r.arn, error: `decision failed: ${describeError(err)}` });
     }
   }
-  const { kept, deferred } = rankFindings(findings, run.maxFindingsPerRegion);
+  const { kept, deferred } = fitFindings(rankFindings(findings, run.maxFindingsPerRegion));
 
   const written = await writeMetrics(deps.cloudwatch, points, calls);
   for (const f of written.failures) problems.push({ target: `metrics:${region}`, error: f });
@@ -225,6 +230,14 @@ function desiredAlarms(monitored: MonitoredResource[], run: RunContext, topicArn
   if (!run.autoCreateUtilizationAlarms && !run.autoCreateIdleAlarms) return [];
   const specs = monitored.flatMap((r) => alarmSpecs(r, run, topicArn ?? '', now));
   return topicArn ? specs : specs.map((s) => ({ ...s, alarmActions: [] }));
+}
+
+/** Moves the least wasteful kept findings to `deferred` until the kept ones fit MAX_FINDINGS_BYTES. */
+function fitFindings(ranked: { kept: Finding[]; deferred: Finding[] }): { kept: Finding[]; deferred: Finding[] } {
+  let bytes = 0;
+  const fit = ranked.kept.findIndex((f) => (bytes += Buffer.byteLength(JSON.stringify(f))) > MAX_FINDINGS_BYTES);
+  if (fit < 0) return ranked;
+  return { kept: ranked.kept.slice(0, fit), deferred: [...ranked.kept.slice(fit), ...ranked.deferred] };
 }
 
 /** Keeps the result small whatever fails: the first problems in full, the rest counted. */
