@@ -1,0 +1,170 @@
+/**
+ * The MONITOR state machine (EXPRESS, every few minutes): resolve the run, collect every region
+ * in parallel, route each finding (request an action, notify, or only report), sum up the run.
+ * State names read like a runbook; see README "How it works".
+ */
+import { behaviourShape, type Behaviour, type DeployConfig } from '../config/schema';
+import {
+  Choice,
+  Condition,
+  EXPRESS_MAX_SECONDS,
+  Fail,
+  MapState,
+  Pass,
+  StateMachineDefinition,
+  Succeed,
+  eventBridgePutEvents,
+  intrinsic,
+  lambdaInvoke,
+  path,
+  snsPublish,
+  type JsonObject,
+  type RetryRule,
+  type Task,
+} from './asl';
+
+/** EventBridge source of every event the monitor emits (the original's). */
+export const EVENT_SOURCE = 'personalize.monitor';
+/** Regions collected at once: new accounts have a Lambda concurrency quota of 10. */
+export const REGION_CONCURRENCY = 5;
+/** Findings of one region routed at once. */
+export const FINDING_CONCURRENCY = 5;
+/** Seconds a Lambda Task waits beyond the function's own timeout before giving up. */
+export const LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS = 5;
+
+/** A Lambda function as a Task sees it. */
+export interface LambdaTarget {
+  arn: string;
+  timeoutSeconds: number;
+}
+
+export interface MonitorWiring {
+  /** The function of a task of `tasks/registry.ts`, by task name. */
+  lambda(taskName: string): LambdaTarget;
+  /** Bus that receives action requests (the default bus of the home region). */
+  eventBusArn: string;
+  /** Topic in the home region that receives finding notifications. */
+  notificationTopicArn: string;
+  /** Behaviour embedded as the run's defaults (per-run input overrides it). */
+  defaults: Behaviour;
+}
+
+/** The behaviour keys of a deploy config: what a run starts from. */
+export function behaviourDefaults(config: DeployConfig): Behaviour {
+  return Object.fromEntries(Object.keys(behaviourShape).map((k) => [k, config[k as keyof DeployConfig]])) as Behaviour;
+}
+
+function invoke(name: string, target: LambdaTarget, options: Omit<Parameters<typeof lambdaInvoke>[1], 'functionArn' | 'timeoutSeconds'>): Task {
+  return lambdaInvoke(name, { ...options, functionArn: target.arn, timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS });
+}
+
+/** Retry of EventBridge / SNS calls (throttling, transient faults); short to fit an EXPRESS run. */
+export const DELIVERY_RETRY: RetryRule = { errors: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2, jitter: 'FULL' };
+
+/** One finding: request the action it calls for and/or notify, or only report it. */
+function decideFinding(w: MonitorWiring): Choice {
+  // A finding that cannot be delivered must not stop the other findings or regions; the failure
+  // stays visible in the execution log (and the finding comes back next run).
+  const undelivered = new Pass('RecordUndeliveredFinding', {
+    comment: 'Delivery failed after retries; logged, the next run finds it again',
+    parameters: { resourceArn: path('$.resourceArn'), delivered: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
+  });
+  const actionRequest = (name: string, comment: string) =>
+    eventBridgePutEvents(name, {
+      comment,
+      eventBusArn: w.eventBusArn,
+      entries: [{ source: EVENT_SOURCE, detailType: path('$.event.detailType'), detail: path('$.event.detail'), resources: intrinsic('States.Array($.resourceArn)') }],
+      resultPath: null,
+      retry: [DELIVERY_RETRY],
+    }).addCatch(undelivered, { resultPath: '$.failure' });
+  const notify = snsPublish('NotifyFinding', {
+    comment: 'Email the finding and its evidence to the home-region topic',
+    topicArn: w.notificationTopicArn,
+    subject: path('$.notification.subject'),
+    message: path('$.notification.message'),
+    resultPath: null,
+    retry: [DELIVERY_RETRY],
+  }).addCatch(undelivered, { resultPath: '$.failure' });
+  const actable = (kind: string) =>
+    Condition.and(Condition.stringEquals('$.kind', kind), Condition.booleanEquals('$.actionEnabled', true), Condition.booleanEquals('$.dryRun', false));
+
+  return new Choice('RouteFinding', { comment: 'Act only when the configuration allows it and this is not a dry run' })
+    .when(actable('idle'), actionRequest('RequestIdleAction', 'Ask the ACTION workflow to stop / delete the idle resource').next(notify))
+    .when(actable('overProvisioned'), actionRequest('RequestCapacityChange', 'Ask the ACTION workflow to lower the minimum').next(notify))
+    .when(Condition.booleanEquals('$.dryRun', true), notify)
+    .otherwise(new Succeed('ReportOnly', 'Reported in the run output and the logs; nothing to request'));
+}
+
+/** One region: collect it, route its findings, keep a small summary (counts, not findings). */
+function collectRegion(w: MonitorWiring): MapState {
+  const recordFailure = new Pass('RecordRegionFailure', {
+    comment: 'One failing region never stops the others',
+    parameters: { region: path('$.region'), ok: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
+  });
+  const collect = invoke('CollectRegion', w.lambda('collect'), {
+    comment: 'List, read metrics, publish utilization, reconcile alarms, find idle / over-provisioned resources',
+    payload: { region: path('$.region'), run: path('$.run') },
+  }).addCatch(recordFailure, { resultPath: '$.failure' });
+
+  const decideEach = new MapState('DecideEachFinding', {
+    itemsPath: '$.findings',
+    maxConcurrency: FINDING_CONCURRENCY,
+    resultPath: null,
+  }).itemProcessor(decideFinding(w));
+
+  const summarize = new Pass('SummarizeRegion', {
+    comment: 'Findings are counted, not carried on: payloads stay small',
+    parameters: {
+      region: path('$.region'),
+      ok: path('$.ok'),
+      resources: path('$.resources'),
+      metricsWritten: path('$.metricsWritten'),
+      alarms: path('$.alarms'),
+      findings: intrinsic('States.ArrayLength($.findings)'),
+      deferredFindings: path('$.deferredFindings'),
+      problems: path('$.problems'),
+      fleetFingerprint: path('$.fleetFingerprint'),
+      apiCalls: path('$.apiCalls'),
+    },
+  });
+
+  return new MapState('CollectEachRegion', {
+    itemsPath: '$.regions',
+    itemSelector: { region: path('$$.Map.Item.Value'), run: path('$.run') },
+    maxConcurrency: REGION_CONCURRENCY,
+    resultPath: '$.regionResults',
+  }).itemProcessor(collect.next(decideEach).next(summarize));
+}
+
+/** The MONITOR definition. */
+export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
+  const validate = invoke('ValidateRunInput', w.lambda('validate-input'), {
+    comment: 'Per-run overrides over the deployed defaults; an invalid input fails the run here, before anything changes',
+    payload: {
+      defaults: w.defaults as unknown as JsonObject,
+      input: path('$'),
+      startedAt: path('$$.Execution.StartTime'),
+      executionName: path('$$.Execution.Name'),
+    },
+  });
+  const summarizeRun = invoke('SummarizeRun', w.lambda('summarize-run'), {
+    comment: 'Totals across regions; publishes monitoredResourceCount',
+    payload: { run: path('$.run'), regionResults: path('$.regionResults') },
+  });
+  const outcome = new Choice('AnyRegionFailed')
+    .when(
+      Condition.booleanEquals('$.anyRegionFailed', true),
+      new Fail('RegionsFailed', {
+        error: 'RegionsFailed',
+        cause: 'At least one region could not be collected; the SummarizeRun output lists each failed region with its error (the other regions were monitored).',
+      }),
+    )
+    .otherwise(new Succeed('RunSucceeded'));
+
+  const flow = validate.next(collectRegion(w)).next(summarizeRun).next(outcome);
+  return new StateMachineDefinition(flow, {
+    type: 'EXPRESS',
+    comment: 'Personalize Monitor: utilization, alarms and findings for every campaign and recommender',
+    timeoutSeconds: EXPRESS_MAX_SECONDS,
+  });
+}
