@@ -1,0 +1,136 @@
+/**
+ * The Personalize Monitor stack: one construct per concern, composed here.
+ * `npm run synth` (or `cdktf synth`) writes cdktf.out/stacks/<stackName>/cdk.tf.json.
+ */
+import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import type { DeployConfig } from './config/schema';
+import { ConfigError, loadDeployConfig } from './config/load';
+import { MonitorSchedule } from './infra/monitor-schedule';
+import { dashboardName, monitorStateMachineName } from './infra/names';
+import { NodejsFunction } from './infra/nodejs-function';
+import { NotificationTopics } from './infra/notifications';
+import { StateMachine } from './infra/state-machine';
+import { TASKS } from './tasks/registry';
+import type { TaskSpec } from './tasks/shared/task-spec';
+import { behaviourDefaults, monitorDefinition } from './workflows/monitor';
+
+/** Console host per partition (no hard-coded `aws`). */
+const CONSOLE_HOSTS = { aws: 'console.aws.amazon.com', 'aws-cn': 'console.amazonaws.cn', 'aws-us-gov': 'console.amazonaws-us-gov.com' };
+
+export interface PersonalizeMonitorStackProps {
+  config: DeployConfig;
+  /** Lambda tasks to deploy (`tasks/registry.ts`). */
+  tasks: readonly TaskSpec[];
+  /** Root of the esbuild bundles; default `dist/`. */
+  bundleDir?: string;
+}
+
+/** Everything Personalize Monitor deploys, in the home region (topics in every monitored region). */
+export class PersonalizeMonitorStack extends TerraformStack {
+  readonly functions = new Map<string, NodejsFunction>();
+
+  constructor(scope: Construct, props: PersonalizeMonitorStackProps) {
+    const { config } = props;
+    super(scope, config.stackName);
+
+    new AwsProvider(this, 'aws', {
+      region: config.homeRegion,
+      defaultTags: [{ tags: { Application: 'PersonalizeMonitor', Stack: config.stackName } }],
+    });
+    const partition = new DataAwsPartition(this, 'partition').partition;
+    const accountId = new DataAwsCallerIdentity(this, 'caller').accountId;
+    const permissionContext = { partition, accountId, homeRegion: config.homeRegion, regions: config.regions, stackName: config.stackName };
+
+    const topics = new NotificationTopics(this, 'notifications', {
+      stackName: config.stackName,
+      regions: config.regions,
+      homeRegion: config.homeRegion,
+      partition,
+      accountId,
+      notificationEndpoint: config.notificationEndpoint,
+    });
+
+    const environment = {
+      PM_ALARM_TOPIC_ARNS: JSON.stringify(topics.topicArns),
+      PM_HOME_REGION: config.homeRegion,
+      PM_STACK_NAME: config.stackName,
+    };
+    for (const spec of props.tasks) {
+      this.functions.set(
+        spec.name,
+        new NodejsFunction(this, spec.name, {
+          spec,
+          stackName: config.stackName,
+          permissionContext,
+          memoryMb: config.lambdaMemoryMb,
+          logRetentionDays: config.logRetentionDays,
+          environment,
+          bundleDir: props.bundleDir,
+        }),
+      );
+    }
+
+    const monitor = new StateMachine(this, 'monitor', {
+      name: monitorStateMachineName(config.stackName),
+      definition: monitorDefinition({
+        lambda: (name) => {
+          const fn = this.functions.get(name);
+          if (!fn) throw new Error(`the MONITOR needs task "${name}", which is not in tasks/registry.ts`);
+          return { arn: fn.function.arn, timeoutSeconds: fn.spec.timeoutSeconds };
+        },
+        eventBusArn: `arn:${partition}:events:${config.homeRegion}:${accountId}:event-bus/default`,
+        notificationTopicArn: topics.homeTopicArn(config.homeRegion),
+        defaults: behaviourDefaults(config),
+      }),
+      partition,
+      accountId,
+      logRetentionDays: config.logRetentionDays,
+      // EXPRESS history exists only in these logs.
+      logLevel: 'ALL',
+    });
+
+    new MonitorSchedule(this, 'schedule', {
+      stackName: config.stackName,
+      stateMachineArn: monitor.machine.arn,
+      scheduleExpression: config.scheduleExpression,
+      enabled: config.scheduleEnabled,
+      accountId,
+    });
+
+    const consoleHost = Fn.lookup(CONSOLE_HOSTS, partition, CONSOLE_HOSTS.aws);
+    const home = config.homeRegion;
+    new TerraformOutput(this, 'monitor_state_machine_arn', { value: monitor.machine.arn });
+    new TerraformOutput(this, 'notification_topic_arns', { value: topics.topicArns, description: 'SNS topic per monitored region' });
+    new TerraformOutput(this, 'dashboard_name', { value: dashboardName(config.stackName) });
+    new TerraformOutput(this, 'monitor_console_url', {
+      value: `https://${consoleHost}/states/home?region=${home}#/statemachines/view/${monitor.machine.arn}`,
+    });
+    new TerraformOutput(this, 'dashboard_console_url', {
+      value: `https://${consoleHost}/cloudwatch/home?region=${home}#dashboards/dashboard/${dashboardName(config.stackName)}`,
+    });
+  }
+}
+
+/** Synthesizes the app for `config` into `outdir` (default CDKTF_OUTDIR or cdktf.out). */
+export function synthesize(config: DeployConfig, options: { outdir?: string; bundleDir?: string; tasks?: readonly TaskSpec[] } = {}): void {
+  const app = new App({ outdir: options.outdir });
+  new PersonalizeMonitorStack(app, { config, tasks: options.tasks ?? TASKS, bundleDir: options.bundleDir });
+  app.synth();
+}
+
+if (require.main === module) {
+  try {
+    synthesize(loadDeployConfig({ env: process.env }));
+  } catch (err) {
+    // A config mistake is the user's to fix: print the message, not a stack trace.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
