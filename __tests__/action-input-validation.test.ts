@@ -1,0 +1,162 @@
+import { ActionInputError } from '../core/actions';
+import { validateAction } from '../tasks/action-validate/validate';
+import { handler } from '../tasks/action-validate/handler';
+import { BEHAVIOUR, CAMPAIGN_ARN, EXECUTION_ARN, RECOMMENDER_ARN, STARTED_AT } from './support/action-fixtures';
+
+function run(input: unknown, defaults: unknown = BEHAVIOUR) {
+  return validateAction({ defaults, input, startedAt: STARTED_AT, executionArn: EXECUTION_ARN });
+}
+
+function rejects(input: unknown, cause: RegExp, defaults: unknown = BEHAVIOUR): void {
+  let thrown: unknown;
+  try {
+    run(input, defaults);
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toBeInstanceOf(ActionInputError);
+  expect((thrown as Error).name).toBe('ActionInputError');
+  expect((thrown as Error).message).toMatch(cause);
+}
+
+function event(detailType: string, detail: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    version: '0',
+    id: 'e-1',
+    'detail-type': detailType,
+    source: 'personalize.monitor',
+    account: '123456789012',
+    time: STARTED_AT,
+    region: 'us-east-1',
+    resources: [],
+    detail,
+    ...extra,
+  };
+}
+
+describe('ACTION input validation: direct input', () => {
+  it('accepts a manual delete and fills in the request', () => {
+    const out = run({ action: 'delete', resourceArn: CAMPAIGN_ARN, reason: 'Sale is over' });
+    expect(out.request).toEqual({
+      action: 'delete',
+      resourceArn: CAMPAIGN_ARN,
+      resourceType: 'campaign',
+      region: 'us-east-1',
+      name: 'shop-ranking',
+      reason: 'Sale is over',
+      source: 'manual',
+      mode: 'auto',
+      requestedAt: STARTED_AT,
+    });
+    expect(out.run.now).toBe(STARTED_AT);
+    expect(out.run.executionArn).toBe(EXECUTION_ARN);
+    expect(out.run.approvalLifetimeHours).toBe(24);
+  });
+
+  it('accepts setMinCapacity on a recommender with the evidence of a finding', () => {
+    const out = run({ action: 'setMinCapacity', resourceArn: RECOMMENDER_ARN, newMin: 2, source: 'monitor', evidence: { currentMin: 5, newMin: 2, monthlyWasteUsd: 438 } });
+    expect(out.request).toMatchObject({ action: 'setMinCapacity', resourceType: 'recommender', newMin: 2, evidence: { currentMin: 5 }, mode: 'approval' });
+  });
+
+  it.each([
+    [{ action: 'restart', resourceArn: CAMPAIGN_ARN }, /action: expected one of stop, delete, setMinCapacity/],
+    [{ action: 'delete', resourceArn: RECOMMENDER_ARN }, /cannot be applied to recommender .*only be stopped/],
+    [{ action: 'stop', resourceArn: CAMPAIGN_ARN }, /cannot be applied to campaign .*only be deleted/],
+    [{ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: 0 }, /newMin: expected a whole number of at least 1/],
+    [{ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: 2.5 }, /newMin: expected a whole number of at least 1, got a fraction/],
+    [{ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: '3' }, /newMin: expected a whole number/],
+    [{ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN }, /newMin is required for setMinCapacity/],
+    [{ action: 'delete', resourceArn: CAMPAIGN_ARN, newMin: 3 }, /newMin only applies to setMinCapacity/],
+    [{ action: 'delete', resourceArn: 'arn:aws:personalize:us-east-1:123:campaign/x' }, /resourceArn: expected a campaign or recommender ARN/],
+    [{ action: 'delete', resourceArn: 'arn:aws:personalize:us-east-1:123456789012:solution/x' }, /resourceArn: expected a campaign or recommender ARN/],
+    [{ action: 'delete', resourceArn: CAMPAIGN_ARN, force: true }, /unknown field\(s\) "force"/],
+    [{ action: 'delete', resourceArn: CAMPAIGN_ARN, approval: 'maybe' }, /approval: expected one of auto, approval, report/],
+    [{ action: 'delete', resourceArn: CAMPAIGN_ARN, evidence: { utilization: 0 } }, /evidence: unknown field\(s\) "utilization"/],
+    [{ action: 'delete', resourceArn: CAMPAIGN_ARN, source: 'cron' }, /source: expected one of monitor, event, manual/],
+    [{ resourceArn: CAMPAIGN_ARN }, /action: expected one of/],
+    [[], /must be a JSON object/],
+    [null, /must be a JSON object/],
+  ])('rejects %j', (input, cause) => rejects(input, cause));
+
+  it('rejects a resource in a region the deployment does not monitor', () => {
+    rejects({ action: 'delete', resourceArn: 'arn:aws:personalize:ap-south-1:123456789012:campaign/c' }, /region ap-south-1, which this deployment does not monitor/);
+  });
+
+  it('rejects a resource of another account', () => {
+    rejects({ action: 'delete', resourceArn: 'arn:aws:personalize:us-east-1:999999999999:campaign/c' }, /belongs to account 999999999999/);
+  });
+
+  it('rejects an oversized input', () => {
+    rejects({ action: 'delete', resourceArn: CAMPAIGN_ARN, reason: 'x'.repeat(40_000) }, /bytes; at most 32768/);
+  });
+
+  it('fails the handler with the named cause (the execution fails at once)', async () => {
+    await expect(handler({ defaults: BEHAVIOUR, input: { action: 'stop', resourceArn: CAMPAIGN_ARN }, startedAt: STARTED_AT })).rejects.toMatchObject({
+      name: 'ActionInputError',
+      message: expect.stringMatching(/cannot be applied to campaign/),
+    });
+  });
+});
+
+describe('ACTION input validation: request events', () => {
+  it('maps DeletePersonalizeCampaign to a delete from source event', () => {
+    const out = run(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN, Reason: 'Idle', Utilization: 0, AgeHours: 30, TotalRequestsDuringIdleThresholdHours: 0 }));
+    expect(out.request).toMatchObject({ action: 'delete', source: 'event', reason: 'Idle', evidence: { utilizationPercent: 0, ageHours: 30, totalRequests: 0 }, mode: 'auto' });
+  });
+
+  it('maps the two update events to setMinCapacity with NewMinTPS', () => {
+    expect(run(event('UpdatePersonalizeCampaignMinProvisionedTPS', { ARN: CAMPAIGN_ARN, NewMinTPS: 50 })).request).toMatchObject({ action: 'setMinCapacity', newMin: 50, resourceType: 'campaign' });
+    expect(run(event('UpdatePersonalizeRecommenderMinRecommendationRPS', { ARN: RECOMMENDER_ARN, NewMinTPS: 3, CurrentMinTPS: 10 })).request).toMatchObject({
+      action: 'setMinCapacity',
+      newMin: 3,
+      resourceType: 'recommender',
+      evidence: { currentMin: 10 },
+    });
+    expect(run(event('StopPersonalizeRecommender', { ARN: RECOMMENDER_ARN })).request.reason).toBe('Requested by StopPersonalizeRecommender event');
+  });
+
+  it.each([
+    [event('DeletePersonalizeRecommender', { ARN: RECOMMENDER_ARN }), /unknown detail-type "DeletePersonalizeRecommender"/],
+    [event('DeletePersonalizeCampaign', { ARN: RECOMMENDER_ARN }), /DeletePersonalizeCampaign event needs a campaign ARN, got a recommender ARN/],
+    [event('UpdatePersonalizeCampaignMinProvisionedTPS', { ARN: CAMPAIGN_ARN }), /NewMinTPS is required/],
+    [event('UpdatePersonalizeCampaignMinProvisionedTPS', { ARN: CAMPAIGN_ARN, NewMinTPS: -1 }), /NewMinTPS: expected a whole number of at least 1/],
+    [event('DeletePersonalizeCampaign', { ARN: 'campaign/x' }), /ARN: expected a campaign or recommender ARN/],
+    [event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN, Force: true }), /unknown field\(s\) "Force"/],
+    [event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN }, { source: 'my.app' }), /source must be "personalize.monitor"/],
+    [event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN }, { extra: 1 }), /unknown field\(s\) "extra"/],
+  ])('rejects event %#', (input, cause) => rejects(input, cause));
+});
+
+describe('ACTION mode resolution', () => {
+  const base = { action: 'delete', resourceArn: CAMPAIGN_ARN };
+
+  it('uses safe defaults: idle and capacity findings need approval, user requests act', () => {
+    expect(run({ ...base, source: 'monitor' }).request.mode).toBe('approval');
+    expect(run({ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: 1, source: 'monitor' }).request.mode).toBe('approval');
+    expect(run({ ...base, source: 'manual' }).request.mode).toBe('auto');
+    expect(run(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN })).request.mode).toBe('auto');
+  });
+
+  it('follows the configured mode per kind of action', () => {
+    const defaults = { ...BEHAVIOUR, idleActionMode: 'auto', capacityActionMode: 'report', eventActionMode: 'approval' };
+    expect(run({ ...base, source: 'monitor' }, defaults).request.mode).toBe('auto');
+    expect(run({ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: 1, source: 'monitor' }, defaults).request.mode).toBe('report');
+    expect(run({ ...base, source: 'manual' }, defaults).request.mode).toBe('approval');
+    expect(run(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN }), defaults).request.mode).toBe('approval');
+  });
+
+  it('lets an explicit approval win over the configuration', () => {
+    expect(run({ ...base, source: 'monitor', approval: 'auto' }).request.mode).toBe('auto');
+    expect(run({ ...base, source: 'manual', approval: 'approval' }).request.mode).toBe('approval');
+  });
+
+  it('turns every dry-run into report, whatever else is asked', () => {
+    expect(run({ ...base, approval: 'auto', dryRun: true }).request.mode).toBe('report');
+    expect(run({ ...base, source: 'manual' }, { ...BEHAVIOUR, dryRun: true }).request.mode).toBe('report');
+    expect(run(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN }), { ...BEHAVIOUR, dryRun: true }).request.mode).toBe('report');
+  });
+
+  it('refuses edited (invalid) defaults with a plain error, not an input error', () => {
+    expect(() => run(base, { ...BEHAVIOUR, idleActionMode: 'sometimes' })).toThrow(/state machine defaults are invalid/);
+  });
+});

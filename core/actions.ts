@@ -1,0 +1,349 @@
+/**
+ * Rules of the ACTION state machine: what a request is, which approval mode applies, whether a
+ * re-check lets the action proceed, when a change has settled, which result events follow, and
+ * the facts every message about an action shows. Pure: no SDK imports, `now` passed in.
+ */
+import type { ApprovalMode, Behaviour } from '../config/schema';
+import type { ActionKind, Exemption, FindingEvidence, ResourceType } from './types';
+import { monthlyCost, overProvisionWaste, type Prices } from './cost';
+import { isTransitional, isTransitionalStatus, isUpdatable, normalizeStatus } from './status';
+import { HOUR_MS } from './time';
+
+/** Who asked for the action: the MONITOR's findings, an EventBridge event, or a person. */
+export const ACTION_SOURCES = ['monitor', 'event', 'manual'] as const;
+export type ActionSource = (typeof ACTION_SOURCES)[number];
+
+/** The actions the machine can take. */
+export const ACTION_KINDS = ['stop', 'delete', 'setMinCapacity'] as const;
+
+/** Evidence carried by a request (a finding's evidence, or what an event or a person supplied). */
+export type ActionEvidence = Partial<FindingEvidence>;
+
+/** One validated action on one resource: the `request` every ACTION state carries. */
+export interface ActionRequest {
+  action: ActionKind;
+  resourceArn: string;
+  resourceType: ResourceType;
+  region: string;
+  name: string;
+  /** New minimum capacity (setMinCapacity only). */
+  newMin?: number;
+  reason: string;
+  evidence?: ActionEvidence;
+  source: ActionSource;
+  mode: ApprovalMode;
+  /** Execution start (ISO-8601): when the action was requested. */
+  requestedAt: string;
+}
+
+/** The behaviour the ACTION execution runs with, plus its single notion of "now". */
+export type ActionRun = Behaviour & { now: string; executionArn: string };
+
+/** The state every ACTION task receives (later states add their results beside these keys). */
+export interface ActionState {
+  request: ActionRequest;
+  run: ActionRun;
+}
+
+/** The input of the ACTION machine is invalid. The execution fails at once; nothing was changed. */
+export class ActionInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionInputError';
+  }
+}
+
+/** The action cannot be carried out as asked (e.g. the resource changed under it). Caught → NotifyFailed. */
+export class ActionFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionFailedError';
+  }
+}
+
+/** The only action each resource type accepts besides setMinCapacity: campaigns are deleted, recommenders stopped. */
+export const IDLE_ACTION: Record<ResourceType, ActionKind> = { campaign: 'delete', recommender: 'stop' };
+
+/** Throws ActionInputError when the action does not fit the resource type. */
+export function checkActionFitsResource(action: ActionKind, type: ResourceType, arn: string): void {
+  if (action === 'setMinCapacity' || IDLE_ACTION[type] === action) return;
+  const allowed = IDLE_ACTION[type];
+  throw new ActionInputError(
+    `action "${action}" cannot be applied to ${type} ${arn}: a ${type} can only be ${allowed === 'delete' ? 'deleted' : 'stopped'} (${allowed}) or get a new minimum (setMinCapacity)`,
+  );
+}
+
+/**
+ * The approval mode of a request: dry-run → `report`; an explicit `approval` wins; else monitor
+ * idle findings → idleActionMode, monitor capacity findings → capacityActionMode, events and
+ * manual requests → eventActionMode.
+ */
+export function resolveMode(
+  request: { action: ActionKind; source: ActionSource; approval?: ApprovalMode; dryRun: boolean },
+  behaviour: Pick<Behaviour, 'idleActionMode' | 'capacityActionMode' | 'eventActionMode'>,
+): ApprovalMode {
+  if (request.dryRun) return 'report';
+  if (request.approval) return request.approval;
+  if (request.source !== 'monitor') return behaviour.eventActionMode;
+  return request.action === 'setMinCapacity' ? behaviour.capacityActionMode : behaviour.idleActionMode;
+}
+
+/** What a describe says about the resource right now (absent fields: unknown or not applicable). */
+export interface ResourceSnapshot {
+  exists: boolean;
+  status?: string;
+  latestUpdateStatus?: string;
+  /** Current minimum capacity (TPS or RPS). */
+  minCapacity?: number;
+  /** Minimum requested by the latest update, when there is one. */
+  pendingMinCapacity?: number;
+}
+
+export type RecheckDecision = 'proceed' | 'skip' | 'alreadyDone';
+
+/** Result of `action-recheck`; `current` is the snapshot it decided on. */
+export interface RecheckResult {
+  decision: RecheckDecision;
+  reason: string;
+  current: ResourceSnapshot;
+}
+
+export interface RecheckInput {
+  request: ActionRequest;
+  current: ResourceSnapshot;
+  /** Requests served since the finding (stop/delete only; undefined when not read). */
+  requestsSinceFinding?: number;
+  /** Exemption read from the tags (monitor-sourced requests only). */
+  exemption?: Exemption;
+}
+
+/** The instant since which traffic cancels an idle action: the finding's window end, else the request time. */
+export function trafficCheckStart(request: ActionRequest): number {
+  const end = request.evidence?.windowEnd ? Date.parse(request.evidence.windowEnd) : NaN;
+  return Number.isFinite(end) ? end : Date.parse(request.requestedAt);
+}
+
+/** True when the request stops or deletes (its safety rests on the resource still being idle). */
+export function isIdleAction(action: ActionKind): boolean {
+  return action === 'delete' || action === 'stop';
+}
+
+/** The status fields the status helpers read (an unknown status is never updatable). */
+function statusFields(s: ResourceSnapshot): { status: string; latestUpdateStatus?: string } {
+  return { status: s.status ?? '', latestUpdateStatus: s.latestUpdateStatus };
+}
+
+function statusText(s: ResourceSnapshot): string {
+  const update = s.latestUpdateStatus ? `, latest update ${normalizeStatus(s.latestUpdateStatus)}` : '';
+  return `status ${normalizeStatus(s.status)}${update}`;
+}
+
+/** Stop/delete already under way or finished, judged from the resource's own status. */
+function alreadyGoingAway(action: ActionKind, s: ResourceSnapshot): boolean {
+  const status = normalizeStatus(s.status);
+  if (action === 'delete') return status.startsWith('DELETE');
+  if (action === 'stop') return status.startsWith('STOP') || status === 'INACTIVE';
+  return false;
+}
+
+/**
+ * The re-check right before acting. Every "no" says why in a sentence fit for an email:
+ * gone → alreadyDone (delete) or skip; already deleting/stopping → alreadyDone; status or latest
+ * update not updatable → skip; now exempt (monitor-sourced) → skip; setMinCapacity: minimum
+ * already at (or being changed to) the new value → alreadyDone, another update in progress → skip,
+ * the minimum changed since a monitor finding → skip; stop/delete: any request since the finding → skip.
+ */
+export function decideRecheck(input: RecheckInput): RecheckResult {
+  const { request, current, requestsSinceFinding, exemption } = input;
+  const what = `${request.resourceType} ${request.name}`;
+  const result = (decision: RecheckDecision, reason: string): RecheckResult => ({ decision, reason, current });
+
+  if (!current.exists) {
+    return request.action === 'delete'
+      ? result('alreadyDone', `The ${what} no longer exists.`)
+      : result('skip', `The ${what} no longer exists.`);
+  }
+  if (alreadyGoingAway(request.action, current)) {
+    return result('alreadyDone', `The ${what} is already ${request.action === 'delete' ? 'being deleted' : 'stopping or stopped'} (${statusText(current)}).`);
+  }
+  if (request.action === 'setMinCapacity') {
+    const target = request.newMin;
+    if (isTransitional(statusFields(current))) {
+      if (current.pendingMinCapacity !== undefined && current.pendingMinCapacity === target) {
+        return result('alreadyDone', `An update of the ${what} to minimum ${target} is already in progress.`);
+      }
+      return result('skip', `Another update of the ${what} is in progress (${statusText(current)}); it is left alone.`);
+    }
+    if (current.minCapacity === target && isUpdatable(statusFields(current))) {
+      return result('alreadyDone', `The minimum of the ${what} is already ${target}.`);
+    }
+  }
+  if (!isUpdatable(statusFields(current))) {
+    return result('skip', `The ${what} cannot be changed now (${statusText(current)}); it must be ACTIVE or CREATE FAILED.`);
+  }
+  if (request.source === 'monitor' && exemption?.exempt) {
+    return result('skip', `The ${what} is now exempt: ${exemption.reason}.`);
+  }
+  if (request.action === 'setMinCapacity' && request.source === 'monitor') {
+    const found = request.evidence?.currentMin;
+    if (found !== undefined && current.minCapacity !== undefined && current.minCapacity !== found) {
+      return result('skip', `The minimum of the ${what} changed since the finding (${found} → ${current.minCapacity}); the finding no longer applies.`);
+    }
+    if (current.minCapacity !== undefined && request.newMin !== undefined && request.newMin > current.minCapacity) {
+      return result('skip', `The monitor never raises a minimum on its own (${current.minCapacity} → ${request.newMin} requested).`);
+    }
+  }
+  if (isIdleAction(request.action) && requestsSinceFinding !== undefined && requestsSinceFinding > 0) {
+    const n = requestsSinceFinding;
+    return result('skip', `${n} request${n === 1 ? '' : 's'} since the finding: the ${what} is in use again.`);
+  }
+  return result('proceed', `The ${what} is ${request.action === 'setMinCapacity' ? 'still at minimum ' + String(current.minCapacity) : 'still idle'} and can be changed.`);
+}
+
+export type SettleState = 'settled' | 'pending' | 'failed';
+
+/**
+ * Has the action taken effect? delete → gone; stop → INACTIVE; setMinCapacity → ACTIVE with the
+ * new minimum and no update in progress. `failed` only when it visibly cannot happen any more
+ * (the update to the new minimum FAILED, or a resource being stopped/updated disappeared);
+ * everything else is `pending` and the definition's round limit ends the wait.
+ */
+export function settleState(request: ActionRequest, current: ResourceSnapshot): { state: SettleState; detail: string } {
+  const status = normalizeStatus(current.status);
+  if (request.action === 'delete') {
+    return current.exists ? { state: 'pending', detail: `status ${status}` } : { state: 'settled', detail: 'deleted' };
+  }
+  if (!current.exists) {
+    return { state: 'failed', detail: `the ${request.resourceType} ${request.name} disappeared while it was being changed` };
+  }
+  if (request.action === 'stop') {
+    if (status === 'INACTIVE') return { state: 'settled', detail: 'stopped (INACTIVE)' };
+    // Anything else may be the describe lagging behind the call: the round limit ends the wait.
+    return { state: 'pending', detail: `status ${status}` };
+  }
+  const update = normalizeStatus(current.latestUpdateStatus);
+  if (update.endsWith('FAILED') && current.pendingMinCapacity === request.newMin) {
+    return { state: 'failed', detail: `the update to minimum ${request.newMin} failed (latest update ${update})` };
+  }
+  if (isTransitionalStatus(current.status) || isTransitionalStatus(current.latestUpdateStatus)) {
+    return { state: 'pending', detail: statusText(current) };
+  }
+  if (status === 'ACTIVE' && current.minCapacity === request.newMin) return { state: 'settled', detail: `ACTIVE at minimum ${request.newMin}` };
+  return { state: 'pending', detail: `${statusText(current)}, minimum ${String(current.minCapacity)} (waiting for ${request.newMin})` };
+}
+
+/** EventBridge source of every event the product emits and accepts (the original's). */
+export const EVENT_SOURCE = 'personalize.monitor';
+
+/** Request detail-types (the original's) and the action and resource type each stands for. */
+export const REQUEST_EVENTS: Record<string, { action: ActionKind; resourceType: ResourceType }> = {
+  DeletePersonalizeCampaign: { action: 'delete', resourceType: 'campaign' },
+  StopPersonalizeRecommender: { action: 'stop', resourceType: 'recommender' },
+  UpdatePersonalizeCampaignMinProvisionedTPS: { action: 'setMinCapacity', resourceType: 'campaign' },
+  UpdatePersonalizeRecommenderMinRecommendationRPS: { action: 'setMinCapacity', resourceType: 'recommender' },
+};
+
+/** Detail-type of the dashboard rebuild request. */
+export const DASHBOARD_EVENT = 'BuildPersonalizeMonitorDashboard';
+
+/** An event to publish (the adapter maps it to PutEvents). */
+export interface OutgoingEvent {
+  detailType: string;
+  detail: Record<string, unknown>;
+  resources: string[];
+}
+
+/** The original's result event for a finished action, and the dashboard rebuild request. */
+export function resultEvents(request: ActionRequest): OutgoingEvent[] {
+  const detailType =
+    request.action === 'delete'
+      ? 'PersonalizeCampaignDeleted'
+      : request.action === 'stop'
+        ? 'PersonalizeRecommenderStopped'
+        : request.resourceType === 'campaign'
+          ? 'PersonalizeCampaignMinProvisionedTPSUpdated'
+          : 'PersonalizeRecommenderMinRecommendationRPSUpdated';
+  const detail: Record<string, unknown> = { ARN: request.resourceArn, Reason: request.reason };
+  if (request.action === 'setMinCapacity') detail.NewMinTPS = request.newMin;
+  return [
+    { detailType, detail, resources: [request.resourceArn] },
+    { detailType: DASHBOARD_EVENT, detail: { Reason: `${describeAction(request)} finished` }, resources: [request.resourceArn] },
+  ];
+}
+
+/** `Delete campaign my-campaign`, `Set minimum of recommender r1 to 2` – for subjects and pages. */
+export function describeAction(request: Pick<ActionRequest, 'action' | 'resourceType' | 'name' | 'newMin'>): string {
+  const what = `${request.resourceType} ${request.name}`;
+  switch (request.action) {
+    case 'delete':
+      return `Delete ${what}`;
+    case 'stop':
+      return `Stop ${what}`;
+    case 'setMinCapacity':
+      return `Set minimum ${request.resourceType === 'campaign' ? 'TPS' : 'RPS'} of ${what} to ${request.newMin}`;
+  }
+}
+
+/**
+ * Estimated monthly saving in USD: the finding's waste estimate when there is one, else what the
+ * evidence's current minimum allows computing (negative = the change costs more, e.g. pre-warming);
+ * undefined when nothing is known.
+ */
+export function estimatedMonthlySaving(request: ActionRequest, prices: Prices): number | undefined {
+  const e = request.evidence;
+  if (e?.monthlyWasteUsd !== undefined) return e.monthlyWasteUsd;
+  if (e?.currentMin === undefined) return undefined;
+  if (request.action !== 'setMinCapacity') return monthlyCost(e.currentMin, request.resourceType, prices);
+  const newMin = request.newMin ?? e.currentMin;
+  return newMin <= e.currentMin
+    ? overProvisionWaste(e.currentMin, newMin, request.resourceType, prices)
+    : -monthlyCost(newMin - e.currentMin, request.resourceType, prices);
+}
+
+/** One labelled fact about an action, as shown in emails and on the approval page. */
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+/** Formats USD for people: `$146.00`, `-$20.00`. */
+export function formatUsd(amount: number): string {
+  const sign = amount < 0 ? '-' : '';
+  return `${sign}$${Math.abs(amount).toFixed(2)}`;
+}
+
+/**
+ * The facts a person needs to decide: action, resource, region, why, evidence (utilization, idle
+ * hours, current → new minimum), estimated monthly saving, and the expiry when one is given.
+ */
+export function actionFacts(request: ActionRequest, prices: Prices, expiresAt?: number): Fact[] {
+  const e = request.evidence ?? {};
+  const facts: Fact[] = [
+    { label: 'Action', value: describeAction(request) },
+    { label: 'Resource', value: request.resourceArn },
+    { label: 'Region', value: request.region },
+    { label: 'Reason', value: request.reason },
+    { label: 'Requested by', value: `${request.source} at ${request.requestedAt}` },
+  ];
+  if (e.utilizationPercent !== undefined) facts.push({ label: 'Utilization', value: `${e.utilizationPercent}%` });
+  if (e.windowStart && e.windowEnd) facts.push({ label: 'Observed window', value: `${e.windowStart} – ${e.windowEnd}` });
+  if (e.totalRequests !== undefined) facts.push({ label: 'Requests in window', value: String(e.totalRequests) });
+  if (isIdleAction(request.action) && e.windowStart && e.windowEnd) {
+    const hours = Math.round(((Date.parse(e.windowEnd) - Date.parse(e.windowStart)) / HOUR_MS) * 10) / 10;
+    if (Number.isFinite(hours)) facts.push({ label: 'Idle for', value: `${hours} hours` });
+  }
+  if (e.ageHours !== undefined) facts.push({ label: 'Age', value: `${e.ageHours} hours` });
+  if (request.action === 'setMinCapacity') {
+    facts.push({ label: 'Minimum', value: `${e.currentMin ?? 'current'} → ${request.newMin}` });
+  } else if (e.currentMin !== undefined) {
+    facts.push({ label: 'Current minimum', value: String(e.currentMin) });
+  }
+  if (e.lowWatermark !== undefined) facts.push({ label: 'Lowest hourly average', value: String(e.lowWatermark) });
+  const saving = estimatedMonthlySaving(request, prices);
+  facts.push({
+    label: 'Estimated monthly saving',
+    value: saving === undefined ? 'not estimated (no evidence given)' : saving < 0 ? `${formatUsd(-saving)} extra cost` : formatUsd(saving),
+  });
+  if (expiresAt !== undefined) facts.push({ label: 'Link expires', value: new Date(expiresAt).toISOString() });
+  return facts;
+}
