@@ -100,6 +100,27 @@ describe('GetMetricData batching', () => {
       ['AWS/Personalize', 'GetPersonalizedRanking', 'CampaignArn', 'Sum', 300],
     ]);
   });
+  it('reads history only for the resources wanted, judged on their recent traffic', async () => {
+    const all = resources(3);
+    cloudwatch.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: input.MetricDataQueries!.map((q) =>
+        q.Id === 'r1' ? { Id: q.Id, StatusCode: 'Complete', Timestamps: [new Date(recent.start)], Values: [9] } : { Id: q.Id, StatusCode: 'Complete', Timestamps: [], Values: [] },
+      ),
+    }));
+    const seen: [string, number][] = [];
+
+    const result = await readTraffic(
+      client,
+      { resources: all, recent, hourly: { window: hourlyWindow, wanted: (r, n) => (seen.push([r.arn, n]), n === 0 && r.arn !== all[2].arn) } },
+      new ApiCallCounter(),
+    );
+
+    expect(seen).toEqual([[all[0].arn, 0], [all[1].arn, 9], [all[2].arn, 0]]);
+    const hourlyIds = cloudwatch.commandCalls(GetMetricDataCommand)[1].args[0].input.MetricDataQueries!.map((q) => q.Id);
+    expect(hourlyIds).toEqual(['h0']);
+    expect(result.traffic.get(all[0].arn)?.hourlySums).toHaveLength(336);
+    expect(result.traffic.get(all[1].arn)).toEqual({ recentRequests: 9 });
+  });
 });
 
 describe('missing datapoints', () => {

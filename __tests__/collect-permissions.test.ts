@@ -1,0 +1,39 @@
+import { spec } from '../tasks/collect/spec';
+import { taskByName } from '../tasks/registry';
+
+const ctx = { partition: 'aws-cn', accountId: '123456789012', homeRegion: 'cn-north-1', regions: ['cn-north-1', 'cn-northwest-1'], stackName: 'pm' };
+
+describe('collect permissions', () => {
+  const statements = spec.permissions(ctx);
+  const actions = statements.flatMap((s) => s.actions);
+
+  it('is registered under its name', () => {
+    expect(taskByName('collect')).toBe(spec);
+  });
+
+  it('grants named actions only, and explains every `*` resource', () => {
+    expect(actions.every((a) => /^[a-z]+:[A-Z][A-Za-z]+$/.test(a))).toBe(true);
+    for (const s of statements.filter((x) => x.resources.includes('*'))) expect(s.why).toBeTruthy();
+  });
+
+  it('never grants a Personalize write (collect only reads Personalize)', () => {
+    expect(actions.filter((a) => a.startsWith('personalize:') && !/^personalize:(List|Describe)/.test(a))).toEqual([]);
+  });
+
+  it('scopes describes and alarm writes to each region, partition and account', () => {
+    const describe = statements.find((s) => s.actions.includes('personalize:DescribeCampaign'))!;
+    expect(describe.resources).toEqual([
+      'arn:aws-cn:personalize:cn-north-1:123456789012:campaign/*',
+      'arn:aws-cn:personalize:cn-north-1:123456789012:recommender/*',
+      'arn:aws-cn:personalize:cn-northwest-1:123456789012:campaign/*',
+      'arn:aws-cn:personalize:cn-northwest-1:123456789012:recommender/*',
+    ]);
+    const alarms = statements.find((s) => s.actions.includes('cloudwatch:DeleteAlarms'))!;
+    expect(alarms.resources).toEqual([
+      'arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:PersonalizeMonitor-*',
+      'arn:aws-cn:cloudwatch:cn-northwest-1:123456789012:alarm:PersonalizeMonitor-*',
+    ]);
+    const put = statements.find((s) => s.actions.includes('cloudwatch:PutMetricData'))!;
+    expect(put.conditions).toEqual({ StringEquals: { 'cloudwatch:namespace': 'PersonalizeMonitor' } });
+  });
+});
