@@ -3,9 +3,10 @@
  * any order gives the same bodies (so an unchanged fleet needs no PutDashboard), and nothing
  * depends on the wall clock except through `now`.
  *
- * Dashboard 1 (`<stackName>`) is the index: overview, findings, actions, monitor health, links
- * to the other dashboards, then dataset groups. When the fleet exceeds CloudWatch's limits, the
- * remaining dataset groups go to `<stackName>-2`, `-3`, ... Never fails on size, never exceeds.
+ * Dashboard 1 (`<stackName>-dashboard`) is the index: overview, findings, actions, monitor
+ * health, links to the other dashboards, then dataset groups. When the fleet exceeds CloudWatch's
+ * limits, the remaining dataset groups go to `…-dashboard-2`, `-3`, ... Never fails on size,
+ * never exceeds.
  */
 import type { Finding, MonitoredResource } from '../types';
 import {
@@ -21,7 +22,7 @@ import {
 } from './constants';
 import { alarmsUrl, dashboardUrl, datasetGroupUrl, parseArnOrNone, partitionOfRegion, personalizeHomeUrl, stateMachineUrl } from './links';
 import { formatTime, formatUsd, mdEscape, mdLink, mdTable } from './markdown';
-import { dashboardName } from './names';
+import { dashboardPageName } from './names';
 import type { DashboardAction, DashboardBody, DashboardDocument, MonitorHealth, SizedWidget, Widget } from './types';
 import {
   capacityGraph,
@@ -95,7 +96,7 @@ export function buildDashboards(input: DashboardInput): DashboardDocument[] {
   const partBudget = budget(1, 0);
   const pages = pack(sections, indexBudget, partBudget);
 
-  const names = pages.map((_, i) => dashboardName(input.stackName, i + 1));
+  const names = pages.map((_, i) => dashboardPageName(input.stackName, i + 1));
   const summaries = pages.map((page, i) => ({ name: names[i], groups: uniqueGroupNames(page), resources: page.reduce((n, s) => n + s.resources.length, 0) }));
 
   return pages.map((page, i) => {

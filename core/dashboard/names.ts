@@ -1,20 +1,16 @@
 /**
- * Dashboard names. The first (index) dashboard is `<stackName>`; when a large fleet is split,
- * the next ones are `<stackName>-2`, `<stackName>-3`, ... (the index links to them).
+ * Dashboard names. Dashboard 1 (the index) has the stack's dashboard name from `infra/names.ts`
+ * (`<stackName>-dashboard`); when a large fleet is split, the next ones are numbered
+ * `<that>-2`, `<that>-3`, ... so one IAM resource `dashboard/<that>*` covers them all.
  */
-
-/** CloudWatch: dashboard names are 1–255 of A-Z a-z 0-9 - _. */
-const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+import { checkName, dashboardName } from '../../infra/names';
 
 /**
  * Name of dashboard `page` (1-based) of the stack.
  * @throws Error when the name would not be a valid dashboard name.
  */
-export function dashboardName(stackName: string, page = 1): string {
+export function dashboardPageName(stackName: string, page = 1): string {
   if (!Number.isInteger(page) || page < 1) throw new Error(`dashboard page must be a whole number ≥ 1, got ${page}`);
-  const name = page === 1 ? stackName : `${stackName}-${page}`;
-  if (!NAME_PATTERN.test(name)) {
-    throw new Error(`dashboard name "${name}" (from stack name "${stackName}") must be 1-255 of A-Z, a-z, 0-9, "-", "_"`);
-  }
-  return name;
+  const index = dashboardName(stackName);
+  return page === 1 ? index : checkName('dashboard', `${index}-${page}`);
 }

@@ -1,0 +1,249 @@
+import {
+  CloudWatchClient,
+  DashboardInvalidInputError,
+  DashboardNotFoundError,
+  DeleteDashboardsCommand,
+  GetDashboardCommand,
+  PutDashboardCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeCampaignCommand,
+  DescribeRecommenderCommand,
+  DescribeSolutionVersionCommand,
+  ListCampaignsCommand,
+  ListRecommendersCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { resetCaches } from '../tasks/collect/discovery';
+import { createHandler } from '../tasks/build-dashboard/handler';
+import { DashboardValidationError } from '../tasks/build-dashboard/errors';
+import { spec } from '../tasks/build-dashboard/spec';
+import { Logger } from '../tasks/shared/logger';
+import { ConfigurationError } from '../tasks/shared/errors';
+import type { DashboardBody, MetricWidget, TextWidget } from '../core/dashboard/types';
+import { ACCOUNT, bodyProblems, fleetOf } from './dashboard-fixtures';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const REGION = 'us-east-1';
+const SM = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:pm-monitor`;
+const ENV = { PM_REGIONS: JSON.stringify([REGION]), PM_HOME_REGION: REGION, PM_STACK_NAME: 'pm', PM_MONITOR_STATE_MACHINE_ARN: SM };
+const EVENT = { version: '0', 'detail-type': 'BuildPersonalizeMonitorDashboard', source: 'personalize.monitor', detail: { Reason: 'campaign deleted' } };
+
+const cw = mockClient(CloudWatchClient);
+const personalize = mockClient(PersonalizeClient);
+
+/** An in-memory CloudWatch dashboard store behind the mocked client. */
+let store: Map<string, string>;
+function serveDashboards(): void {
+  cw.on(GetDashboardCommand).callsFake(({ DashboardName }) => {
+    const body = store.get(DashboardName);
+    if (body === undefined) throw new DashboardNotFoundError({ message: `Dashboard ${DashboardName} does not exist`, $metadata: {} });
+    return { DashboardName, DashboardBody: body };
+  });
+  cw.on(PutDashboardCommand).callsFake(({ DashboardName, DashboardBody }) => {
+    store.set(DashboardName, DashboardBody);
+    return { DashboardValidationMessages: [] };
+  });
+  cw.on(DeleteDashboardsCommand).callsFake(({ DashboardNames }) => {
+    for (const n of DashboardNames) store.delete(n);
+    return {};
+  });
+}
+
+const dsgArn = `arn:aws:personalize:${REGION}:${ACCOUNT}:dataset-group/shop`;
+function serveFleet(): void {
+  const campaigns = ['ranker', 'similar'].map((name) => ({ name, campaignArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/${name}`, status: 'ACTIVE', lastUpdatedDateTime: new Date(0) }));
+  personalize.on(ListCampaignsCommand).resolves({ campaigns: [...campaigns, { name: 'old', campaignArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/old`, status: 'DELETE IN_PROGRESS' }] });
+  personalize.on(ListRecommendersCommand).resolves({
+    recommenders: [{ name: 'top-picks', recommenderArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:recommender/top-picks`, status: 'ACTIVE', datasetGroupArn: dsgArn, recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you', recommenderConfig: { minRecommendationRequestsPerSecond: 2 } }],
+  });
+  personalize.on(DescribeCampaignCommand).callsFake(({ campaignArn }) => {
+    const name = campaignArn.split('/').pop();
+    return { campaign: { name, campaignArn, status: name === 'old' ? 'DELETE IN_PROGRESS' : 'ACTIVE', minProvisionedTPS: 3, solutionVersionArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:solution/${name}/v1` } };
+  });
+  personalize.on(DescribeSolutionVersionCommand).callsFake(({ solutionVersionArn }) => ({
+    solutionVersion: {
+      solutionVersionArn,
+      datasetGroupArn: dsgArn,
+      recipeArn: solutionVersionArn.includes('/ranker/') ? 'arn:aws:personalize:::recipe/aws-personalized-ranking-v2' : 'arn:aws:personalize:::recipe/aws-similar-items',
+    },
+  }));
+  personalize.on(DescribeRecommenderCommand).callsFake(({ recommenderArn }) => ({
+    recommender: { name: 'top-picks', recommenderArn, status: 'ACTIVE', datasetGroupArn: dsgArn, recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you', recommenderConfig: { minRecommendationRequestsPerSecond: 2 } },
+  }));
+}
+
+function makeHandler(env: Record<string, string | undefined> = ENV) {
+  return createHandler({
+    cloudwatch: (region) => new CloudWatchClient({ region }),
+    personalize: (region) => new PersonalizeClient({ region }),
+    env: () => env,
+    clock: () => NOW,
+    logger: new Logger('build-dashboard-test', {}, 'ERROR', () => undefined),
+  });
+}
+
+const parse = (name: string): DashboardBody => JSON.parse(store.get(name)!);
+
+beforeEach(() => {
+  cw.reset();
+  personalize.reset();
+  resetCaches();
+  store = new Map();
+  serveDashboards();
+});
+
+describe('build-dashboard task', () => {
+  it('on the BuildPersonalizeMonitorDashboard event lists the fleet itself and creates the dashboard', async () => {
+    serveFleet();
+
+    const out = await makeHandler()(EVENT);
+
+    expect(out).toMatchObject({ reason: 'campaign deleted', resources: 3, deleted: [], dashboards: [{ name: 'pm-dashboard', status: 'created' }] });
+    expect(personalize).toHaveReceivedCommand(ListCampaignsCommand);
+    expect(personalize).toHaveReceivedCommand(DescribeSolutionVersionCommand);
+    expect(bodyProblems(store.get('pm-dashboard')!)).toEqual([]);
+    const latency = parse('pm-dashboard').widgets.find((w): w is MetricWidget => w.type === 'metric' && w.properties.title.startsWith('Latency'))!;
+    // aws-personalized-ranking-v2 → GetPersonalizedRanking; the campaign being deleted is not drawn.
+    expect(latency.properties.metrics.map((m) => [m[1], m[3]])).toEqual([
+      ['GetPersonalizedRankingLatency', `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/ranker`],
+      ['GetRecommendationsLatency', `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/similar`],
+      ['GetRecommendationsLatency', `arn:aws:personalize:${REGION}:${ACCOUNT}:recommender/top-picks`],
+    ]);
+  });
+
+  it('a rebuild with no change makes no PutDashboard call', async () => {
+    serveFleet();
+    const handler = makeHandler();
+    await handler(EVENT);
+    cw.resetHistory();
+
+    const out = await handler(EVENT);
+
+    expect(out.dashboards).toEqual([expect.objectContaining({ name: 'pm-dashboard', status: 'unchanged' })]);
+    expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 0);
+    expect(cw).toHaveReceivedCommandTimes(DeleteDashboardsCommand, 0);
+  });
+
+  it('treats a stored body with other key order or whitespace as unchanged', async () => {
+    const fleet = fleetOf(3);
+    await makeHandler()({ fleet });
+    const stored = JSON.parse(store.get('pm-dashboard')!);
+    store.set('pm-dashboard', JSON.stringify({ widgets: stored.widgets, start: stored.start }, null, 2));
+    cw.resetHistory();
+
+    await makeHandler()({ fleet });
+
+    expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 0);
+  });
+
+  it('updates only when the fleet changed', async () => {
+    await makeHandler()({ fleet: fleetOf(3) });
+    cw.resetHistory();
+
+    const out = await makeHandler()({ fleet: fleetOf(4) });
+
+    expect(out.dashboards[0].status).toBe('updated');
+    expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 1);
+  });
+
+  it('deletes numbered dashboards a shrunken fleet no longer needs', async () => {
+    const first = await makeHandler()({ fleet: fleetOf(1000) });
+    expect(first.dashboards.map((d) => d.name)).toEqual(['pm-dashboard', 'pm-dashboard-2', 'pm-dashboard-3']);
+    expect([...store.keys()].sort()).toEqual(['pm-dashboard', 'pm-dashboard-2', 'pm-dashboard-3']);
+
+    const out = await makeHandler()({ fleet: fleetOf(20) });
+
+    expect(out.deleted).toEqual(['pm-dashboard-2', 'pm-dashboard-3']);
+    expect(cw).toHaveReceivedCommandWith(DeleteDashboardsCommand, { DashboardNames: ['pm-dashboard-2', 'pm-dashboard-3'] });
+    expect([...store.keys()]).toEqual(['pm-dashboard']);
+    // The index no longer links to the deleted dashboards.
+    const index = parse('pm-dashboard').widgets.filter((w): w is TextWidget => w.type === 'text').map((w) => w.properties.markdown).join('\n');
+    expect(index).not.toContain('pm-dashboard-2');
+  });
+
+  it('turns PutDashboard validation messages into an error naming the dashboard', async () => {
+    cw.on(PutDashboardCommand).resolves({ DashboardValidationMessages: [{ DataPath: '/widgets/3/properties/metrics', Message: 'Should NOT have more than 500 items' }] });
+
+    const attempt = makeHandler()({ fleet: fleetOf(2) });
+
+    await expect(attempt).rejects.toBeInstanceOf(DashboardValidationError);
+    await expect(makeHandler()({ fleet: fleetOf(2) })).rejects.toThrow(/dashboard pm-dashboard at \/widgets\/3\/properties\/metrics: Should NOT have more than 500 items/);
+  });
+
+  it('reports a rejected body (DashboardInvalidInputError) with its messages', async () => {
+    cw.on(PutDashboardCommand).rejects(
+      new DashboardInvalidInputError({ message: 'The input for the dashboard is invalid', $metadata: {}, dashboardValidationMessages: [{ DataPath: '/widgets/0', Message: 'bad region' }] }),
+    );
+
+    await expect(makeHandler()({ fleet: fleetOf(1) })).rejects.toThrow(/PutDashboard reported 1 validation message\(s\): dashboard pm-dashboard at \/widgets\/0: bad region/);
+  });
+
+  it('from the MONITOR: uses the given fleet, findings and run outcome without calling Personalize', async () => {
+    const fleet = fleetOf(2);
+    const out = await makeHandler()({
+      run: { now: '2026-03-01T11:55:00.000Z', regions: [REGION] },
+      fleet,
+      regionResults: [{ region: REGION, ok: true, problems: [] }, { region: 'eu-west-1', ok: false, error: 'RegionCollectError', cause: 'AccessDenied' }],
+      findings: [],
+    });
+
+    expect(out.reason).toBe('monitor run');
+    expect(personalize.calls()).toHaveLength(0);
+    const md = parse('pm-dashboard').widgets.filter((w): w is TextWidget => w.type === 'text').map((w) => w.properties.markdown).join('\n');
+    expect(md).toContain('Last run: **2026-03-01 11:55 UTC**, failed in eu-west-1');
+    expect(md).toContain('`region:eu-west-1`: RegionCollectError: AccessDenied');
+    expect(md).toContain('No idle or over-provisioned');
+  });
+
+  it('keeps the previous dashboard when a region cannot be listed', async () => {
+    personalize.on(ListCampaignsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    personalize.on(ListRecommendersCommand).resolves({ recommenders: [] });
+
+    await expect(makeHandler()(EVENT)).rejects.toThrow(/us-east-1: ListCampaigns failed/);
+    expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 0);
+  });
+
+  it('derives the MONITOR ARN from its own function ARN when the environment does not give it', async () => {
+    const env = { ...ENV, PM_MONITOR_STATE_MACHINE_ARN: undefined };
+
+    await makeHandler(env)({ fleet: fleetOf(1) }, { invokedFunctionArn: `arn:aws-us-gov:lambda:${REGION}:${ACCOUNT}:function:pm-build-dashboard` });
+
+    const runs = parse('pm-dashboard').widgets.find((w): w is MetricWidget => w.type === 'metric' && w.properties.title === 'Monitor runs')!;
+    expect(runs.properties.metrics[0][3]).toBe(`arn:aws-us-gov:states:${REGION}:${ACCOUNT}:stateMachine:pm-monitor`);
+  });
+
+  it('names a missing or malformed environment variable', async () => {
+    await expect(makeHandler({ ...ENV, PM_STACK_NAME: undefined })({})).rejects.toThrow(new ConfigurationError('environment variable PM_STACK_NAME is not set'));
+    await expect(makeHandler({ ...ENV, PM_REGIONS: 'us-east-1' })({})).rejects.toThrow(/PM_REGIONS must be a JSON array/);
+  });
+
+  it('rejects malformed input naming the field', async () => {
+    await expect(makeHandler()({ fleet: [{ arn: 'nope' }] })).rejects.toThrow(/invalid build-dashboard input: fleet\.0\.arn/);
+  });
+});
+
+describe('build-dashboard permissions', () => {
+  const ctx = { partition: 'aws-cn', accountId: ACCOUNT, homeRegion: 'cn-north-1', regions: ['cn-north-1', 'cn-northwest-1'], stackName: 'pm' };
+  const statements = spec.permissions(ctx);
+
+  it('writes only the stack\'s own dashboards (global ARN: no region), in the deployment\'s partition', () => {
+    const dash = statements.find((s) => s.actions.includes('cloudwatch:PutDashboard'))!;
+    expect(dash.actions.sort()).toEqual(['cloudwatch:DeleteDashboards', 'cloudwatch:GetDashboard', 'cloudwatch:PutDashboard']);
+    expect(dash.resources).toEqual([`arn:aws-cn:cloudwatch::${ACCOUNT}:dashboard/pm-dashboard*`]);
+  });
+
+  it('has no wildcard action; a wildcard resource only where the API has no resource type, with a reason', () => {
+    for (const s of statements) {
+      for (const a of s.actions) expect(a).toMatch(/^[a-z]+:[A-Za-z]+$/);
+      if (s.resources.includes('*')) {
+        expect(s.why).toBeTruthy();
+        expect(s.actions.every((a) => /:List/.test(a))).toBe(true);
+      }
+    }
+    const describe = statements.find((s) => s.actions.includes('personalize:DescribeCampaign'))!;
+    expect(describe.resources).toContain(`arn:aws-cn:personalize:cn-northwest-1:${ACCOUNT}:campaign/*`);
+  });
+});

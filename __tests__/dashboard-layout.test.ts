@@ -1,0 +1,193 @@
+import { buildDashboards, dashboardStats, type DashboardInput } from '../core/dashboard/layout';
+import { MAX_METRICS_PER_DASHBOARD, MAX_METRICS_PER_WIDGET, MAX_WIDGETS_PER_DASHBOARD } from '../core/dashboard/constants';
+import type { DashboardBody, MetricWidget, TextWidget } from '../core/dashboard/types';
+import { bodyProblems, fleetOf, findingFor, resource, shuffled } from './dashboard-fixtures';
+
+const NOW = Date.parse('2026-03-01T12:00:00Z');
+const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:pm-monitor';
+
+function build(o: Partial<DashboardInput> = {}) {
+  return buildDashboards({ fleet: [], stackName: 'pm', homeRegion: 'us-east-1', now: NOW, health: { stateMachineArn: SM }, ...o });
+}
+const parse = (body: string): DashboardBody => JSON.parse(body);
+const metricWidgets = (body: string) => parse(body).widgets.filter((w): w is MetricWidget => w.type === 'metric');
+const texts = (body: string) => parse(body).widgets.filter((w): w is TextWidget => w.type === 'text').map((w) => w.properties.markdown);
+
+describe('dashboard layout', () => {
+  it.each([0, 1, 50, 1000])('%i resources: valid bodies within every CloudWatch limit', (n) => {
+    const fleet = fleetOf(n);
+    const docs = build({ fleet, findings: fleet.slice(0, 5).map((r) => findingFor(r, 146)) });
+
+    expect(docs.length).toBeGreaterThanOrEqual(1);
+    for (const doc of docs) {
+      expect(bodyProblems(doc.body)).toEqual([]);
+      const s = dashboardStats(doc.body);
+      expect(s.widgets).toBeLessThanOrEqual(MAX_WIDGETS_PER_DASHBOARD);
+      expect(s.metrics).toBeLessThanOrEqual(MAX_METRICS_PER_DASHBOARD);
+      expect(s.maxMetricsPerWidget).toBeLessThanOrEqual(MAX_METRICS_PER_WIDGET);
+    }
+    // Every resource is drawn exactly once (its utilization metric), on one of the dashboards.
+    const drawn = docs.flatMap((d) => metricWidgets(d.body).flatMap((w) => w.properties.metrics.filter((m) => /Utilization$/.test(m[1])).map((m) => m[3])));
+    expect(drawn.sort()).toEqual(fleet.map((r) => r.arn).sort());
+  });
+
+  it('rows go down the page: y never decreases and widgets of a row do not overlap', () => {
+    const [doc] = build({ fleet: fleetOf(30) });
+    const widgets = parse(doc.body).widgets;
+    for (let i = 1; i < widgets.length; i++) {
+      const [a, b] = [widgets[i - 1], widgets[i]];
+      expect(b.y).toBeGreaterThanOrEqual(a.y);
+      if (b.y === a.y) expect(b.x).toBeGreaterThanOrEqual(a.x + a.width);
+      else expect(b.y).toBeGreaterThanOrEqual(a.y + a.height);
+    }
+  });
+
+  it('an empty fleet gives one valid dashboard saying so', () => {
+    const docs = build({ fleet: [], regions: ['us-east-1', 'eu-west-1'] });
+    expect(docs.map((d) => d.name)).toEqual(['pm-dashboard']);
+    expect(bodyProblems(docs[0].body)).toEqual([]);
+    expect(texts(docs[0].body).join('\n')).toMatch(/No campaigns or recommenders are monitored[\s\S]*eu-west-1, us-east-1/);
+    expect(metricWidgets(docs[0].body).map((w) => w.properties.title)).toEqual(['Resources Monitored', 'Monitor runs']);
+  });
+
+  it('sets region on every metric widget: each graph is in its resources\' region', () => {
+    const fleet = [resource(1, { region: 'eu-west-1', dsg: 'a' }), resource(2, { region: 'ap-southeast-2', dsg: 'a' }), resource(3, { region: 'us-east-1', dsg: null })];
+    const [doc] = build({ fleet });
+    for (const w of metricWidgets(doc.body)) {
+      expect(w.properties.region).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+      for (const m of w.properties.metrics as unknown as readonly string[][]) if (m[2]?.endsWith('Arn') && m[3]?.includes(':personalize:')) expect(m[3].split(':')[3]).toBe(w.properties.region);
+    }
+    const runs = metricWidgets(doc.body).find((w) => w.properties.title === 'Monitor runs')!;
+    expect(runs.properties.metrics.map((m) => m[1])).toEqual(['ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    expect(runs.properties.metrics[0]).toEqual(['AWS/States', 'ExecutionsSucceeded', 'StateMachineArn', SM, expect.any(Object)]);
+  });
+
+  it('per dataset group: a text row with a console link, then the three 8-wide graphs, then errors', () => {
+    const fleet = [resource(1, { dsg: 'shop', type: 'campaign', requestMetric: 'GetPersonalizedRanking' }), resource(3, { dsg: 'shop', type: 'recommender' })];
+    const [doc] = build({ fleet });
+    const widgets = parse(doc.body).widgets;
+    const header = widgets.findIndex((w) => w.type === 'text' && w.properties.markdown.includes('Dataset group: **shop**'));
+    expect(header).toBeGreaterThan(0);
+    expect((widgets[header] as TextWidget).properties.markdown).toContain(
+      '(https://us-east-1.console.aws.amazon.com/personalize/home?region=us-east-1#arn:aws:personalize:us-east-1:123456789012:dataset-group$shop/setup)',
+    );
+    const graphs = widgets.slice(header + 1, header + 4) as MetricWidget[];
+    expect(graphs.map((g) => [g.width, g.properties.title])).toEqual([
+      [8, 'Actual vs Provisioned TPS/RPS – shop'],
+      [8, 'Utilization – shop'],
+      [8, 'Latency – shop'],
+    ]);
+    expect(graphs[2].properties.metrics.map((m) => m[1])).toEqual(['GetPersonalizedRankingLatency', 'GetRecommendationsLatency']);
+    expect((widgets[header + 4] as MetricWidget).properties.title).toBe('Errors (4xx / 5xx) – shop');
+  });
+
+  it('orders dataset groups by name, then resources by type and name; unknown group last', () => {
+    const fleet = [
+      resource(5, { dsg: 'zeta', type: 'campaign' }),
+      resource(2, { dsg: null, type: 'campaign' }),
+      resource(9, { dsg: 'alpha', type: 'recommender' }),
+      resource(4, { dsg: 'alpha', type: 'campaign' }),
+      resource(1, { dsg: 'alpha', type: 'campaign' }),
+    ];
+    const [doc] = build({ fleet });
+    const headers = texts(doc.body).filter((t) => t.startsWith('### Dataset group')).map((t) => t.match(/\*\*(.+?)\*\*/)![1]);
+    expect(headers).toEqual(['alpha', 'zeta', 'Unknown dataset group']);
+    const util = metricWidgets(doc.body).find((w) => w.properties.title === 'Utilization – alpha')!;
+    expect(util.properties.metrics.map((m) => (m[4] as { label: string }).label)).toEqual(['camp-0001', 'camp-0004', 'rec-0009']);
+  });
+
+  it('is deterministic: shuffled fleet, findings and actions give the same bodies', () => {
+    const fleet = fleetOf(120);
+    const findings = fleet.slice(0, 20).map((r, i) => findingFor(r, i % 3 === 0 ? 146 : 10 + i, i % 2 ? 'idle' : 'overProvisioned'));
+    const actions = fleet.slice(0, 6).map((r, i) => ({ resourceArn: r.arn, name: r.name, region: r.region, action: 'delete' as const, outcome: 'done' as const, at: NOW - i * 3600_000 }));
+    const a = build({ fleet, findings, actions });
+    const b = build({ fleet: shuffled(fleet), findings: shuffled(findings, 3), actions: shuffled(actions, 5) });
+    expect(b).toEqual(a);
+  });
+
+  it('splits a large fleet into numbered dashboards linked from the index', () => {
+    const docs = build({ fleet: fleetOf(1000) });
+    expect(docs.length).toBeGreaterThan(1);
+    expect(docs.map((d) => d.name)).toEqual(docs.map((_, i) => (i === 0 ? 'pm-dashboard' : `pm-dashboard-${i + 1}`)));
+    const index = texts(docs[0].body).find((t) => t.startsWith('### Dashboards'))!;
+    for (const d of docs.slice(1)) expect(index).toContain(`[${d.name}](https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=${d.name})`);
+    for (const d of docs.slice(1)) expect(texts(d.body)[0]).toContain('#dashboards:name=pm-dashboard)');
+  });
+
+  it('draws a dataset group larger than one graph in several sets, never over 500 metrics per widget', () => {
+    const fleet = Array.from({ length: 600 }, (_, i) => resource(i, { dsg: 'huge', type: 'campaign' }));
+    const docs = build({ fleet });
+    const capacity = docs.flatMap((d) => metricWidgets(d.body).filter((w) => w.properties.title.startsWith('Actual vs Provisioned')));
+    expect(capacity.length).toBeGreaterThan(1);
+    expect(capacity.reduce((n, w) => n + w.properties.metrics.length, 0)).toBe(1200);
+    expect(Math.max(...capacity.map((w) => w.properties.metrics.length))).toBeLessThanOrEqual(MAX_METRICS_PER_WIDGET);
+    expect(capacity[1].properties.title).toMatch(/huge \(2\/\d+\)/);
+  });
+
+  it('many tiny dataset groups stay under 500 widgets per dashboard', () => {
+    const fleet = Array.from({ length: 400 }, (_, i) => resource(i, { dsg: `g${String(i).padStart(3, '0')}` }));
+    const docs = build({ fleet });
+    expect(docs.length).toBeGreaterThan(1);
+    for (const d of docs) expect(dashboardStats(d.body).widgets).toBeLessThanOrEqual(MAX_WIDGETS_PER_DASHBOARD);
+  });
+
+  it('findings table: largest waste first, with the monthly total', () => {
+    const fleet = fleetOf(3);
+    const [doc] = build({ fleet, findings: [findingFor(fleet[0], 10), findingFor(fleet[1], 146, 'overProvisioned'), findingFor(fleet[2], 0.5)] });
+    const md = texts(doc.body).find((t) => t.startsWith('### Findings'))!;
+    expect(md).toContain('3 finding(s), estimated waste **$156.50 per month**');
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Resource') && !l.startsWith('| ---'));
+    expect(rows.map((r) => r.split(' | ')[5])).toEqual(['$146.00', '$10.00', '$0.50']);
+    expect(rows[0]).toContain(`${fleet[1].minCapacity} → 1`);
+    // The reason contains a pipe: escaped so the table keeps its columns.
+    expect(rows[0]).toContain('\\|');
+  });
+
+  it('says when findings and actions are not part of the build, and when there are none', () => {
+    const [without] = build({ fleet: fleetOf(2) });
+    expect(texts(without.body).find((t) => t.startsWith('### Findings'))).toMatch(/Not part of this rebuild/);
+    const [empty] = build({ fleet: fleetOf(2), findings: [], actions: [] });
+    expect(texts(empty.body).find((t) => t.startsWith('### Findings'))).toMatch(/No idle or over-provisioned/);
+    expect(texts(empty.body).find((t) => t.startsWith('### Actions'))).toMatch(/No action taken/);
+  });
+
+  it('actions table lists recent outcomes newest first and leaves old ones off', () => {
+    const [r1, r2] = fleetOf(2);
+    const actions = [
+      { resourceArn: r1.arn, name: r1.name, region: r1.region, action: 'delete' as const, outcome: 'rejected' as const, at: NOW - 3600_000 },
+      { resourceArn: r2.arn, name: r2.name, region: r2.region, action: 'setMinCapacity' as const, outcome: 'done' as const, at: NOW - 60_000, detail: 'min 5 → 2' },
+      { resourceArn: r2.arn, name: r2.name, region: r2.region, action: 'stop' as const, outcome: 'expired' as const, at: NOW - 30 * 86_400_000 },
+    ];
+    const [doc] = build({ fleet: [r1, r2], actions });
+    const md = texts(doc.body).find((t) => t.startsWith('### Actions'))!;
+    expect(md).toContain('| 2026-03-01 11:59 UTC | camp-0001 | eu-west-1 | setMinCapacity | done | min 5 → 2 |');
+    expect(md.indexOf('rejected')).toBeGreaterThan(md.indexOf('setMinCapacity'));
+    expect(md).not.toContain('expired');
+  });
+
+  it('monitor health: last successful run, or the failed regions and problems', () => {
+    const ok = build({ fleet: fleetOf(1), health: { stateMachineArn: SM, lastRun: { at: NOW, failedRegions: [], problems: [] } } });
+    expect(texts(ok[0].body).find((t) => t.startsWith('### Monitor health'))).toContain('Last successful run: **2026-03-01 12:00 UTC**');
+    const bad = build({
+      fleet: fleetOf(1),
+      health: { stateMachineArn: SM, lastRun: { at: NOW, failedRegions: ['eu-west-1'], problems: [{ target: 'region:eu-west-1', error: 'AccessDenied' }] } },
+    });
+    const md = texts(bad[0].body).find((t) => t.startsWith('### Monitor health'))!;
+    expect(md).toContain('failed in eu-west-1');
+    expect(md).toContain('`region:eu-west-1`: AccessDenied');
+  });
+
+  it('prints widget and metric counts for 10, 100 and 1,000 resources', () => {
+    const lines: string[] = [];
+    for (const n of [10, 100, 1000]) {
+      const docs = build({ fleet: fleetOf(n) });
+      const stats = docs.map((d) => ({ name: d.name, ...dashboardStats(d.body) }));
+      lines.push(
+        `${n} resources → ${docs.length} dashboard(s): ` +
+          stats.map((s) => `${s.name} ${s.widgets} widgets / ${s.metrics} metrics (max ${s.maxMetricsPerWidget} per widget, ${Math.round(s.bytes / 1024)} KiB)`).join('; '),
+      );
+      expect(stats.every((s) => s.metrics <= MAX_METRICS_PER_DASHBOARD)).toBe(true);
+    }
+    console.log(`Dashboard sizes (limits: ${MAX_WIDGETS_PER_DASHBOARD} widgets, ${MAX_METRICS_PER_WIDGET} metrics/widget, ${MAX_METRICS_PER_DASHBOARD} metrics/dashboard):\n${lines.join('\n')}`);
+  });
+});

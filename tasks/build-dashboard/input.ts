@@ -1,0 +1,204 @@
+/**
+ * Environment and input of the build-dashboard task, validated (a bad value names itself).
+ * Pure: no SDK imports.
+ */
+import { z } from 'zod';
+import { PERSONALIZE_ARN_PATTERN, REGION_PATTERN, describeIssues } from '../../config/schema';
+import type { DashboardAction, LastRun } from '../../core/dashboard/types';
+import type { Finding, MonitoredResource } from '../../core/types';
+import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
+
+/** Environment variables the infrastructure sets on the function. */
+export const ENV = {
+  regions: 'PM_REGIONS',
+  homeRegion: 'PM_HOME_REGION',
+  stackName: 'PM_STACK_NAME',
+  /** Optional: by default derived from the function's own ARN (see handler). */
+  stateMachineArn: 'PM_MONITOR_STATE_MACHINE_ARN',
+  /** Optional, as the deploy config: `all` (default) or a JSON array / CSV of ARNs. */
+  campaignArns: 'PM_CAMPAIGN_ARNS',
+  recommenderArns: 'PM_RECOMMENDER_ARNS',
+} as const;
+
+/** detail-type of the original's rebuild request event (kept for compatibility). */
+export const REBUILD_DETAIL_TYPE = 'BuildPersonalizeMonitorDashboard';
+
+export interface BuildDashboardEnv {
+  regions: string[];
+  homeRegion: string;
+  stackName: string;
+  stateMachineArn?: string;
+  campaignArns: 'all' | string[];
+  recommenderArns: 'all' | string[];
+}
+
+/**
+ * Reads the task's environment.
+ * @throws ConfigurationError naming the variable and what was expected.
+ */
+export function readEnv(env: Record<string, string | undefined>): BuildDashboardEnv {
+  const required = (name: string): string => {
+    const v = env[name]?.trim();
+    if (!v) throw new ConfigurationError(`environment variable ${name} is not set`);
+    return v;
+  };
+  let regions: unknown;
+  try {
+    regions = JSON.parse(required(ENV.regions));
+  } catch (err) {
+    if (err instanceof ConfigurationError) throw err;
+    throw new ConfigurationError(`environment variable ${ENV.regions} must be a JSON array of regions, e.g. ["us-east-1"], got ${env[ENV.regions]}`);
+  }
+  if (!Array.isArray(regions) || regions.length === 0 || !regions.every((r) => typeof r === 'string' && REGION_PATTERN.test(r))) {
+    throw new ConfigurationError(`environment variable ${ENV.regions} must be a non-empty JSON array of regions, e.g. ["us-east-1"], got ${env[ENV.regions]}`);
+  }
+  const homeRegion = required(ENV.homeRegion);
+  if (!REGION_PATTERN.test(homeRegion)) throw new ConfigurationError(`environment variable ${ENV.homeRegion} is not a region: ${homeRegion}`);
+  return {
+    regions: regions as string[],
+    homeRegion,
+    stackName: required(ENV.stackName),
+    stateMachineArn: env[ENV.stateMachineArn]?.trim() || undefined,
+    campaignArns: arnSelection(env, ENV.campaignArns),
+    recommenderArns: arnSelection(env, ENV.recommenderArns),
+  };
+}
+
+function arnSelection(env: Record<string, string | undefined>, name: string): 'all' | string[] {
+  const raw = env[name]?.trim();
+  if (!raw || raw.toLowerCase() === 'all') return 'all';
+  let arns: unknown;
+  try {
+    arns = raw.startsWith('[') ? JSON.parse(raw) : raw.split(',').map((s) => s.trim()).filter(Boolean);
+  } catch {
+    throw new ConfigurationError(`environment variable ${name} must be "all", a JSON array or a CSV of ARNs, got ${raw}`);
+  }
+  if (!Array.isArray(arns) || !arns.every((a) => typeof a === 'string' && PERSONALIZE_ARN_PATTERN.test(a))) {
+    throw new ConfigurationError(`environment variable ${name} must be "all", a JSON array or a CSV of Personalize ARNs, got ${raw}`);
+  }
+  return arns as string[];
+}
+
+const resourceSchema = z
+  .object({
+    arn: z.string().regex(PERSONALIZE_ARN_PATTERN),
+    name: z.string().min(1),
+    type: z.enum(['campaign', 'recommender']),
+    region: z.string().regex(REGION_PATTERN),
+    partition: z.string().min(1),
+    accountId: z.string().min(1),
+    status: z.string(),
+    minCapacity: z.number(),
+    requestMetric: z.enum(['GetRecommendations', 'GetPersonalizedRanking']),
+    datasetGroupArn: z.string().optional(),
+  })
+  .passthrough();
+
+const regionResultSchema = z
+  .object({
+    region: z.string(),
+    ok: z.boolean(),
+    problems: z.array(z.object({ target: z.string(), error: z.string() })).optional(),
+    error: z.string().optional(),
+    cause: z.string().optional(),
+  })
+  .passthrough();
+
+const actionSchema = z.object({
+  resourceArn: z.string(),
+  name: z.string(),
+  region: z.string(),
+  action: z.enum(['delete', 'stop', 'setMinCapacity']),
+  outcome: z.enum(['approved', 'rejected', 'expired', 'done', 'failed']),
+  at: z.union([z.number(), z.string().transform((s, ctx) => {
+    const t = Date.parse(s);
+    if (Number.isNaN(t)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a timestamp, got "${s}"` });
+      return z.NEVER;
+    }
+    return t;
+  })]),
+  detail: z.string().optional(),
+});
+
+const inputSchema = z
+  .object({
+    /** The MONITOR run (RunContext): `now`, and the selection it used. */
+    run: z
+      .object({
+        now: z.string().optional(),
+        regions: z.array(z.string()).optional(),
+        campaignArns: z.union([z.literal('all'), z.array(z.string())]).optional(),
+        recommenderArns: z.union([z.literal('all'), z.array(z.string())]).optional(),
+      })
+      .passthrough()
+      .optional(),
+    reason: z.string().optional(),
+    /** The resources to draw; when absent the task lists them itself. */
+    fleet: z.array(resourceSchema).optional(),
+    /** Region outcomes of the run (health: failures and problems). */
+    regionResults: z.array(regionResultSchema).optional(),
+    /** Findings of the run (shown with their estimated waste). */
+    findings: z.array(z.object({ resourceArn: z.string(), evidence: z.object({ monthlyWasteUsd: z.number() }).passthrough() }).passthrough()).optional(),
+    actions: z.array(actionSchema).optional(),
+    /** EventBridge `BuildPersonalizeMonitorDashboard` event. */
+    'detail-type': z.string().optional(),
+    detail: z.object({ Reason: z.string().optional() }).passthrough().optional(),
+  })
+  .passthrough();
+
+/** What the handler works from, whichever way it was invoked. */
+export interface BuildRequest {
+  reason: string;
+  /** Epoch ms of the run, when invoked by the MONITOR. */
+  runAt?: number;
+  regions?: string[];
+  campaignArns?: 'all' | string[];
+  recommenderArns?: 'all' | string[];
+  fleet?: MonitoredResource[];
+  findings?: Finding[];
+  actions?: DashboardAction[];
+  lastRun?: LastRun;
+}
+
+/**
+ * Normalizes the invocation: a MONITOR task input `{ run?, reason?, fleet?, regionResults?, findings?, actions? }`
+ * or the EventBridge event `{ "detail-type": "BuildPersonalizeMonitorDashboard", "detail": { "Reason": ... } }`.
+ * @throws InvalidRunInputError naming every bad field.
+ */
+export function parseRequest(event: unknown): BuildRequest {
+  const parsed = inputSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new InvalidRunInputError(`invalid build-dashboard input: ${describeIssues(parsed.error)}`);
+  const e = parsed.data;
+  const fromEvent = e['detail-type'] === REBUILD_DETAIL_TYPE;
+  const reason = e.reason ?? e.detail?.Reason ?? (fromEvent ? 'BuildPersonalizeMonitorDashboard event' : e.run ? 'monitor run' : 'manual invocation');
+
+  let runAt: number | undefined;
+  if (e.run?.now !== undefined) {
+    runAt = Date.parse(e.run.now);
+    if (Number.isNaN(runAt)) throw new InvalidRunInputError(`invalid build-dashboard input: run.now: expected an ISO-8601 time, got "${e.run.now}"`);
+  }
+  const lastRun: LastRun | undefined =
+    runAt !== undefined && e.regionResults
+      ? {
+          at: runAt,
+          failedRegions: e.regionResults.filter((r) => r.ok !== true).map((r) => r.region),
+          problems: e.regionResults.flatMap((r) => [
+            ...(r.ok !== true ? [{ target: `region:${r.region}`, error: [r.error, r.cause].filter(Boolean).join(': ') || 'failed' }] : []),
+            ...(r.problems ?? []),
+          ]),
+        }
+      : undefined;
+
+  return {
+    reason,
+    runAt,
+    regions: e.run?.regions,
+    campaignArns: e.run?.campaignArns,
+    recommenderArns: e.run?.recommenderArns,
+    fleet: e.fleet as MonitoredResource[] | undefined,
+    findings: e.findings as Finding[] | undefined,
+    actions: e.actions as DashboardAction[] | undefined,
+    lastRun,
+  };
+}

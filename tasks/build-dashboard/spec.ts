@@ -1,0 +1,37 @@
+import { dashboardName } from '../../infra/names';
+import type { TaskSpec } from '../shared/task-spec';
+
+/**
+ * build-dashboard: reads and writes only the stack's own dashboards (global: no region in the
+ * ARN) and lists/describes Personalize resources in the monitored regions.
+ */
+export const spec: TaskSpec = {
+  name: 'build-dashboard',
+  description: 'Rebuilds the CloudWatch dashboard(s) of the monitored fleet; writes only when a body changed',
+  entry: 'tasks/build-dashboard/handler.ts',
+  // Listing and describing a large fleet (1,000+ resources, a few describes in flight) takes a while.
+  timeoutSeconds: 300,
+  permissions: (ctx) => [
+    {
+      sid: 'OwnDashboards',
+      actions: ['cloudwatch:GetDashboard', 'cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+      // `<stack>-dashboard` and its numbered splits `<stack>-dashboard-2`, ...
+      resources: [`arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${dashboardName(ctx.stackName)}*`],
+    },
+    {
+      sid: 'ListPersonalize',
+      actions: ['personalize:ListCampaigns', 'personalize:ListRecommenders'],
+      resources: ['*'],
+      why: 'Personalize List* actions have no resource type; they only read summaries',
+    },
+    {
+      sid: 'DescribePersonalize',
+      actions: ['personalize:DescribeCampaign', 'personalize:DescribeRecommender', 'personalize:DescribeSolutionVersion'],
+      resources: ctx.regions.flatMap((region) => [
+        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:campaign/*`,
+        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:recommender/*`,
+        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:solution/*`,
+      ]),
+    },
+  ],
+};
