@@ -1,0 +1,21 @@
+import type { TaskSpec } from '../shared/task-spec';
+
+/** The only task that changes Personalize resources: scoped to campaign / recommender ARNs of this account and the monitored regions. */
+export const spec: TaskSpec = {
+  name: 'action-act',
+  description: 'Deletes a campaign, stops a recommender or sets a minimum capacity (idempotent)',
+  entry: 'tasks/action-act/handler.ts',
+  timeoutSeconds: 30,
+  permissions: (ctx) => [
+    {
+      sid: 'ActOnCampaigns',
+      actions: ['personalize:DeleteCampaign', 'personalize:UpdateCampaign', 'personalize:DescribeCampaign'],
+      resources: ctx.regions.map((r) => `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:campaign/*`),
+    },
+    {
+      sid: 'ActOnRecommenders',
+      actions: ['personalize:StopRecommender', 'personalize:UpdateRecommender', 'personalize:DescribeRecommender'],
+      resources: ctx.regions.map((r) => `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:recommender/*`),
+    },
+  ],
+};

@@ -1,0 +1,25 @@
+import type { TaskSpec } from '../shared/task-spec';
+
+/** Read-only: describes, tags and request metrics of the monitored resources. */
+export const spec: TaskSpec = {
+  name: 'action-recheck',
+  description: 'Re-checks a resource right before an action (still idle, updatable, unchanged, not exempt)',
+  entry: 'tasks/action-recheck/handler.ts',
+  timeoutSeconds: 30,
+  permissions: (ctx) => [
+    {
+      sid: 'DescribeMonitoredResources',
+      actions: ['personalize:DescribeCampaign', 'personalize:DescribeRecommender', 'personalize:ListTagsForResource'],
+      resources: ctx.regions.flatMap((r) => [
+        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:campaign/*`,
+        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:recommender/*`,
+      ]),
+    },
+    {
+      sid: 'ReadRequestMetrics',
+      actions: ['cloudwatch:GetMetricData'],
+      resources: ['*'],
+      why: 'GetMetricData has no resource type',
+    },
+  ],
+};
