@@ -6,8 +6,9 @@ import type { TaskSpec } from './shared/task-spec';
 import { spec as validateInput } from './validate-input/spec';
 import { spec as collect } from './collect/spec';
 import { spec as summarizeRun } from './summarize-run/spec';
+import { spec as buildDashboard } from './build-dashboard/spec';
 
-export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun];
+export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun, buildDashboard];
 
 /** Looks a task up by name; throws naming the known ones. */
 export function taskByName(name: string): TaskSpec {
