@@ -1,0 +1,215 @@
+/**
+ * SimAccount: one simulated AWS account (all regions) with a clock you advance. It holds the
+ * service models, records every call, injects faults and computes the Personalize bill.
+ * `invoke` is the one entry point: the HTTP server decodes the wire protocol and calls it.
+ */
+import { computeBill, DEFAULT_PRICES, type Bill, type Prices } from './billing';
+import { SimClock } from './clock';
+import { CLOUDWATCH_LIMITS, CloudWatchModel, cloudWatchOperations } from './cloudwatch';
+import { DynamoDbModel, dynamoDbOperations } from './dynamodb';
+import { SimError } from './errors';
+import { FaultInjector, type FaultHandle, type FaultSpec, type ServiceName } from './faults';
+import { EventsModel, eventsOperations, SfnModel, sfnOperations, SnsModel, snsOperations, type SimExecution, type TaskResult } from './messaging';
+import { MetricStore } from './metrics';
+import type { OperationTable } from './operations';
+import { DEFAULT_PERSONALIZE_DURATIONS, PersonalizeModel, personalizeOperations, type PersonalizeDurations } from './personalize';
+
+export type { ServiceName } from './faults';
+
+/** Default simulated account id. */
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+/** Default delay before a minute of `AWS/Personalize` data is visible (CloudWatch publishes late). */
+export const DEFAULT_PERSONALIZE_METRIC_DELAY_MS = 3 * 60 * 1000;
+
+export interface SimAccountOptions {
+  accountId?: string;
+  /** Simulated start time (epoch ms). */
+  startTime?: number;
+  /** Seed of every random draw (traffic noise, ids). */
+  seed?: number;
+  durations?: Partial<PersonalizeDurations>;
+  prices?: Partial<Prices>;
+  /** Datapoints per GetMetricData page (default 100,800; lower to force paging). */
+  metricDataPageSize?: number;
+  /** Publishing delay of AWS/Personalize metrics (default 3 minutes). */
+  personalizeMetricDelayMs?: number;
+  /** Region used when a request carries no SigV4 credential scope. */
+  defaultRegion?: string;
+  hooks?: SimHooks;
+}
+
+export interface SimHooks {
+  /** A StartExecution created a new execution (a local runner may run it). */
+  onStartExecution?: (execution: SimExecution) => unknown;
+  /** SendTaskSuccess / SendTaskFailure was accepted. */
+  onTaskResult?: (result: TaskResult) => unknown;
+}
+
+/** One recorded API call. */
+export interface CallRecord {
+  seq: number;
+  /** Simulated time of the call. */
+  time: number;
+  service: ServiceName;
+  operation: string;
+  region: string;
+  caller: string;
+  outcome: 'ok' | 'error' | 'fault';
+  errorCode?: string;
+}
+
+export interface CallFilter {
+  service?: ServiceName;
+  operation?: string;
+  region?: string;
+  caller?: string;
+  /** Only calls at or after this simulated time. */
+  since?: number;
+}
+
+export class SimAccount {
+  readonly clock: SimClock;
+  readonly accountId: string;
+  readonly seed: number;
+  readonly defaultRegion: string;
+  readonly prices: Prices;
+  readonly metrics = new MetricStore();
+  readonly personalize: PersonalizeModel;
+  readonly cloudwatch: CloudWatchModel;
+  readonly sns: SnsModel;
+  readonly events: EventsModel;
+  readonly sfn: SfnModel;
+  readonly dynamodb: DynamoDbModel;
+  readonly faults = new FaultInjector();
+  /** Errors thrown (or rejected) by hooks; hooks never fail the API call. */
+  readonly hookErrors: unknown[] = [];
+
+  private readonly log: CallRecord[] = [];
+  private readonly operations: Record<ServiceName, OperationTable>;
+  private readonly pendingHooks = new Set<Promise<unknown>>();
+
+  constructor(options: SimAccountOptions = {}) {
+    this.clock = new SimClock(options.startTime);
+    this.accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
+    if (!/^\d{12}$/.test(this.accountId)) throw new RangeError(`accountId must be 12 digits, got ${this.accountId}`);
+    this.seed = options.seed ?? 1;
+    this.defaultRegion = options.defaultRegion ?? 'us-east-1';
+    this.prices = { ...DEFAULT_PRICES, ...options.prices };
+    const now = () => this.clock.now();
+    this.personalize = new PersonalizeModel({
+      now,
+      accountId: this.accountId,
+      durations: { ...DEFAULT_PERSONALIZE_DURATIONS, ...options.durations },
+      metricDelayMs: options.personalizeMetricDelayMs ?? DEFAULT_PERSONALIZE_METRIC_DELAY_MS,
+      seed: this.seed,
+      onTrafficChanged: () => this.metrics.invalidateCache(),
+    });
+    this.metrics.addSource((id) => this.personalize.metricSource(id));
+    this.cloudwatch = new CloudWatchModel(this.metrics, this.accountId, { metricDataPageSize: options.metricDataPageSize ?? CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData });
+    this.sns = new SnsModel(this.accountId, this.seed);
+    this.events = new EventsModel(this.seed);
+    this.sfn = new SfnModel(this.seed, now);
+    this.dynamodb = new DynamoDbModel(this.accountId, now);
+    if (options.hooks) this.hooks = options.hooks;
+    const runHook = (fn: () => unknown) => this.runHook(fn);
+    this.operations = {
+      personalize: personalizeOperations(this.personalize),
+      cloudwatch: cloudWatchOperations(this.cloudwatch),
+      sns: snsOperations(this.sns),
+      events: eventsOperations(this.events, runHook),
+      sfn: sfnOperations(this.sfn, runHook),
+      dynamodb: dynamoDbOperations(this.dynamodb),
+    };
+  }
+
+  /** Hooks a local runner uses to act on executions and task results. */
+  get hooks(): SimHooks {
+    return { onStartExecution: this.sfn.onStartExecution, onTaskResult: this.sfn.onTaskResult };
+  }
+  set hooks(h: SimHooks) {
+    this.sfn.onStartExecution = h.onStartExecution;
+    this.sfn.onTaskResult = h.onTaskResult;
+  }
+
+  /** Operations a service serves. */
+  supports(service: ServiceName, operation: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.operations[service], operation);
+  }
+
+  /**
+   * Run one API operation as the service would: fault injection, the call itself, recording.
+   * Resolves with the output shape or rejects with a SimError.
+   */
+  async invoke(service: ServiceName, operation: string, input: Record<string, unknown>, meta: { region?: string; caller?: string } = {}): Promise<unknown> {
+    const region = meta.region ?? this.defaultRegion;
+    const caller = meta.caller ?? 'unknown';
+    const record: CallRecord = { seq: this.log.length + 1, time: this.clock.now(), service, operation, region, caller, outcome: 'ok' };
+    this.log.push(record);
+    const decision = this.faults.decide(service, operation, region);
+    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    if (decision.error) {
+      record.outcome = 'fault';
+      record.errorCode = decision.error.code;
+      throw decision.error;
+    }
+    const handler = this.operations[service][operation];
+    try {
+      if (!handler || !this.supports(service, operation)) {
+        throw new SimError(service === 'sns' ? 'InvalidAction' : 'UnknownOperationException', `${service}: operation ${operation} is not simulated`);
+      }
+      // Time is read when the call is handled (latency faults do not move simulated time).
+      return handler({ region, now: this.clock.now(), caller }, input);
+    } catch (e) {
+      record.outcome = 'error';
+      record.errorCode = e instanceof SimError ? e.code : 'InternalFailure';
+      throw e;
+    }
+  }
+
+  /** Recorded calls, oldest first, optionally filtered. */
+  calls(filter: CallFilter = {}): CallRecord[] {
+    return this.log.filter(
+      (c) =>
+        (!filter.service || c.service === filter.service) &&
+        (!filter.operation || c.operation === filter.operation) &&
+        (!filter.region || c.region === filter.region) &&
+        (!filter.caller || c.caller === filter.caller) &&
+        (filter.since === undefined || c.time >= filter.since),
+    );
+  }
+
+  /** Forget recorded calls (e.g. between benchmark runs). */
+  clearCalls(): void {
+    this.log.length = 0;
+  }
+
+  /** Inject a fault (see FaultSpec). */
+  injectFault(spec: FaultSpec): FaultHandle {
+    return this.faults.inject(spec);
+  }
+
+  /** Personalize bill for [fromMs, toMs): per resource and total. */
+  bill(fromMs: number, toMs: number, filter: { arn?: string } = {}): Bill {
+    return computeBill(this.personalize, this.prices, fromMs, toMs, filter);
+  }
+
+  /** Wait until every hook started so far has finished (including hooks they triggered). */
+  async settleHooks(): Promise<void> {
+    while (this.pendingHooks.size > 0) await Promise.allSettled([...this.pendingHooks]);
+  }
+
+  private runHook(fn: () => unknown): void {
+    try {
+      const result = fn();
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        const p = Promise.resolve(result).catch((e) => {
+          this.hookErrors.push(e);
+        });
+        this.pendingHooks.add(p);
+        void p.finally(() => this.pendingHooks.delete(p));
+      }
+    } catch (e) {
+      this.hookErrors.push(e);
+    }
+  }
+}

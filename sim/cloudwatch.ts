@@ -1,0 +1,588 @@
+/**
+ * Simulated Amazon CloudWatch: GetMetricData / PutMetricData over the MetricStore, metric
+ * alarms (per region, with the service's limits), dashboards (global) and tags.
+ * The installed client speaks AWS JSON 1.0 with awsQueryCompatible (`x-amzn-query-mode: true`),
+ * so errors carry both `__type` and the `x-amzn-query-error` code (see `queryCode`).
+ */
+import { DAY_MS, HOUR_MS } from './clock';
+import { SimError } from './errors';
+import { MetricStore, SUPPORTED_STATS, statValue, type MetricDimension, type MetricIdentity, type Stat } from './metrics';
+import type { OperationTable } from './operations';
+import { seedFromString } from './random';
+import {
+  asRecord,
+  decodeToken,
+  encodeToken,
+  optionalArray,
+  optionalInt,
+  optionalString,
+  paginate,
+  parseTimestamp,
+  partitionOf,
+  requireString,
+  toEpochSeconds,
+} from './util';
+
+/** Limits of the real service. */
+export const CLOUDWATCH_LIMITS = {
+  maxQueriesPerGetMetricData: 500,
+  maxDatapointsPerGetMetricData: 100_800,
+  maxMetricsPerPutMetricData: 1000,
+  maxDimensions: 30,
+  maxValuesPerMetricDatum: 150,
+  /** PutMetricData accepts timestamps up to two weeks back and two hours ahead. */
+  maxPastMs: 14 * DAY_MS,
+  maxFutureMs: 2 * HOUR_MS,
+  maxAlarmsPerDescribePage: 100,
+  defaultAlarmsPerDescribePage: 50,
+  maxAlarmNamesPerCall: 100,
+  maxAlarmTags: 50,
+  maxAlarmMetricQueries: 20,
+  /** Period × EvaluationPeriods: ≤ 1 day for periods under an hour, else ≤ 7 days. */
+  maxEvaluationSecondsShortPeriod: 86_400,
+  maxEvaluationSecondsLongPeriod: 7 * 86_400,
+  shortPeriodBelowSec: 3600,
+  maxDashboardWidgets: 500,
+  maxMetricsPerWidget: 500,
+  maxMetricsPerDashboard: 2500,
+  dashboardsPerListPage: 1000,
+} as const;
+
+/** awsQuery codes of the CloudWatch exceptions (the SDK maps them back to its classes). */
+const QUERY_CODES: Record<string, string> = {
+  ResourceNotFound: 'ResourceNotFound',
+  ResourceNotFoundException: 'ResourceNotFoundException',
+  DashboardNotFoundError: 'ResourceNotFound',
+  DashboardInvalidInputError: 'InvalidParameterInput',
+  InvalidParameterValueException: 'InvalidParameterValue',
+  InvalidParameterCombinationException: 'InvalidParameterCombination',
+  MissingRequiredParameterException: 'MissingParameter',
+  ValidationException: 'ValidationError',
+  LimitExceededFault: 'LimitExceeded',
+  InvalidNextToken: 'InvalidNextToken',
+  InternalServiceFault: 'InternalServiceError',
+};
+
+/** A CloudWatch error with its query-compatible code. */
+export function cwError(name: string, message: string, fields?: Record<string, unknown>, status?: number): SimError {
+  const defaultStatus = name === 'ResourceNotFound' || name === 'DashboardNotFoundError' || name === 'ResourceNotFoundException' ? 404 : 400;
+  return new SimError(name, message, { queryCode: QUERY_CODES[name] ?? name, fields, status: status ?? defaultStatus });
+}
+const validation = (m: string) => cwError('ValidationException', m);
+const invalidValue = (m: string) => cwError('InvalidParameterValueException', m);
+const missing = (m: string) => cwError('MissingRequiredParameterException', m);
+const badToken = (m: string) => cwError('InvalidNextToken', m);
+
+export interface CloudWatchOptions {
+  /** Datapoints per GetMetricData page (real: 100,800); lower it to force paging in tests. */
+  metricDataPageSize: number;
+}
+
+interface StoredAlarm {
+  region: string;
+  name: string;
+  arn: string;
+  /** PutMetricAlarm input as sent (PascalCase members), minus Tags. */
+  config: Record<string, unknown>;
+  updatedAt: number;
+  stateUpdatedAt: number;
+}
+
+interface StoredDashboard {
+  name: string;
+  body: string;
+  updatedAt: number;
+}
+
+/** One query's computed datapoints. */
+interface QueryResult {
+  id: string;
+  label: string;
+  timestamps: number[];
+  values: number[];
+}
+
+/** CloudWatch of one account: alarms per region, dashboards global, metrics in the store. */
+export class CloudWatchModel {
+  private readonly alarms = new Map<string, StoredAlarm>();
+  private readonly dashboards = new Map<string, StoredDashboard>();
+  /** Tags by resource ARN (alarms). */
+  private readonly tags = new Map<string, Map<string, string>>();
+
+  constructor(
+    readonly metrics: MetricStore,
+    private readonly accountId: string,
+    readonly options: CloudWatchOptions,
+  ) {}
+
+  /** Alarms stored in a region (or all), sorted by name. */
+  alarmList(region?: string): StoredAlarm[] {
+    return [...this.alarms.values()].filter((a) => !region || a.region === region).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Tags of an alarm ARN. */
+  tagsOf(arn: string): Record<string, string> {
+    return Object.fromEntries(this.tags.get(arn) ?? []);
+  }
+
+  /** Dashboards (global), sorted by name. */
+  dashboardList(): { name: string; body: string; updatedAt: number }[] {
+    return [...this.dashboards.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  alarmArn(region: string, name: string): string {
+    return `arn:${partitionOf(region)}:cloudwatch:${region}:${this.accountId}:alarm:${name}`;
+  }
+
+  dashboardArn(name: string): string {
+    return `arn:aws:cloudwatch::${this.accountId}:dashboard/${name}`;
+  }
+
+  /** GetMetricData: MetricStat queries only (metric math is not simulated). */
+  getMetricData(region: string, now: number, input: Record<string, unknown>): Record<string, unknown> {
+    const queries = optionalArray(input, 'MetricDataQueries', validation);
+    if (!queries || queries.length === 0) throw missing('MetricDataQueries is required');
+    if (queries.length > CLOUDWATCH_LIMITS.maxQueriesPerGetMetricData) {
+      throw validation(`The collection MetricDataQueries must not have a size greater than ${CLOUDWATCH_LIMITS.maxQueriesPerGetMetricData} (got ${queries.length}).`);
+    }
+    const start = parseTimestamp(input.StartTime, 'StartTime', validation);
+    const end = parseTimestamp(input.EndTime, 'EndTime', validation);
+    if (end <= start) throw validation('The parameter EndTime must be greater than StartTime.');
+    const scanBy = optionalString(input, 'ScanBy', validation) ?? 'TimestampDescending';
+    if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') throw validation(`ScanBy must be TimestampDescending or TimestampAscending, got ${scanBy}`);
+    const maxDatapoints = optionalInt(input, 'MaxDatapoints', 1, Number.MAX_SAFE_INTEGER, validation);
+
+    const seen = new Set<string>();
+    const results: QueryResult[] = [];
+    for (const [i, raw] of queries.entries()) {
+      const q = asRecord(raw, `MetricDataQueries[${i}]`, validation);
+      const id = requireString(q, 'Id', validation);
+      if (!/^[a-z][a-zA-Z0-9_]{0,254}$/.test(id)) throw validation(`MetricDataQueries[${i}].Id "${id}" must start with a lowercase letter and contain only letters, digits and underscores.`);
+      if (seen.has(id)) throw validation(`The values for parameter Id in MetricDataQueries are not unique: ${id}`);
+      seen.add(id);
+      if (q.Expression !== undefined) throw validation(`MetricDataQueries[${i}] (${id}): Expression (metric math) is not supported by the simulator; use MetricStat.`);
+      if (q.MetricStat === undefined) throw validation(`MetricDataQueries[${i}] (${id}) must have MetricStat or Expression.`);
+      const ms = asRecord(q.MetricStat, `MetricDataQueries[${i}].MetricStat`, validation);
+      const metric = asRecord(ms.Metric, `MetricDataQueries[${i}].MetricStat.Metric`, validation);
+      const period = ms.Period;
+      if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period % 60 !== 0) {
+        throw validation(`MetricDataQueries[${i}] (${id}): Period must be a multiple of 60 seconds (the simulator keeps 1-minute resolution), got ${JSON.stringify(period)}.`);
+      }
+      const stat = ms.Stat;
+      if (typeof stat !== 'string' || !(SUPPORTED_STATS as readonly string[]).includes(stat)) {
+        throw validation(`MetricDataQueries[${i}] (${id}): Stat must be one of ${SUPPORTED_STATS.join(', ')}, got ${JSON.stringify(stat)}.`);
+      }
+      const identity: MetricIdentity = {
+        region,
+        namespace: requireString(metric, 'Namespace', validation),
+        metricName: requireString(metric, 'MetricName', validation),
+        dimensions: dimensionsOf(metric.Dimensions, `MetricDataQueries[${i}].MetricStat.Metric.Dimensions`),
+      };
+      if (q.ReturnData === false) continue;
+      const buckets = this.metrics.buckets(identity, period, start, end, now, optionalString(ms, 'Unit', validation));
+      if (scanBy === 'TimestampDescending') buckets.reverse();
+      results.push({
+        id,
+        label: optionalString(q, 'Label', validation) ?? identity.metricName,
+        timestamps: buckets.map((b) => b.t),
+        values: buckets.map((b) => statValue(stat as Stat, b.stats)),
+      });
+    }
+
+    // Page by datapoints across queries, in query order.
+    const pageSize = Math.min(this.options.metricDataPageSize, maxDatapoints ?? Infinity, CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData);
+    const scope = `gmd|${region}|${seedFromString(JSON.stringify([queries, input.StartTime, input.EndTime, scanBy]))}`;
+    const offset = decodeToken(optionalString(input, 'NextToken', badToken), scope, badToken);
+    const total = results.reduce((n, r) => n + r.values.length, 0);
+    if (offset > total) throw badToken('NextToken points past the end of the results');
+    const pageEnd = Math.min(total, offset + pageSize);
+    const out: Record<string, unknown>[] = [];
+    let cursor = 0;
+    for (const r of results) {
+      const from = Math.max(offset, cursor) - cursor;
+      const to = Math.min(pageEnd, cursor + r.values.length) - cursor;
+      const hasPoints = to > from;
+      if (hasPoints || (r.values.length === 0 && offset === 0)) {
+        out.push({
+          Id: r.id,
+          Label: r.label,
+          Timestamps: hasPoints ? r.timestamps.slice(from, to).map(toEpochSeconds) : [],
+          Values: hasPoints ? r.values.slice(from, to) : [],
+          StatusCode: cursor + r.values.length > pageEnd ? 'PartialData' : 'Complete',
+        });
+      }
+      cursor += r.values.length;
+    }
+    return { MetricDataResults: out, NextToken: pageEnd < total ? encodeToken(scope, pageEnd) : undefined, Messages: [] };
+  }
+
+  /** PutMetricData: validates like the service, stores values merged per minute. */
+  putMetricData(region: string, now: number, input: Record<string, unknown>): void {
+    const namespace = requireString(input, 'Namespace', missing);
+    if (namespace.startsWith('AWS/')) throw invalidValue(`The value ${namespace} for parameter Namespace is invalid: namespaces starting with AWS/ are reserved.`);
+    const data = optionalArray(input, 'MetricData', validation);
+    if (!data || data.length === 0) throw missing('MetricData is required');
+    if (data.length > CLOUDWATCH_LIMITS.maxMetricsPerPutMetricData) {
+      throw validation(`The collection MetricData must not have a size greater than ${CLOUDWATCH_LIMITS.maxMetricsPerPutMetricData} (got ${data.length}).`);
+    }
+    const parsed = data.map((raw, i) => {
+      const d = asRecord(raw, `MetricData[${i}]`, validation);
+      const where = `MetricData[${i}]`;
+      const metricName = requireString(d, 'MetricName', missing);
+      const dimensions = dimensionsOf(d.Dimensions, `${where}.Dimensions`);
+      if (dimensions.length > CLOUDWATCH_LIMITS.maxDimensions) throw invalidValue(`${where}: at most ${CLOUDWATCH_LIMITS.maxDimensions} dimensions`);
+      const t = d.Timestamp === undefined ? now : parseTimestamp(d.Timestamp, `${where}.Timestamp`, invalidValue);
+      if (t < now - CLOUDWATCH_LIMITS.maxPastMs || t > now + CLOUDWATCH_LIMITS.maxFutureMs) {
+        throw invalidValue(`${where}.Timestamp ${new Date(t).toISOString()} must be within two weeks in the past and two hours in the future of ${new Date(now).toISOString()}.`);
+      }
+      const stats = statsOfDatum(d, where);
+      return { id: { region, namespace, metricName, dimensions }, t, stats, unit: optionalString(d, 'Unit', invalidValue) };
+    });
+    // All or nothing, like the service.
+    for (const p of parsed) if (p.stats) this.metrics.put(p.id, p.t, p.stats, p.unit);
+  }
+
+  /** PutMetricAlarm with the service's checks; creates or replaces (tags only on create). */
+  putMetricAlarm(region: string, now: number, input: Record<string, unknown>): void {
+    const name = requireString(input, 'AlarmName', missing);
+    if (name.length > 255) throw validation('AlarmName must be at most 255 characters');
+    const evaluationPeriods = input.EvaluationPeriods;
+    if (typeof evaluationPeriods !== 'number' || !Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
+      throw validation(`EvaluationPeriods must be a whole number >= 1, got ${JSON.stringify(evaluationPeriods)}`);
+    }
+    if (typeof input.ComparisonOperator !== 'string') throw missing('ComparisonOperator is required');
+    const dta = input.DatapointsToAlarm;
+    if (dta !== undefined && (typeof dta !== 'number' || dta < 1 || dta > evaluationPeriods)) {
+      throw validation(`DatapointsToAlarm (${dta}) must be between 1 and EvaluationPeriods (${evaluationPeriods})`);
+    }
+    const tmd = input.TreatMissingData;
+    if (tmd !== undefined && !['breaching', 'notBreaching', 'ignore', 'missing'].includes(String(tmd))) {
+      throw validation(`TreatMissingData must be breaching, notBreaching, ignore or missing, got ${JSON.stringify(tmd)}`);
+    }
+    const metrics = optionalArray(input, 'Metrics', validation);
+    const single = input.MetricName !== undefined || input.Namespace !== undefined || input.Period !== undefined || input.Statistic !== undefined;
+    if (metrics && single) throw cwError('InvalidParameterCombinationException', 'Metrics cannot be combined with MetricName, Namespace, Statistic or Period.');
+    const periods: number[] = [];
+    if (metrics) {
+      if (metrics.length === 0 || metrics.length > CLOUDWATCH_LIMITS.maxAlarmMetricQueries) {
+        throw validation(`Metrics must have 1 to ${CLOUDWATCH_LIMITS.maxAlarmMetricQueries} entries, got ${metrics.length}`);
+      }
+      let returned = 0;
+      for (const [i, raw] of metrics.entries()) {
+        const q = asRecord(raw, `Metrics[${i}]`, validation);
+        if (q.ReturnData !== false) returned++;
+        const ms = q.MetricStat === undefined ? undefined : asRecord(q.MetricStat, `Metrics[${i}].MetricStat`, validation);
+        const p = ms?.Period ?? q.Period;
+        if (p !== undefined) periods.push(checkAlarmPeriod(p, `Metrics[${i}].Period`));
+      }
+      if (returned !== 1) throw validation(`Exactly one element of the Metrics list must return data (ReturnData true), got ${returned}.`);
+    } else {
+      requireString(input, 'MetricName', missing);
+      requireString(input, 'Namespace', missing);
+      if (input.Statistic === undefined && input.ExtendedStatistic === undefined) throw missing('Statistic or ExtendedStatistic is required');
+      if (input.Statistic !== undefined && !(SUPPORTED_STATS as readonly string[]).includes(String(input.Statistic))) {
+        throw invalidValue(`Statistic must be one of ${SUPPORTED_STATS.join(', ')}, got ${JSON.stringify(input.Statistic)}`);
+      }
+      periods.push(checkAlarmPeriod(input.Period, 'Period'));
+      dimensionsOf(input.Dimensions, 'Dimensions');
+    }
+    if (input.Threshold === undefined && input.ThresholdMetricId === undefined) throw missing('Threshold is required');
+    for (const period of periods) {
+      const limit = period < CLOUDWATCH_LIMITS.shortPeriodBelowSec ? CLOUDWATCH_LIMITS.maxEvaluationSecondsShortPeriod : CLOUDWATCH_LIMITS.maxEvaluationSecondsLongPeriod;
+      if (period * evaluationPeriods > limit) {
+        throw validation(
+          `Metrics cannot be checked across more than ${limit === CLOUDWATCH_LIMITS.maxEvaluationSecondsShortPeriod ? 'a day' : '7 days'} (EvaluationPeriods * Period must be <= ${limit}; got ${evaluationPeriods} * ${period} = ${period * evaluationPeriods}).`,
+        );
+      }
+    }
+    const tags = tagList(input.Tags);
+    if (Object.keys(tags).length > CLOUDWATCH_LIMITS.maxAlarmTags) throw cwError('LimitExceededFault', `An alarm can have at most ${CLOUDWATCH_LIMITS.maxAlarmTags} tags`);
+
+    const key = `${region}|${name}`;
+    const existing = this.alarms.get(key);
+    const { Tags: _ignored, ...config } = input;
+    void _ignored;
+    const arn = this.alarmArn(region, name);
+    this.alarms.set(key, { region, name, arn, config, updatedAt: now, stateUpdatedAt: existing?.stateUpdatedAt ?? now });
+    // Tags given with an update of an existing alarm are ignored (use TagResource).
+    if (!existing && Object.keys(tags).length > 0) this.tags.set(arn, new Map(Object.entries(tags)));
+  }
+
+  /** DescribeAlarms with AlarmNames or AlarmNamePrefix, ≤ 100 per page. */
+  describeAlarms(region: string, input: Record<string, unknown>): Record<string, unknown> {
+    const names = optionalArray(input, 'AlarmNames', validation);
+    const prefix = optionalString(input, 'AlarmNamePrefix', validation);
+    if (names && prefix !== undefined) throw cwError('InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be specified together.');
+    if (names && names.length > CLOUDWATCH_LIMITS.maxAlarmNamesPerCall) throw validation(`AlarmNames must have at most ${CLOUDWATCH_LIMITS.maxAlarmNamesPerCall} entries`);
+    const maxRecords = optionalInt(input, 'MaxRecords', 1, CLOUDWATCH_LIMITS.maxAlarmsPerDescribePage, validation) ?? CLOUDWATCH_LIMITS.defaultAlarmsPerDescribePage;
+    const stateValue = optionalString(input, 'StateValue', validation);
+    const types = optionalArray(input, 'AlarmTypes', validation);
+    const wantMetric = !types || types.includes('MetricAlarm');
+    const nameSet = names ? new Set(names.map(String)) : undefined;
+    const matching = wantMetric
+      ? this.alarmList(region).filter((a) => (!nameSet || nameSet.has(a.name)) && (prefix === undefined || a.name.startsWith(prefix)) && (!stateValue || stateValue === 'INSUFFICIENT_DATA'))
+      : [];
+    const scope = `alarms|${region}|${prefix ?? ''}|${names ? [...nameSet!].sort().join(',') : ''}|${stateValue ?? ''}`;
+    const { page, nextToken } = paginate(matching, maxRecords, optionalString(input, 'NextToken', badToken), scope, badToken);
+    return { MetricAlarms: page.map((a) => this.renderAlarm(a)), CompositeAlarms: [], NextToken: nextToken };
+  }
+
+  /** DeleteAlarms: ≤ 100 names; any unknown name → ResourceNotFound and nothing deleted. */
+  deleteAlarms(region: string, input: Record<string, unknown>): void {
+    const names = optionalArray(input, 'AlarmNames', validation);
+    if (!names || names.length === 0) throw missing('AlarmNames is required');
+    if (names.length > CLOUDWATCH_LIMITS.maxAlarmNamesPerCall) throw validation(`The collection AlarmNames must not have a size greater than ${CLOUDWATCH_LIMITS.maxAlarmNamesPerCall} (got ${names.length}).`);
+    const missingNames = names.map(String).filter((n) => !this.alarms.has(`${region}|${n}`));
+    if (missingNames.length > 0) throw cwError('ResourceNotFound', `Alarms not found: ${missingNames.join(', ')}`);
+    for (const n of names) {
+      const key = `${region}|${String(n)}`;
+      const alarm = this.alarms.get(key)!;
+      this.tags.delete(alarm.arn);
+      this.alarms.delete(key);
+    }
+  }
+
+  private renderAlarm(a: StoredAlarm): Record<string, unknown> {
+    const c = a.config;
+    return stripUndefined({
+      AlarmName: a.name,
+      AlarmArn: a.arn,
+      AlarmDescription: c.AlarmDescription,
+      AlarmConfigurationUpdatedTimestamp: toEpochSeconds(a.updatedAt),
+      ActionsEnabled: c.ActionsEnabled ?? true,
+      OKActions: c.OKActions ?? [],
+      AlarmActions: c.AlarmActions ?? [],
+      InsufficientDataActions: c.InsufficientDataActions ?? [],
+      StateValue: 'INSUFFICIENT_DATA',
+      StateReason: 'Unchecked: Initial alarm creation',
+      StateUpdatedTimestamp: toEpochSeconds(a.stateUpdatedAt),
+      StateTransitionedTimestamp: toEpochSeconds(a.stateUpdatedAt),
+      MetricName: c.MetricName,
+      Namespace: c.Namespace,
+      Statistic: c.Statistic,
+      ExtendedStatistic: c.ExtendedStatistic,
+      Dimensions: c.Dimensions ?? (c.Metrics ? undefined : []),
+      Period: c.Period,
+      Unit: c.Unit,
+      EvaluationPeriods: c.EvaluationPeriods,
+      DatapointsToAlarm: c.DatapointsToAlarm,
+      Threshold: c.Threshold,
+      ComparisonOperator: c.ComparisonOperator,
+      TreatMissingData: c.TreatMissingData,
+      EvaluateLowSampleCountPercentile: c.EvaluateLowSampleCountPercentile,
+      Metrics: c.Metrics,
+      ThresholdMetricId: c.ThresholdMetricId,
+    });
+  }
+
+  /** TagResource / UntagResource / ListTagsForResource on alarm ARNs. */
+  tagOps(region: string, op: 'tag' | 'untag' | 'list', input: Record<string, unknown>): Record<string, unknown> {
+    const arn = requireString(input, 'ResourceARN', missing);
+    const alarm = [...this.alarms.values()].find((a) => a.arn === arn && a.region === region);
+    if (!alarm) throw cwError('ResourceNotFoundException', `Resource ${arn} not found`, { ResourceType: 'alarm', ResourceId: arn });
+    const current = this.tags.get(arn) ?? new Map<string, string>();
+    if (op === 'tag') {
+      const merged = new Map([...current, ...Object.entries(tagList(input.Tags))]);
+      if (merged.size > CLOUDWATCH_LIMITS.maxAlarmTags) throw cwError('LimitExceededFault', `An alarm can have at most ${CLOUDWATCH_LIMITS.maxAlarmTags} tags`);
+      this.tags.set(arn, merged);
+      return {};
+    }
+    if (op === 'untag') {
+      for (const k of optionalArray(input, 'TagKeys', validation) ?? []) current.delete(String(k));
+      this.tags.set(arn, current);
+      return {};
+    }
+    return { Tags: [...current].map(([Key, Value]) => ({ Key, Value })) };
+  }
+
+  /** PutDashboard: validates the body; invalid → DashboardInvalidInputError with messages. */
+  putDashboard(now: number, input: Record<string, unknown>): Record<string, unknown> {
+    const name = requireString(input, 'DashboardName', missing);
+    const body = requireString(input, 'DashboardBody', missing);
+    const errors: { DataPath: string; Message: string }[] = [];
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(name)) errors.push({ DataPath: 'DashboardName', Message: 'Dashboard name may contain only A-Z, a-z, 0-9, "-" and "_" and be 1-255 long' });
+    errors.push(...validateDashboardBody(body));
+    if (errors.length > 0) {
+      throw cwError('DashboardInvalidInputError', 'The field DashboardBody has an invalid value', { dashboardValidationMessages: errors });
+    }
+    this.dashboards.set(name, { name, body, updatedAt: now });
+    return { DashboardValidationMessages: [] };
+  }
+
+  getDashboard(input: Record<string, unknown>): Record<string, unknown> {
+    const name = requireString(input, 'DashboardName', missing);
+    const d = this.dashboards.get(name);
+    if (!d) throw cwError('DashboardNotFoundError', `Dashboard ${name} does not exist`);
+    return { DashboardArn: this.dashboardArn(name), DashboardBody: d.body, DashboardName: name };
+  }
+
+  listDashboards(input: Record<string, unknown>): Record<string, unknown> {
+    const prefix = optionalString(input, 'DashboardNamePrefix', validation) ?? '';
+    const items = this.dashboardList().filter((d) => d.name.startsWith(prefix));
+    const { page, nextToken } = paginate(items, CLOUDWATCH_LIMITS.dashboardsPerListPage, optionalString(input, 'NextToken', badToken), `dash|${prefix}`, badToken);
+    return {
+      DashboardEntries: page.map((d) => ({ DashboardName: d.name, DashboardArn: this.dashboardArn(d.name), LastModified: toEpochSeconds(d.updatedAt), Size: Buffer.byteLength(d.body) })),
+      NextToken: nextToken,
+    };
+  }
+
+  deleteDashboards(input: Record<string, unknown>): void {
+    const names = (optionalArray(input, 'DashboardNames', validation) ?? []).map(String);
+    if (names.length === 0) throw missing('DashboardNames is required');
+    const unknown = names.filter((n) => !this.dashboards.has(n));
+    if (unknown.length > 0) throw cwError('DashboardNotFoundError', `Dashboards do not exist: ${unknown.join(', ')}`);
+    for (const n of names) this.dashboards.delete(n);
+  }
+}
+
+function checkAlarmPeriod(p: unknown, field: string): number {
+  if (typeof p !== 'number' || !Number.isInteger(p) || !([10, 20, 30].includes(p) || (p >= 60 && p % 60 === 0))) {
+    throw validation(`${field} must be 10, 20, 30 or a multiple of 60, got ${JSON.stringify(p)}`);
+  }
+  return p;
+}
+
+function dimensionsOf(raw: unknown, field: string): MetricDimension[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw validation(`${field}: expected a list`);
+  return raw.map((d, i) => {
+    const dim = asRecord(d, `${field}[${i}]`, validation);
+    if (typeof dim.Name !== 'string' || typeof dim.Value !== 'string') throw validation(`${field}[${i}]: Name and Value are required strings`);
+    return { Name: dim.Name, Value: dim.Value };
+  });
+}
+
+function tagList(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  if (!Array.isArray(raw)) throw validation('Tags: expected a list');
+  const out: Record<string, string> = {};
+  for (const [i, t] of raw.entries()) {
+    const tag = asRecord(t, `Tags[${i}]`, validation);
+    if (typeof tag.Key !== 'string' || typeof tag.Value !== 'string') throw validation(`Tags[${i}]: Key and Value are required strings`);
+    out[tag.Key] = tag.Value;
+  }
+  return out;
+}
+
+function statsOfDatum(d: Record<string, unknown>, where: string) {
+  const finite = (v: unknown, f: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw invalidValue(`${where}.${f} must be a finite number, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const given = [d.Value !== undefined, d.StatisticValues !== undefined, d.Values !== undefined].filter(Boolean).length;
+  if (given > 1) throw cwError('InvalidParameterCombinationException', `${where}: specify only one of Value, StatisticValues or Values`);
+  if (d.Value !== undefined) {
+    const v = finite(d.Value, 'Value');
+    return { sampleCount: 1, sum: v, min: v, max: v };
+  }
+  if (d.StatisticValues !== undefined) {
+    const s = asRecord(d.StatisticValues, `${where}.StatisticValues`, invalidValue);
+    return { sampleCount: finite(s.SampleCount, 'StatisticValues.SampleCount'), sum: finite(s.Sum, 'StatisticValues.Sum'), min: finite(s.Minimum, 'StatisticValues.Minimum'), max: finite(s.Maximum, 'StatisticValues.Maximum') };
+  }
+  if (d.Values !== undefined) {
+    const values = optionalArray(d, 'Values', invalidValue)!.map((v, i) => finite(v, `Values[${i}]`));
+    if (values.length > CLOUDWATCH_LIMITS.maxValuesPerMetricDatum) throw invalidValue(`${where}.Values: at most ${CLOUDWATCH_LIMITS.maxValuesPerMetricDatum} values`);
+    const counts = (optionalArray(d, 'Counts', invalidValue) ?? values.map(() => 1)).map((c, i) => finite(c, `Counts[${i}]`));
+    if (counts.length !== values.length) throw cwError('InvalidParameterCombinationException', `${where}: Counts must have as many entries as Values`);
+    if (values.length === 0) return undefined;
+    let sampleCount = 0;
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) {
+      sampleCount += counts[i];
+      sum += values[i] * counts[i];
+    }
+    return { sampleCount, sum, min: Math.min(...values), max: Math.max(...values) };
+  }
+  throw missing(`${where}: one of Value, StatisticValues or Values is required`);
+}
+
+const WIDGET_TYPES = ['metric', 'text', 'log', 'alarm', 'explorer', 'custom'];
+
+/** Checks a dashboard body like PutDashboard does; returns the validation messages. */
+export function validateDashboardBody(body: string): { DataPath: string; Message: string }[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (e) {
+    return [{ DataPath: '', Message: `Should be valid JSON: ${(e as Error).message}` }];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [{ DataPath: '', Message: 'Should be object' }];
+  const widgets = (parsed as { widgets?: unknown }).widgets;
+  if (!Array.isArray(widgets)) return [{ DataPath: '/widgets', Message: 'Should have required property "widgets" (an array)' }];
+  const messages: { DataPath: string; Message: string }[] = [];
+  if (widgets.length > CLOUDWATCH_LIMITS.maxDashboardWidgets) messages.push({ DataPath: '/widgets', Message: `Should NOT have more than ${CLOUDWATCH_LIMITS.maxDashboardWidgets} items` });
+  let totalMetrics = 0;
+  widgets.forEach((w, i) => {
+    const path = `/widgets/${i}`;
+    if (typeof w !== 'object' || w === null) return messages.push({ DataPath: path, Message: 'Should be object' });
+    const widget = w as Record<string, unknown>;
+    if (!WIDGET_TYPES.includes(String(widget.type))) messages.push({ DataPath: `${path}/type`, Message: `Should be equal to one of the allowed values ${WIDGET_TYPES.join(', ')}` });
+    const within = (k: string, min: number, max: number) => {
+      const v = widget[k];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) messages.push({ DataPath: `${path}/${k}`, Message: `Should be an integer from ${min} to ${max}` });
+    };
+    within('width', 1, 24);
+    within('height', 1, 1000);
+    within('x', 0, 23);
+    within('y', 0, Number.MAX_SAFE_INTEGER);
+    const props = widget.properties;
+    if (typeof props !== 'object' || props === null) return messages.push({ DataPath: `${path}/properties`, Message: 'Should have required property "properties"' });
+    const p = props as Record<string, unknown>;
+    if (widget.type === 'metric') {
+      if (typeof p.region !== 'string') messages.push({ DataPath: `${path}/properties`, Message: 'Should have required property "region"' });
+      const metrics = p.metrics;
+      if (metrics !== undefined) {
+        if (!Array.isArray(metrics)) messages.push({ DataPath: `${path}/properties/metrics`, Message: 'Should be array' });
+        else {
+          if (metrics.length > CLOUDWATCH_LIMITS.maxMetricsPerWidget) messages.push({ DataPath: `${path}/properties/metrics`, Message: `Should NOT have more than ${CLOUDWATCH_LIMITS.maxMetricsPerWidget} items` });
+          metrics.forEach((m, j) => {
+            if (!Array.isArray(m) || m.length === 0) messages.push({ DataPath: `${path}/properties/metrics/${j}`, Message: 'Should be a non-empty array' });
+          });
+          totalMetrics += metrics.length;
+        }
+      } else if (p.annotations === undefined && p.alarms === undefined) {
+        messages.push({ DataPath: `${path}/properties`, Message: 'Should have property "metrics", "annotations" or "alarms"' });
+      }
+    }
+    if (widget.type === 'text' && typeof p.markdown !== 'string') messages.push({ DataPath: `${path}/properties`, Message: 'Should have required property "markdown"' });
+    if (widget.type === 'alarm' && !Array.isArray(p.alarms)) messages.push({ DataPath: `${path}/properties`, Message: 'Should have required property "alarms"' });
+    return undefined;
+  });
+  if (totalMetrics > CLOUDWATCH_LIMITS.maxMetricsPerDashboard) messages.push({ DataPath: '/widgets', Message: `A dashboard may have at most ${CLOUDWATCH_LIMITS.maxMetricsPerDashboard} metrics, found ${totalMetrics}` });
+  return messages;
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** The CloudWatch operations the simulator serves (`GraniteServiceVersion20100801.<Op>`). */
+export function cloudWatchOperations(model: CloudWatchModel): OperationTable {
+  return {
+    GetMetricData: ({ region, now }, input) => model.getMetricData(region, now, input),
+    PutMetricData: ({ region, now }, input) => {
+      model.putMetricData(region, now, input);
+      return {};
+    },
+    PutMetricAlarm: ({ region, now }, input) => {
+      model.putMetricAlarm(region, now, input);
+      return {};
+    },
+    DescribeAlarms: ({ region }, input) => model.describeAlarms(region, input),
+    DeleteAlarms: ({ region }, input) => {
+      model.deleteAlarms(region, input);
+      return {};
+    },
+    TagResource: ({ region }, input) => model.tagOps(region, 'tag', input),
+    UntagResource: ({ region }, input) => model.tagOps(region, 'untag', input),
+    ListTagsForResource: ({ region }, input) => model.tagOps(region, 'list', input),
+    PutDashboard: ({ now }, input) => model.putDashboard(now, input),
+    GetDashboard: (_ctx, input) => model.getDashboard(input),
+    ListDashboards: (_ctx, input) => model.listDashboards(input),
+    DeleteDashboards: (_ctx, input) => {
+      model.deleteDashboards(input);
+      return {};
+    },
+  };
+}

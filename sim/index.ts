@@ -1,0 +1,18 @@
+/** Simulated AWS account for the offline demo, benchmarks and end-to-end tests. */
+export { SimAccount, DEFAULT_ACCOUNT_ID, DEFAULT_PERSONALIZE_METRIC_DELAY_MS } from './account';
+export type { SimAccountOptions, SimHooks, CallRecord, CallFilter, ServiceName } from './account';
+export { startSimServer } from './server';
+export type { SimServer, SimServerOptions } from './server';
+export { SimClock, DEFAULT_SIM_START_MS, SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from './clock';
+export { traffic, requestsInMinute } from './traffic';
+export type { TrafficFn, DiurnalOptions, SpikyOptions } from './traffic';
+export { demoFleet, FLEET_PROFILES } from './fleet';
+export type { DemoFleet, DemoFleetOptions, FleetResource, FleetProfile } from './fleet';
+export { DEFAULT_PRICES, BILLING_WINDOW_MS } from './billing';
+export type { Bill, ResourceBill, Prices } from './billing';
+export type { FaultSpec, FaultHandle } from './faults';
+export { SimError } from './errors';
+export { DEFAULT_PERSONALIZE_DURATIONS, PERSONALIZE_NAMESPACE } from './personalize';
+export type { PersonalizeDurations, CampaignSpec, RecommenderSpec, ResourceSnapshot } from './personalize';
+export type { SimExecution, TaskResult, RecordedEvent, PublishedMessage } from './messaging';
+export { CLOUDWATCH_LIMITS } from './cloudwatch';
