@@ -1,0 +1,67 @@
+/**
+ * Child process that hosts ONE Lambda function like a warm container: the bundle is loaded once
+ * (init), module-level state survives between invocations, one invocation at a time.
+ * Plain CommonJS so it starts with bare `node` (no TypeScript loader): this is the Lambda runtime.
+ * Protocol (IPC): parent sends {type:'invoke', id, event, deadlineMs}; child answers
+ * {type:'result', id, ok, result | error:{errorType, errorMessage, trace}}; child sends {type:'ready', initMs} once.
+ */
+'use strict';
+const path = require('node:path');
+
+const handlerSpec = process.env._HANDLER || 'index.handler';
+const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
+const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME || 'local';
+
+function toError(err) {
+  const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : JSON.stringify(err));
+  return { errorType: e.name || 'Error', errorMessage: e.message, trace: String(e.stack || '').split('\n') };
+}
+
+let handler;
+let initError;
+const initStart = process.hrtime.bigint();
+try {
+  const dot = handlerSpec.lastIndexOf('.');
+  const file = path.join(taskRoot, handlerSpec.slice(0, dot));
+  const mod = require(file);
+  handler = mod[handlerSpec.slice(dot + 1)];
+  if (typeof handler !== 'function') {
+    initError = { errorType: 'Runtime.HandlerNotFound', errorMessage: `${handlerSpec} is undefined or not exported`, trace: [] };
+  }
+} catch (err) {
+  initError = { ...toError(err), errorType: 'Runtime.ImportModuleError' };
+}
+const initMs = Number(process.hrtime.bigint() - initStart) / 1e6;
+
+process.on('message', async (msg) => {
+  if (!msg || msg.type !== 'invoke') return;
+  if (initError) {
+    process.send({ type: 'result', id: msg.id, ok: false, error: initError });
+    return;
+  }
+  const context = {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: process.env.PM_LOCAL_FUNCTION_ARN || functionName,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || '128',
+    awsRequestId: msg.requestId,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, msg.deadlineMs - Date.now()),
+  };
+  try {
+    const result = await handler(msg.event, context);
+    process.send({ type: 'result', id: msg.id, ok: true, result: result === undefined ? null : result });
+  } catch (err) {
+    process.send({ type: 'result', id: msg.id, ok: false, error: toError(err) });
+  }
+});
+
+// Like the Lambda runtime: an unhandled rejection ends the container.
+process.on('unhandledRejection', (err) => {
+  console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled rejection', error: toError(err) }));
+  process.exit(1);
+});
+
+process.send({ type: 'ready', initMs });

@@ -1,0 +1,826 @@
+/**
+ * The local runner: executes the synthesized state machines with the real Lambda bundles against
+ * the simulated AWS account, in simulated time. Every Task of every definition is bound by state
+ * name to what its Resource names (the hosted function, the sim's EventBridge / SNS through the
+ * real SDK clients, a child execution); a Task it cannot bind fails the load.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine } from './asl-engine';
+import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
+import { LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
+import { readStackModel, type LocalFunction, type LocalStateMachine, type StackModel } from './stack-model';
+import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
+import { Timeline, type ClockLike } from './timeline';
+
+/** A SendTaskSuccess / SendTaskFailure the simulated account accepted. */
+export interface TaskCallback {
+  token: string;
+  kind: 'success' | 'failure';
+  output?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** An event put on the simulated account (any caller, any bus). */
+export interface PutEventRecord {
+  region: string;
+  eventBusName: string;
+  id: string;
+  source: string;
+  detailType: string;
+  /** Detail as an object (the sim parsed it). */
+  detail: unknown;
+  resources: string[];
+  time: number;
+}
+
+/** An execution the simulated Step Functions recorded (StartExecution accepted). */
+export interface StartedExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  /** Input JSON text. */
+  input: string;
+  startDate: number;
+  caller: string;
+}
+
+/**
+ * What the runner needs of the simulated account: its endpoint and clock, the three hooks it
+ * acts on, and the two calls that keep the sim's view of executions and tokens true.
+ */
+export interface SimLink {
+  endpointUrl: string;
+  clock: ClockLike;
+  onStartExecution(listener: (e: StartedExecution) => void): void;
+  onTaskCallback(listener: (cb: TaskCallback) => void): void;
+  onEvent(listener: (event: PutEventRecord) => void): void;
+  /** The token a waiting task handed out: answerable once, until `expiresAt`. */
+  registerTaskToken(token: string, opts: { executionArn: string; expiresAt?: number }): void;
+  completeExecution(executionArn: string, result: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: unknown; error?: string; cause?: string }): void;
+}
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One task's call and result, kept for reports (the demo prints findings from CollectRegion outputs). */
+export interface TaskRecord {
+  state: string;
+  resource: string;
+  input: unknown;
+  output?: unknown;
+  error?: { error: string; cause: string };
+  simStart: number;
+  simEnd?: number;
+}
+
+export interface ExecutionRecord {
+  arn: string;
+  name: string;
+  machine: LocalStateMachine;
+  input: unknown;
+  status: ExecutionStatus;
+  startMs: number;
+  stopMs?: number;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Who started it, as the sim recorded the caller (`scheduler.amazonaws.com`, `events.amazonaws.com`, `states.amazonaws.com`, ...). */
+  startedBy: string;
+  tasks: TaskRecord[];
+  /** States entered, in order (nested Map iterations included). */
+  states: string[];
+  done: Promise<ExecutionRecord>;
+}
+
+/** Activity the runner reports as it happens (the demo prints from it). */
+export type RunnerActivity =
+  | { kind: 'execution-started'; execution: ExecutionRecord }
+  | { kind: 'execution-finished'; execution: ExecutionRecord }
+  | { kind: 'task-finished'; execution: ExecutionRecord; task: TaskRecord }
+  | { kind: 'waiting-for-callback'; execution: ExecutionRecord; state: string; deadline: number }
+  | { kind: 'callback'; execution: ExecutionRecord; state: string; outcome: 'success' | 'failure' | 'timeout' }
+  | { kind: 'wait'; execution: ExecutionRecord; state: string; until: number }
+  | { kind: 'event-routed'; rule: string; event: BusEvent; target: string }
+  | { kind: 'function-url'; functionName: string; method: string; path: string; status: number };
+
+export interface RunnerOptions {
+  sim: SimLink;
+  /** Repository root (holds `cdktf.out/` and `dist/`). */
+  root?: string;
+  /** Stack file; default: the only stack under `<root>/cdktf.out/stacks/`. */
+  stackFile?: string;
+  /** Bundles; default `<root>/dist`. */
+  distDir?: string;
+  /** Environment added to every function (e.g. `{ LOG_LEVEL: 'OFF' }`). */
+  extraEnv?: Record<string, string>;
+  onLambdaLog?: (functionName: string, line: string) => void;
+  onActivity?: (activity: RunnerActivity) => void;
+  /** Build (synth + bundles) when the stack or a bundle is missing. Default true. */
+  buildIfMissing?: boolean;
+  /** Port of the first function URL server (0 = any free port). */
+  functionUrlPort?: number;
+}
+
+/** Step Functions' error name for an AWS SDK error of an integration (`SNS.InvalidParameterException`). */
+const INTEGRATION_ERROR_PREFIX: Record<string, string> = { events: 'EventBridge', sns: 'SNS', states: 'StepFunctions', lambda: 'Lambda' };
+/** Caller label the sim records for calls the state machines make. */
+const STATES_CALLER = 'states.amazonaws.com';
+
+interface TokenWaiter {
+  token: string;
+  execution: ExecutionRecord;
+  state: string;
+  open: boolean;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  cancelTimer: () => void;
+}
+
+type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/** Runs the stack locally. Create with `LocalRunner.start`. */
+export class LocalRunner {
+  readonly timeline: Timeline;
+  readonly executions: ExecutionRecord[] = [];
+  private readonly hosts = new Map<string, LambdaHost>();
+  private readonly tokens = new Map<string, TokenWaiter>();
+  private readonly parked = new Map<ExecutionRecord, number>();
+  private readonly servers: http.Server[] = [];
+  private readonly urlByTfName = new Map<string, string>();
+  private asyncInvocations = 0;
+  private pendingStarts = 0;
+  private readonly byArn = new Map<string, ExecutionRecord>();
+  private readonly compiledMachines = new Map<LocalStateMachine, StateMachine>();
+  private settleWaiters: (() => void)[] = [];
+  private timeoutError!: new () => Error;
+  private closed = false;
+  model!: StackModel;
+
+  private constructor(private readonly options: RunnerOptions) {
+    this.timeline = new Timeline(options.sim.clock);
+  }
+
+  /** Loads the stack, starts function URL servers, binds every Task; ready to run. */
+  static async start(options: RunnerOptions): Promise<LocalRunner> {
+    const runner = new LocalRunner(options);
+    await runner.load();
+    return runner;
+  }
+
+  private async load(): Promise<void> {
+    installSimulatedTime();
+    this.timeoutError = await statesTimeoutErrorClass();
+    const root = this.options.root ?? path.resolve(__dirname, '..');
+    const distDir = this.options.distDir ?? path.join(root, 'dist');
+    let stackFile = this.options.stackFile ?? findStackFile(root);
+    if (this.options.buildIfMissing !== false && (!stackFile || !fs.existsSync(distDir))) {
+      buildStack(root);
+      stackFile = this.options.stackFile ?? findStackFile(root);
+    }
+    if (!stackFile) throw new Error(`no synthesized stack under ${root}/cdktf.out/stacks (run npm run synth)`);
+
+    // Function URLs are served before references resolve: their local URL is an attribute.
+    const raw = TfStack.load(stackFile);
+    let port = this.options.functionUrlPort ?? 0;
+    for (const b of raw.resources('aws_lambda_function_url')) {
+      const url = await this.serveFunctionUrl(b.name, port);
+      if (port) port += 1;
+      this.urlByTfName.set(b.name, url);
+    }
+    const stack = TfStack.load(stackFile, { functionUrls: Object.fromEntries(this.urlByTfName) });
+    this.model = readStackModel(stack, distDir);
+    for (const fn of this.model.functions) {
+      this.hosts.set(fn.functionName, new LambdaHost(fn, { endpointUrl: this.options.sim.endpointUrl, extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName }, onLog: this.options.onLambdaLog }));
+    }
+    for (const m of this.model.stateMachines) {
+      this.bindings(m); // fail now on a Task we cannot bind
+      this.compiled(m); // and on a definition the library rejects
+    }
+    this.options.sim.onStartExecution((e) => this.onStartExecution(e));
+    this.options.sim.onTaskCallback((cb) => this.onTaskCallback(cb));
+    this.options.sim.onEvent((e) => this.onEvent(e));
+  }
+
+  /** A state machine by name, ARN or Terraform resource name. */
+  machine(ref: string): LocalStateMachine {
+    const m = this.model.stateMachines.find((x) => x.name === ref || x.arn === ref || x.tfName === ref || x.name.endsWith(`-${ref}`));
+    if (!m) throw new Error(`no state machine "${ref}" in the stack (have: ${this.model.stateMachines.map((x) => x.name).join(', ')})`);
+    return m;
+  }
+
+  /** A function by name, ARN (optionally qualified) or Terraform resource name. */
+  fn(ref: string): LocalFunction {
+    const name = ref.startsWith('arn:') ? ref.split(':')[6] : ref;
+    const f = this.model.functions.find((x) => x.functionName === name || x.tfName === name || x.functionName.endsWith(`-${name}`));
+    if (!f) throw new Error(`no Lambda function "${ref}" in the stack (have: ${this.model.functions.map((x) => x.functionName).join(', ')})`);
+    return f;
+  }
+
+  /** Local URL of a function URL (by Terraform name or function name). */
+  functionUrl(ref: string): string {
+    const direct = this.urlByTfName.get(ref);
+    if (direct) return direct;
+    const u = this.model.functionUrls.find((x) => x.functionName === ref || x.functionName.endsWith(`-${ref}`));
+    const url = u && this.urlByTfName.get(u.tfName);
+    if (!url) throw new Error(`no function URL for "${ref}"`);
+    return url;
+  }
+
+  /** Invokes a function as a RequestResponse call. */
+  invoke(ref: string, event: unknown): Promise<InvokeOutcome> {
+    return this.host(this.fn(ref).functionName).invoke(event);
+  }
+
+  /** Lambda hosts (for stats: invocations, cold starts, init times). */
+  lambdaHosts(): LambdaHost[] {
+    return [...this.hosts.values()];
+  }
+
+  /**
+   * Starts an execution through the simulated Step Functions (StartExecution, recorded; names
+   * unique per machine: same name and input while running → that execution, otherwise
+   * ExecutionAlreadyExists). `caller` is who the sim records (`scheduler.amazonaws.com`, ...).
+   */
+  async startExecution(machineRef: string, input: unknown = {}, opts: { name?: string; caller?: string } = {}): Promise<ExecutionRecord> {
+    const machine = this.machine(machineRef);
+    this.pendingStarts += 1;
+    try {
+      const client = this.client(SFNClient, machine.region, opts.caller ?? 'local-runner');
+      const out = await client.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name: opts.name, input: JSON.stringify(input ?? {}) }));
+      const record = this.byArn.get(out.executionArn ?? '');
+      if (!record) throw new Error(`StartExecution of ${machine.name} returned ${out.executionArn}, which the runner never saw start`);
+      return record;
+    } finally {
+      this.pendingStarts -= 1;
+      this.changed();
+    }
+  }
+
+  /** Starts an execution and waits for it to end. */
+  async runExecution(machineRef: string, input: unknown = {}, opts: { name?: string; caller?: string } = {}): Promise<ExecutionRecord> {
+    return (await this.startExecution(machineRef, input, opts)).done;
+  }
+
+  /** One scheduled run: the machine the stack's schedule targets, with the schedule's input, as EventBridge Scheduler starts it. */
+  async runScheduled(): Promise<ExecutionRecord> {
+    const schedule = this.model.schedules.find((s) => this.model.stateMachines.some((m) => m.arn === s.targetArn));
+    if (!schedule) throw new Error('the stack has no schedule that targets a state machine');
+    const input = schedule.input ? (JSON.parse(schedule.input) as unknown) : {};
+    const at = new Date(this.timeline.now()).toISOString().replace(/[:.]/g, '-');
+    return this.runExecution(schedule.targetArn, input, { name: `scheduled-${at}`.slice(0, 80), caller: 'scheduler.amazonaws.com' });
+  }
+
+  /** The sim accepted a StartExecution (from anyone): run it. */
+  private onStartExecution(e: StartedExecution): void {
+    const machine = this.model.stateMachines.find((m) => m.arn === e.stateMachineArn);
+    if (!machine) throw new Error(`StartExecution for ${e.stateMachineArn}: no such state machine in the stack`);
+    const record: ExecutionRecord = {
+      arn: e.executionArn,
+      name: e.name,
+      machine,
+      input: JSON.parse(e.input) as unknown,
+      status: 'RUNNING',
+      startMs: e.startDate,
+      startedBy: e.caller,
+      tasks: [],
+      states: [],
+      done: Promise.resolve(undefined as never),
+    };
+    this.executions.push(record);
+    this.byArn.set(record.arn, record);
+    record.done = this.execute(record);
+    this.options.onActivity?.({ kind: 'execution-started', execution: record });
+    this.changed();
+  }
+
+  /** Moves simulated time forward (firing task-token timeouts on the way). */
+  advanceTo(ms: number): void {
+    this.timeline.advanceTo(ms);
+  }
+
+  /**
+   * Resolves once nothing is running: every unfinished execution waits for a callback (a person)
+   * and no asynchronous invocation is in flight. Time does not pass while settling.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      if (this.quiet()) {
+        // Let in-flight I/O callbacks land (an event put by a finishing task starts a new execution).
+        await new Promise((r) => setTimeout(r, 5));
+        if (this.quiet()) return;
+      }
+      await new Promise<void>((r) => this.settleWaiters.push(r));
+    }
+  }
+
+  /** Unfinished executions. */
+  running(): ExecutionRecord[] {
+    return this.executions.filter((e) => e.status === 'RUNNING');
+  }
+
+  /** Task tokens still waiting, with their execution and state. */
+  openCallbacks(): { execution: ExecutionRecord; state: string }[] {
+    return [...this.tokens.values()].filter((t) => t.open).map((t) => ({ execution: t.execution, state: t.state }));
+  }
+
+  /** Stops containers and servers. Running executions are abandoned. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.hosts.values()].map((h) => h.close()));
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+
+  private quiet(): boolean {
+    if (this.asyncInvocations > 0 || this.pendingStarts > 0) return false;
+    return this.running().every((e) => (this.parked.get(e) ?? 0) > 0);
+  }
+
+  private changed(): void {
+    const waiters = this.settleWaiters;
+    this.settleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private host(functionName: string): LambdaHost {
+    const h = this.hosts.get(functionName);
+    if (!h) throw new Error(`function ${functionName} is not hosted`);
+    return h;
+  }
+
+  private async execute(record: ExecutionRecord): Promise<ExecutionRecord> {
+    const { machine } = record;
+    const handlers = this.bindings(machine, record);
+    const waits = [...allStates(machine.definition)].filter(([, s]) => s.Type === 'Wait');
+    const retryable = [...allStates(machine.definition)].filter(([, s]) => Array.isArray(s.Retry)).map(([n]) => n);
+    const issued = new Set<string>();
+    const context = {
+      Execution: { Id: record.arn, Name: record.name, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${machine.name}`, RedriveCount: 0 },
+      StateMachine: { Id: machine.arn, Name: machine.name },
+      Task: {
+        // Each read is a new token: one per waiting task, found again in that task's input.
+        get Token(): string {
+          const t = `AQ${randomBytes(96).toString('base64url')}`;
+          issued.add(t);
+          return t;
+        },
+      },
+    };
+    (record as ExecutionRecord & { issuedTokens?: Set<string> }).issuedTokens = issued;
+    attachHooks(context, {
+      startTimeMs: record.startMs,
+      onStateEntered: (stateName, type, stateInput) => {
+        record.states.push(stateName);
+        if (type === 'Wait') this.onWait(record, stateName, stateInput);
+      },
+    });
+    const sm = this.compiled(machine);
+    try {
+      const execution = sm.run(record.input as never, {
+        context: context as never,
+        overrides: {
+          taskResourceLocalHandlers: handlers as never,
+          waitTimeOverrides: Object.fromEntries(waits.map(([n]) => [n, 0])),
+          // Retry intervals pass in simulated time too: no real sleeping.
+          retryIntervalOverrides: Object.fromEntries(retryable.map((n) => [n, 0])),
+        },
+      });
+      record.output = await execution.result;
+      record.status = 'SUCCEEDED';
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      if (e.name === 'ExecutionTimeoutError') {
+        record.status = 'TIMED_OUT';
+        record.error = 'States.Timeout';
+      } else {
+        record.status = 'FAILED';
+        record.error = e.cause?.name ?? e.name;
+        record.cause = e.cause?.message ?? e.message;
+      }
+    } finally {
+      record.stopMs = this.timeline.now();
+      this.parked.delete(record);
+      const { status, output, error, cause } = record;
+      if (status !== 'RUNNING') this.options.sim.completeExecution(record.arn, { status, output, error, cause });
+      for (const t of this.tokens.values()) {
+        if (t.execution === record && t.open) {
+          t.open = false;
+          t.cancelTimer();
+        }
+      }
+    }
+    this.options.onActivity?.({ kind: 'execution-finished', execution: record });
+    this.changed();
+    return record;
+  }
+
+  /** The library's machine, validated once (validation takes ~300 ms; a run reuses it). */
+  private compiled(machine: LocalStateMachine): StateMachine {
+    let sm = this.compiledMachines.get(machine);
+    if (!sm) {
+      sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+      this.compiledMachines.set(machine, sm);
+    }
+    return sm;
+  }
+
+  /** A Wait state: the simulated clock moves to the end of the wait, nothing sleeps. */
+  private onWait(record: ExecutionRecord, stateName: string, rawInput: unknown): void {
+    const state = allStates(record.machine.definition).get(stateName) ?? {};
+    const input = typeof state.InputPath === 'string' ? simplePath(rawInput, state.InputPath) : rawInput;
+    const now = this.timeline.now();
+    let until: number;
+    if (typeof state.Seconds === 'number') until = now + state.Seconds * 1000;
+    else if (typeof state.SecondsPath === 'string') until = now + Number(simplePath(input, state.SecondsPath)) * 1000;
+    else if (typeof state.Timestamp === 'string') until = Date.parse(state.Timestamp);
+    else if (typeof state.TimestampPath === 'string') until = Date.parse(String(simplePath(input, state.TimestampPath)));
+    else throw new Error(`Wait state ${stateName} of ${record.machine.name} has no Seconds/Timestamp`);
+    if (!Number.isFinite(until)) throw new Error(`Wait state ${stateName} of ${record.machine.name}: wait time is not a number/timestamp`);
+    this.options.onActivity?.({ kind: 'wait', execution: record, state: stateName, until });
+    this.timeline.advanceTo(Math.max(now, until));
+  }
+
+  /**
+   * Task handlers of a machine by state name. Without `record` it only checks that every Task
+   * can be bound (at load time).
+   */
+  private bindings(machine: LocalStateMachine, record?: ExecutionRecord): Record<string, TaskHandler> {
+    const out: Record<string, TaskHandler> = {};
+    for (const [stateName, state] of allStates(machine.definition)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource ?? '');
+      const base = this.bindResource(machine, stateName, resource);
+      const waitForToken = resource.endsWith('.waitForTaskToken');
+      const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
+      if (!record) continue;
+      out[stateName] = async (input: unknown) => {
+        const task: TaskRecord = { state: stateName, resource, input, simStart: this.timeline.now() };
+        record.tasks.push(task);
+        try {
+          const output = waitForToken ? await this.withTaskToken(record, stateName, input, timeoutSeconds, base) : await base(input, record);
+          task.output = output;
+          return output;
+        } catch (err) {
+          const e = err as Error;
+          task.error = { error: e.name, cause: e.message };
+          throw err;
+        } finally {
+          task.simEnd = this.timeline.now();
+          this.options.onActivity?.({ kind: 'task-finished', execution: record, task });
+        }
+      };
+    }
+    return out;
+  }
+
+  private bindResource(machine: LocalStateMachine, stateName: string, resource: string): (input: unknown, record: ExecutionRecord) => Promise<unknown> {
+    const where = `state machine ${machine.name}, Task ${stateName}`;
+    const direct = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:([^:]+)(:.+)?$/.exec(resource);
+    if (direct) {
+      const fn = this.fn(direct[1]);
+      return async (input) => unwrapLambda(await this.host(fn.functionName).invoke(input));
+    }
+    const m = /^arn:[a-z-]+:states:::([a-z0-9-]+):([A-Za-z0-9]+)(?:\.(waitForTaskToken|sync|sync:2))?$/.exec(resource);
+    if (!m) throw new Error(`${where}: cannot bind Resource ${resource}`);
+    const [, service, action, mode] = m;
+    const key = `${service}:${action}`;
+    if (mode === 'sync' || mode === 'sync:2') {
+      if (key !== 'states:startExecution') throw new Error(`${where}: .${mode} is only supported for states:startExecution`);
+    }
+    switch (key) {
+      case 'lambda:invoke':
+        return async (input) => this.lambdaInvokeTask(where, input);
+      case 'events:putEvents':
+        return async (input, record) => this.putEventsTask(where, input, record);
+      case 'sns:publish':
+        return async (input, record) => this.snsPublishTask(where, input, record);
+      case 'states:startExecution':
+        return async (input, record) => this.startExecutionTask(where, input, record, mode === 'sync' || mode === 'sync:2');
+      default:
+        throw new Error(`${where}: no local binding for ${resource} (supported: lambda:invoke, events:putEvents, sns:publish, states:startExecution, direct Lambda ARNs)`);
+    }
+  }
+
+  private async lambdaInvokeTask(where: string, input: unknown): Promise<unknown> {
+    const params = asObject(input, where);
+    const fnRef = String(params.FunctionName ?? '');
+    const fn = this.fn(fnRef);
+    if (params.InvocationType === 'Event') {
+      this.invokeAsync(fn.functionName, params.Payload ?? {});
+      return { StatusCode: 202, Payload: '' };
+    }
+    const outcome = await this.host(fn.functionName).invoke(params.Payload ?? {});
+    const payload = unwrapLambda(outcome);
+    return {
+      ExecutedVersion: '$LATEST',
+      Payload: payload,
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: randomUUID() },
+      StatusCode: 200,
+    };
+  }
+
+  private async putEventsTask(where: string, input: unknown, record: ExecutionRecord): Promise<unknown> {
+    const params = asObject(input, where);
+    const entries = (params.Entries as Record<string, unknown>[] | undefined) ?? [];
+    const client = this.client(EventBridgeClient, record.machine.region, `states:${record.machine.name}`);
+    const out = await integration('events', () =>
+      client.send(
+        new PutEventsCommand({
+          Entries: entries.map((e) => ({
+            Source: e.Source as string,
+            DetailType: e.DetailType as string,
+            Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
+            EventBusName: e.EventBusName as string | undefined,
+            Resources: e.Resources as string[] | undefined,
+            Time: e.Time ? new Date(String(e.Time)) : new Date(this.timeline.now()),
+          })),
+        }),
+      ),
+    );
+    return { Entries: out.Entries ?? [], FailedEntryCount: out.FailedEntryCount ?? 0 };
+  }
+
+  private async snsPublishTask(where: string, input: unknown, record: ExecutionRecord): Promise<unknown> {
+    const p = asObject(input, where);
+    const client = this.client(SNSClient, record.machine.region, `states:${record.machine.name}`);
+    const out = await integration('sns', () =>
+      client.send(
+        new PublishCommand({
+          TopicArn: p.TopicArn as string | undefined,
+          TargetArn: p.TargetArn as string | undefined,
+          Message: typeof p.Message === 'string' ? p.Message : JSON.stringify(p.Message),
+          Subject: p.Subject as string | undefined,
+          MessageStructure: p.MessageStructure as string | undefined,
+          MessageAttributes: p.MessageAttributes as never,
+        }),
+      ),
+    );
+    return { MessageId: out.MessageId, SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: out.$metadata.requestId ?? randomUUID() } };
+  }
+
+  private async startExecutionTask(where: string, input: unknown, record: ExecutionRecord, sync: boolean): Promise<unknown> {
+    const p = asObject(input, where);
+    const machineArn = String(p.StateMachineArn ?? '');
+    const childInput = typeof p.Input === 'string' ? (JSON.parse(p.Input) as unknown) : (p.Input ?? {});
+    const name = typeof p.Name === 'string' ? p.Name : undefined;
+    const child = await integration('states', () => this.startExecution(machineArn, childInput, { name, caller: `states:${record.machine.name}` }));
+    const started = { ExecutionArn: child.arn, StartDate: child.startMs };
+    if (!sync) return started;
+    const done = await child.done;
+    if (done.status !== 'SUCCEEDED') throw namedError('States.TaskFailed', JSON.stringify({ Status: done.status, Error: done.error, Cause: done.cause }));
+    return { ...started, Status: done.status, Output: JSON.stringify(done.output), StopDate: done.stopMs };
+  }
+
+  /** `.waitForTaskToken`: run the integration, then wait (simulated time) for the sim's SendTask* on the token. */
+  private async withTaskToken(
+    record: ExecutionRecord,
+    stateName: string,
+    input: unknown,
+    timeoutSeconds: number | undefined,
+    base: (input: unknown, record: ExecutionRecord) => Promise<unknown>,
+  ): Promise<unknown> {
+    const issued = (record as ExecutionRecord & { issuedTokens?: Set<string> }).issuedTokens ?? new Set<string>();
+    const found = collectStrings(input).filter((s) => issued.has(s));
+    if (found.length !== 1) {
+      throw new Error(`state machine ${record.machine.name}, Task ${stateName}: a .waitForTaskToken task must pass $$.Task.Token once in its Parameters (found ${found.length})`);
+    }
+    const token = found[0];
+    const deadline = timeoutSeconds !== undefined ? this.timeline.now() + timeoutSeconds * 1000 : undefined;
+    const result = new Promise<unknown>((resolve, reject) => {
+      const waiter: TokenWaiter = { token, execution: record, state: stateName, open: true, resolve, reject, cancelTimer: () => undefined };
+      if (deadline !== undefined) {
+        waiter.cancelTimer = this.timeline.at(deadline, () => {
+          if (!waiter.open) return;
+          this.closeWaiter(waiter, 'timeout');
+          reject(new this.timeoutError());
+        });
+      }
+      this.tokens.set(token, waiter);
+    });
+    this.options.sim.registerTaskToken(token, { executionArn: record.arn, expiresAt: deadline });
+    result.catch(() => undefined);
+    try {
+      await base(input, record);
+    } catch (err) {
+      const w = this.tokens.get(token);
+      if (w?.open) {
+        w.open = false;
+        w.cancelTimer();
+      }
+      throw err;
+    }
+    const w = this.tokens.get(token);
+    if (w?.open) {
+      this.parked.set(record, (this.parked.get(record) ?? 0) + 1);
+      this.options.onActivity?.({ kind: 'waiting-for-callback', execution: record, state: stateName, deadline: deadline ?? Number.POSITIVE_INFINITY });
+      this.changed();
+    }
+    return result;
+  }
+
+  private closeWaiter(w: TokenWaiter, outcome: 'success' | 'failure' | 'timeout'): void {
+    w.open = false;
+    w.cancelTimer();
+    const n = (this.parked.get(w.execution) ?? 0) - 1;
+    if (n > 0) this.parked.set(w.execution, n);
+    else this.parked.delete(w.execution);
+    this.options.onActivity?.({ kind: 'callback', execution: w.execution, state: w.state, outcome });
+    this.changed();
+  }
+
+  /** The sim accepted SendTaskSuccess / SendTaskFailure (it already rejected unknown, used and expired tokens). */
+  private onTaskCallback(cb: TaskCallback): void {
+    const w = this.tokens.get(cb.token);
+    if (!w || !w.open) return;
+    this.closeWaiter(w, cb.kind);
+    if (cb.kind === 'success') w.resolve(JSON.parse(cb.output ?? '{}'));
+    else w.reject(namedError(cb.error ?? '', cb.cause ?? ''));
+  }
+
+  /** EventBridge: apply the stack's rules to an event put on the simulated account. */
+  private onEvent(e: PutEventRecord): void {
+    const detail = e.detail;
+    const event: BusEvent = {
+      version: '0',
+      id: e.id,
+      'detail-type': e.detailType,
+      source: e.source,
+      account: LOCAL_ACCOUNT_ID,
+      time: new Date(e.time).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: e.region,
+      resources: e.resources,
+      detail,
+    };
+    const busName = e.eventBusName.includes('/') ? e.eventBusName.split('/').pop() ?? e.eventBusName : e.eventBusName || 'default';
+    for (const rule of this.model.rules) {
+      if (!rule.enabled || rule.region !== e.region || rule.eventBusName !== busName) continue;
+      if (!matchesPattern(rule.pattern, event)) continue;
+      for (const target of rule.targets) {
+        const input = targetInput(event, target);
+        this.options.onActivity?.({ kind: 'event-routed', rule: rule.name, event, target: target.arn });
+        if (target.arn.includes(':states:') && target.arn.includes(':stateMachine:')) {
+          // EventBridge starts the execution (recorded in the sim); errors surface in the sim's hook errors.
+          void this.startExecution(target.arn, input, { caller: 'events.amazonaws.com' });
+        } else if (target.arn.includes(':lambda:')) {
+          this.invokeAsync(this.fn(target.arn).functionName, input);
+        } else {
+          throw new Error(`rule ${rule.name}: target ${target.arn} is neither a state machine nor a function`);
+        }
+      }
+    }
+  }
+
+  /** Event invocation: in flight until done (settle waits for it); errors are logged like Lambda's async failures. */
+  private invokeAsync(functionName: string, payload: unknown): void {
+    this.asyncInvocations += 1;
+    void this.host(functionName)
+      .invoke(payload)
+      .then((o) => {
+        if (!o.ok) this.options.onLambdaLog?.(functionName, JSON.stringify({ level: 'ERROR', message: 'async invocation failed', error: o.error }));
+      })
+      .finally(() => {
+        this.asyncInvocations -= 1;
+        this.changed();
+      });
+  }
+
+  private client<T>(Client: new (cfg: Record<string, unknown>) => T, region: string, caller: string = STATES_CALLER): T {
+    return new Client({
+      region,
+      endpoint: this.options.sim.endpointUrl,
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
+      userAgentAppId: caller,
+      maxAttempts: 1,
+    });
+  }
+
+  /** Serves one function URL on 127.0.0.1: HTTP request → payload 2.0 event → the function → HTTP response. */
+  private serveFunctionUrl(tfName: string, port: number): Promise<string> {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void this.handleUrlRequest(tfName, req, Buffer.concat(chunks)).then(({ status, headers, body }) => {
+          res.writeHead(status, headers);
+          res.end(body);
+        });
+      });
+    });
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const addr = server.address();
+        resolve(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}/`);
+      });
+    });
+  }
+
+  private async handleUrlRequest(tfName: string, req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
+    const urlRes = this.model?.functionUrls.find((u) => u.tfName === tfName);
+    if (!urlRes) return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'function URL not ready' };
+    const fn = this.fn(urlRes.functionName);
+    const url = new URL(req.url ?? '/', 'http://local');
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : String(v ?? '')]));
+    const textual = /^(text\/|application\/(json|x-www-form-urlencoded|xml))/.test(headers['content-type'] ?? '') || body.length === 0;
+    const now = this.timeline.now();
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+      requestContext: {
+        accountId: 'anonymous',
+        apiId: tfName,
+        domainName: headers.host ?? '127.0.0.1',
+        domainPrefix: tfName,
+        http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: '$default',
+        stage: '$default',
+        time: new Date(now).toUTCString(),
+        timeEpoch: now,
+      },
+      body: body.length ? (textual ? body.toString('utf8') : body.toString('base64')) : undefined,
+      isBase64Encoded: body.length > 0 && !textual,
+    };
+    const outcome = await this.host(fn.functionName).invoke(event);
+    let status = 502;
+    let out: { status: number; headers: Record<string, string>; body: string | Buffer };
+    if (!outcome.ok) {
+      out = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ Message: 'Internal Server Error' }) };
+    } else {
+      const r = outcome.result as Record<string, unknown> | string | null;
+      if (r && typeof r === 'object' && 'statusCode' in r) {
+        status = Number(r.statusCode);
+        const h = Object.fromEntries(Object.entries((r.headers ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+        if (Array.isArray(r.cookies) && r.cookies.length) h['set-cookie'] = (r.cookies as string[]).join(', ');
+        const b = r.body === undefined ? '' : String(r.body);
+        out = { status, headers: h, body: r.isBase64Encoded ? Buffer.from(b, 'base64') : b };
+      } else {
+        status = 200;
+        out = { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(r) };
+      }
+    }
+    this.options.onActivity?.({ kind: 'function-url', functionName: fn.functionName, method: req.method ?? 'GET', path: url.pathname, status });
+    return out;
+  }
+}
+
+/** A function's result, or its error as Step Functions names it (`errorType`, Cause = the error JSON). */
+function unwrapLambda(outcome: InvokeOutcome): unknown {
+  if (outcome.ok) return outcome.result;
+  const { errorType, errorMessage, trace } = outcome.error;
+  throw namedError(errorType, JSON.stringify({ errorType, errorMessage, trace: trace ?? [] }));
+}
+
+function namedError(name: string, message: string): Error {
+  const e = new Error(message);
+  e.name = name;
+  return e;
+}
+
+/** Runs an SDK call of an integration; its errors get Step Functions' names (`SNS.NotFoundException`). */
+async function integration<T>(service: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const e = err as Error;
+    // Step Functions names SDK errors `<Service>.<Name>Exception` (StepFunctions.ExecutionAlreadyExistsException).
+    const suffix = e.name.endsWith('Exception') ? e.name : `${e.name}Exception`;
+    throw namedError(`${INTEGRATION_ERROR_PREFIX[service] ?? service}.${service === 'states' ? suffix : e.name}`, e.message);
+  }
+}
+
+function asObject(input: unknown, where: string): Record<string, unknown> {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new Error(`${where}: Parameters must be an object, got ${JSON.stringify(input)}`);
+  return input as Record<string, unknown>;
+}
+
+function collectStrings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => collectStrings(x, out));
+  else if (v && typeof v === 'object') Object.values(v).forEach((x) => collectStrings(x, out));
+  return out;
+}
+
+/** Synthesizes the stack and builds the bundles (what `npm run synth` / `npm run build` do). */
+export function buildStack(root: string): void {
+  const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
+  for (const script of ['build', 'synth']) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    if (!pkg.scripts?.[script]) continue;
+    const r = spawnSync('npm', ['run', '--silent', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`npm run ${script} failed (exit ${r.status}):\n${r.stderr || r.stdout}`);
+  }
+}
