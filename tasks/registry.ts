@@ -7,8 +7,17 @@ import { spec as validateInput } from './validate-input/spec';
 import { spec as collect } from './collect/spec';
 import { spec as summarizeRun } from './summarize-run/spec';
 import { spec as buildDashboard } from './build-dashboard/spec';
+import { spec as actionValidate } from './action-validate/spec';
+import { spec as actionRequestApproval } from './action-request-approval/spec';
+import { spec as actionRecheck } from './action-recheck/spec';
+import { spec as actionAct } from './action-act/spec';
+import { spec as actionCheckSettled } from './action-check-settled/spec';
+import { spec as actionFinish } from './action-finish/spec';
+import { spec as actionNotify } from './action-notify/spec';
+import { spec as approval } from './approval/spec';
 
-export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun, buildDashboard];
+export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun, buildDashboard,
+  actionValidate, actionRequestApproval, actionRecheck, actionAct, actionCheckSettled, actionFinish, actionNotify, approval];
 
 /** Looks a task up by name; throws naming the known ones. */
 export function taskByName(name: string): TaskSpec {

@@ -1,0 +1,137 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { OUTCOMES, composeNotification, type Outcome } from '../tasks/action-shared/notifications';
+import { notify } from '../tasks/action-notify/handler';
+import { finish } from '../tasks/action-finish/handler';
+import { Logger } from '../tasks/shared/logger';
+import { CAMPAIGN_ARN, RECOMMENDER_ARN, RUN, capacityRequest, request } from './support/action-fixtures';
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:personalize-monitor-notifications';
+const sns = mockClient(SNSClient);
+const cloudwatch = mockClient(CloudWatchClient);
+const events = mockClient(EventBridgeClient);
+const logger = new Logger('t', {}, 'OFF');
+
+beforeEach(() => {
+  sns.reset();
+  cloudwatch.reset();
+  events.reset();
+  sns.on(PublishCommand).resolves({});
+});
+
+describe('friendly notifications', () => {
+  const cases: [Outcome, Record<string, unknown> | undefined, RegExp][] = [
+    ['report', undefined, /would be done now, but this action runs in report mode .* nothing was changed/],
+    ['approved', undefined, /was approved\. It is carried out after a final re-check/],
+    ['rejected', { Error: 'ApprovalRejected', Cause: 'Rejected on the approval page at 2026-11-22T11:00:00.000Z' }, /was rejected \(Rejected on the approval page at .*\)\. Nothing was changed/],
+    ['expired', { Error: 'States.Timeout' }, /within 24 hours\. The request expired and nothing was changed/],
+    ['skipped', { decision: 'skip', reason: '3 requests since the finding: the campaign shop-ranking is in use again.' }, /was skipped: 3 requests since the finding/],
+    ['done', { reason: 'deleted' }, /Delete campaign shop-ranking is done: deleted/],
+    ['failed', { Error: 'ActionFailedError', Cause: JSON.stringify({ errorType: 'ActionFailedError', errorMessage: 'status CREATE IN PROGRESS' }) }, /did not complete: ActionFailedError: status CREATE IN PROGRESS/],
+  ];
+
+  it('covers every outcome', () => {
+    expect(cases.map((c) => c[0]).sort()).toEqual([...OUTCOMES].sort());
+  });
+
+  it.each(cases)('%s: a subject with outcome, action, name and region; a sentence, then the facts', (outcome, detail, sentence) => {
+    const n = composeNotification(outcome, request(), { prices: RUN, executionArn: RUN.executionArn, detail });
+    expect(n.subject).toMatch(/^Personalize Monitor – .+: Delete campaign shop-ranking \(us-east-1\)$/);
+    expect(n.subject.length).toBeLessThanOrEqual(100);
+    expect(n.message.split('\n')[0]).toMatch(sentence);
+    expect(n.message).toMatch(/Resource:\s+arn:aws:personalize:us-east-1:123456789012:campaign\/shop-ranking/);
+    expect(n.message).toMatch(/Reason:\s+No requests for 24 hours/);
+    expect(n.message).toMatch(/Estimated monthly saving:\s+\$146\.00/);
+    expect(n.message).toContain(`Execution: ${RUN.executionArn}`);
+    // Friendly text, not raw JSON.
+    expect(n.message).not.toMatch(/^\s*[{[]/);
+    expect(n.message).not.toContain('"detail-type"');
+  });
+
+  it('titles say the outcome', () => {
+    expect(composeNotification('failed', request()).subject).toContain('FAILED:');
+    expect(composeNotification('expired', request()).subject).toContain('Approval expired:');
+    expect(composeNotification('report', capacityRequest()).subject).toContain('Report only: Set minimum RPS of recommender home-picks to 4');
+  });
+
+  it('says a pre-warm costs extra rather than saving', () => {
+    const n = composeNotification('done', capacityRequest({ newMin: 20, evidence: { currentMin: 10 }, source: 'event' }), { prices: RUN });
+    expect(n.message).toMatch(/Estimated monthly saving:\s+\$1460\.00 extra cost/);
+  });
+
+  it('the notify task publishes the composed email to the topic', async () => {
+    const out = await notify({ outcome: 'skipped', request: request(), run: RUN, detail: { reason: 'in use again' } }, { sns: new SNSClient({}), topicArn: TOPIC, logger });
+    const sent = sns.commandCalls(PublishCommand)[0].args[0].input;
+    expect(sent).toMatchObject({ TopicArn: TOPIC, Subject: out.subject });
+    expect(sent.Message).toMatch(/was skipped: in use again/);
+  });
+
+  it('the notify task refuses an unknown outcome', async () => {
+    await expect(notify({ outcome: 'maybe' as Outcome, request: request() }, { sns: new SNSClient({}), topicArn: TOPIC, logger })).rejects.toThrow(/unknown outcome "maybe"/);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('finish', () => {
+  const deps = () => ({ cloudwatch: () => new CloudWatchClient({}), events: new EventBridgeClient({}), sns: new SNSClient({}), topicArn: TOPIC, logger });
+
+  it('deletes only our alarms on the resource, emits the original result event and a dashboard rebuild, notifies done', async () => {
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolvesOnce({
+        MetricAlarms: [
+          { AlarmName: 'PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] },
+          { AlarmName: 'PersonalizeMonitor-IdleCampaign-other-9z9z', Dimensions: [{ Name: 'CampaignArn', Value: `${CAMPAIGN_ARN}-2` }] },
+        ],
+        NextToken: 'p2',
+      })
+      .resolvesOnce({
+        MetricAlarms: [{ AlarmName: 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b', Metrics: [{ Id: 'u', MetricStat: { Metric: { Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] }, Period: 300, Stat: 'Average' } }] }],
+      });
+    cloudwatch.on(DeleteAlarmsCommand).resolves({});
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+
+    const out = await finish({ request: request(), run: RUN, settle: { detail: 'deleted' } }, deps());
+    expect(out).toEqual({ alarmsDeleted: ['PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b'], eventsSent: 2, problems: [] });
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNamePrefix).toBe('PersonalizeMonitor-');
+    expect(cloudwatch.commandCalls(DeleteAlarmsCommand)[0].args[0].input.AlarmNames).toEqual(out.alarmsDeleted);
+    const entries = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries ?? [];
+    expect(entries.map((e) => [e.Source, e.DetailType])).toEqual([
+      ['personalize.monitor', 'PersonalizeCampaignDeleted'],
+      ['personalize.monitor', 'BuildPersonalizeMonitorDashboard'],
+    ]);
+    expect(JSON.parse(entries[0].Detail as string)).toEqual({ ARN: CAMPAIGN_ARN, Reason: 'No requests for 24 hours' });
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toMatch(/Done: Delete campaign shop-ranking/);
+  });
+
+  it.each([
+    ['stop', RECOMMENDER_ARN, 'recommender', undefined, 'PersonalizeRecommenderStopped', { ARN: RECOMMENDER_ARN, Reason: 'r' }],
+    ['setMinCapacity', CAMPAIGN_ARN, 'campaign', 3, 'PersonalizeCampaignMinProvisionedTPSUpdated', { ARN: CAMPAIGN_ARN, NewMinTPS: 3, Reason: 'r' }],
+    ['setMinCapacity', RECOMMENDER_ARN, 'recommender', 3, 'PersonalizeRecommenderMinRecommendationRPSUpdated', { ARN: RECOMMENDER_ARN, NewMinTPS: 3, Reason: 'r' }],
+  ] as const)('%s on %s emits the original event', async (action, arn, resourceType, newMin, detailType, detail) => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+    await finish({ request: request({ action, resourceArn: arn, resourceType, newMin, reason: 'r', name: 'x' }), run: RUN }, deps());
+    const first = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries?.[0];
+    expect(first?.DetailType).toBe(detailType);
+    expect(JSON.parse(first?.Detail as string)).toEqual(detail);
+    // Alarms go only with the resource (stop/delete), not with a new minimum.
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(action === 'stop' ? 1 : 0);
+  });
+
+  it('reports alarm and event problems in the done email instead of failing a finished action', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }, {}] });
+    const out = await finish({ request: request(), run: RUN }, deps());
+    expect(out.problems).toEqual(['deleting its alarms: AccessDenied: denied', 'sending result events: Error: PutEvents rejected 1 of 2 events (InternalFailure)']);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/but: deleting its alarms: AccessDenied/);
+  });
+
+  it('lets throttling fail the state so it is retried', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('slow'), { name: 'Throttling' }));
+    await expect(finish({ request: request(), run: RUN }, deps())).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});

@@ -1,0 +1,33 @@
+import { ALARM_PREFIX } from '../../core/types';
+import type { TaskSpec } from '../shared/task-spec';
+
+/** Removes only the monitor's own alarms, emits on the default bus, notifies the topic. */
+export const spec: TaskSpec = {
+  name: 'action-finish',
+  description: 'Removes the alarms of a stopped/deleted resource, emits the result events and notifies',
+  entry: 'tasks/action-finish/handler.ts',
+  timeoutSeconds: 60,
+  permissions: (ctx) => [
+    {
+      sid: 'FindAlarms',
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: ['*'],
+      why: 'DescribeAlarms lists across alarms (filtered by our name prefix in the call); it cannot be scoped to names',
+    },
+    {
+      sid: 'DeleteOwnAlarms',
+      actions: ['cloudwatch:DeleteAlarms'],
+      resources: ctx.regions.map((r) => `arn:${ctx.partition}:cloudwatch:${r}:${ctx.accountId}:alarm:${ALARM_PREFIX}*`),
+    },
+    {
+      sid: 'EmitResultEvents',
+      actions: ['events:PutEvents'],
+      resources: [`arn:${ctx.partition}:events:${ctx.homeRegion}:${ctx.accountId}:event-bus/default`],
+    },
+    {
+      sid: 'NotifyDone',
+      actions: ['sns:Publish'],
+      resources: [`arn:${ctx.partition}:sns:${ctx.homeRegion}:${ctx.accountId}:${ctx.stackName}-notifications`],
+    },
+  ],
+};
