@@ -53,6 +53,10 @@ export interface DashboardInput {
 /** Size of the graphs of a dataset group: three 8-wide graphs per row, as the original. */
 const GRAPH = { width: 8, height: 8 } as const;
 const HEADER_HEIGHT = 4;
+/** Width of the "Resources Monitored" number beside the header. */
+const COUNT_WIDTH = 6;
+/** Smallest text widget that shows a title and a sentence. */
+const MIN_TEXT_HEIGHT = 3;
 const SECTION_HEADER_HEIGHT = 2;
 const HEALTH_HEIGHT = 6;
 /** Grid units per markdown line (a text widget row is taller than a line of text). */
@@ -257,17 +261,19 @@ interface PageSummary {
 
 function overviewRows(input: DashboardInput, groups: Group[], pages: PageSummary[]): SizedWidget[][] {
   const rows: SizedWidget[][] = [
-    [textWidget(headerMarkdown(input, groups), { width: GRID_COLUMNS - 6, height: HEADER_HEIGHT }), resourcesMonitoredWidget(input.homeRegion, { width: 6, height: HEADER_HEIGHT })],
+    [textWidget(headerMarkdown(input, groups), { width: GRID_COLUMNS - COUNT_WIDTH, height: HEADER_HEIGHT }),
+      resourcesMonitoredWidget(input.homeRegion, { width: COUNT_WIDTH, height: HEADER_HEIGHT }),
+    ],
   ];
   if (pages.length > 1) {
     const md = contentsMarkdown(input, pages);
-    rows.push([textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, 3) })]);
+    rows.push([textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, MIN_TEXT_HEIGHT) })]);
   }
   rows.push(healthRow(input));
   const findings = findingsMarkdown(input.findings);
-  rows.push([textWidget(findings, { width: GRID_COLUMNS, height: textHeight(findings, 3) })]);
+  rows.push([textWidget(findings, { width: GRID_COLUMNS, height: textHeight(findings, MIN_TEXT_HEIGHT) })]);
   const actions = actionsMarkdown(input.actions, input.now);
-  rows.push([textWidget(actions, { width: GRID_COLUMNS, height: textHeight(actions, 3) })]);
+  rows.push([textWidget(actions, { width: GRID_COLUMNS, height: textHeight(actions, MIN_TEXT_HEIGHT) })]);
   return rows;
 }
 
@@ -311,14 +317,14 @@ function partHeader(input: DashboardInput, index: number, pages: PageSummary[]):
     `Findings, actions and monitor health are on the index: ${mdLink(index1, dashboardUrl(homePartition(input), input.homeRegion, index1))}.`,
     `Dataset groups here: ${mdEscape(pages[index].groups.join(', '))}`,
   ].join('\n\n');
-  return textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, 3) });
+  return textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, MIN_TEXT_HEIGHT) });
 }
 
 function emptyFleetText(input: DashboardInput): SizedWidget {
   const regions = [...new Set([input.homeRegion, ...(input.regions ?? [])])].sort(cmp);
   return textWidget(
     `### No campaigns or recommenders are monitored\n\nNone was found active in ${regions.join(', ')}. Graphs appear here once a campaign or recommender is active (or listed in the configuration).`,
-    { width: GRID_COLUMNS, height: 3 },
+    { width: GRID_COLUMNS, height: MIN_TEXT_HEIGHT },
   );
 }
 
