@@ -16,3 +16,4 @@ export { DEFAULT_PERSONALIZE_DURATIONS, PERSONALIZE_NAMESPACE } from './personal
 export type { PersonalizeDurations, CampaignSpec, RecommenderSpec, ResourceSnapshot } from './personalize';
 export type { SimExecution, TaskResult, RecordedEvent, PublishedMessage } from './messaging';
 export { CLOUDWATCH_LIMITS } from './cloudwatch';
+export { simClientConfig, SIM_CREDENTIALS } from './client-config';

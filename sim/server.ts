@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { SimAccount, ServiceName } from './account';
 import { SimError } from './errors';
 import { deterministicUuid } from './util';
@@ -65,7 +66,9 @@ export async function startSimServer(account: SimAccount, options: SimServerOpti
 }
 
 async function handle(account: SimAccount, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-  const body = await readBody(req);
+  const raw = await readBody(req);
+  // PutMetricData bodies over 10 KiB arrive gzip-compressed (the operation's requestCompression trait).
+  const body = /gzip/i.test(header(req, 'content-encoding') ?? '') ? gunzipSync(raw) : raw;
   const url = new URL(req.url ?? '/', 'http://sim');
   if (req.method === 'GET' && url.pathname.startsWith('/__sim/')) return admin(account, url, res);
 
