@@ -1,4 +1,5 @@
 import { ActionInputError } from '../core/actions';
+import { buildFinding } from '../core/findings';
 import { validateAction } from '../tasks/action-validate/validate';
 import { handler } from '../tasks/action-validate/handler';
 import { BEHAVIOUR, CAMPAIGN_ARN, EXECUTION_ARN, RECOMMENDER_ARN, STARTED_AT } from './support/action-fixtures';
@@ -158,5 +159,62 @@ describe('ACTION mode resolution', () => {
 
   it('refuses edited (invalid) defaults with a plain error, not an input error', () => {
     expect(() => run(base, { ...BEHAVIOUR, idleActionMode: 'sometimes' })).toThrow(/state machine defaults are invalid/);
+  });
+});
+
+describe('ACTION input validation: events emitted by our MONITOR', () => {
+  // The MONITOR currently requests actions through EventBridge with the findings' events.
+  const resource = {
+    arn: CAMPAIGN_ARN,
+    name: 'shop-ranking',
+    type: 'campaign' as const,
+    region: 'us-east-1',
+    partition: 'aws',
+    accountId: '123456789012',
+    status: 'ACTIVE',
+    minCapacity: 10,
+    requestMetric: 'GetRecommendations' as const,
+    createdAt: Date.parse('2026-09-01T00:00:00Z'),
+    lastUpdatedAt: Date.parse('2026-09-01T00:00:00Z'),
+  };
+  const evidence = {
+    utilizationPercent: 0,
+    windowStart: '2026-11-21T09:00:00Z',
+    windowEnd: '2026-11-22T09:00:00Z',
+    datapoints: 24,
+    totalRequests: 0,
+    ageHours: 1990,
+    currentMin: 10,
+    newMin: 4,
+    lowWatermark: 4.2,
+    highWatermark: 9,
+    monthlyWasteUsd: 876,
+  };
+  const asEvent = (f: { event: { detailType: string; detail: Record<string, unknown> } }) => event(f.event.detailType, f.event.detail);
+
+  it('reads an idle finding event as a monitor request (idle mode, window and saving kept)', () => {
+    const f = buildFinding('idle', resource, evidence, { ...BEHAVIOUR, autoDeleteOrStopIdleResources: true });
+    const out = run(asEvent(f));
+    expect(out.request).toMatchObject({
+      action: 'delete',
+      source: 'monitor',
+      mode: 'approval',
+      evidence: { windowStart: '2026-11-21T09:00:00Z', windowEnd: '2026-11-22T09:00:00Z', monthlyWasteUsd: 876 },
+    });
+  });
+
+  it('reads a capacity finding event with its current minimum (the re-check compares it)', () => {
+    const f = buildFinding('overProvisioned', resource, evidence, BEHAVIOUR);
+    expect(run(asEvent(f)).request).toMatchObject({ action: 'setMinCapacity', newMin: 4, source: 'monitor', evidence: { currentMin: 10, lowWatermark: 4.2 } });
+  });
+
+  it('turns a dry-run finding into report', () => {
+    const f = buildFinding('idle', resource, evidence, { ...BEHAVIOUR, dryRun: true });
+    expect(run(asEvent(f)).request.mode).toBe('report');
+  });
+
+  it('rejects a finding whose evidence names another region', () => {
+    rejects(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN, Evidence: { Region: 'eu-west-1' } }), /Evidence.Region eu-west-1 differs/);
+    rejects(event('DeletePersonalizeCampaign', { ARN: CAMPAIGN_ARN, Evidence: { Window: 'yesterday/today' } }), /Evidence.Window: expected an ISO-8601 interval/);
   });
 });

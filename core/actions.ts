@@ -8,6 +8,7 @@ import type { ActionKind, Exemption, FindingEvidence, ResourceType } from './typ
 import { monthlyCost, overProvisionWaste, type Prices } from './cost';
 import { isTransitional, isTransitionalStatus, isUpdatable, normalizeStatus } from './status';
 import { HOUR_MS } from './time';
+import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES, RESULT_DETAIL_TYPES } from './findings';
 
 /** Who asked for the action: the MONITOR's findings, an EventBridge event, or a person. */
 export const ACTION_SOURCES = ['monitor', 'event', 'manual'] as const;
@@ -232,19 +233,15 @@ export function settleState(request: ActionRequest, current: ResourceSnapshot): 
   return { state: 'pending', detail: `${statusText(current)}, minimum ${String(current.minCapacity)} (waiting for ${request.newMin})` };
 }
 
-/** EventBridge source of every event the product emits and accepts (the original's). */
-export const EVENT_SOURCE = 'personalize.monitor';
+export { EVENT_SOURCE };
 
 /** Request detail-types (the original's) and the action and resource type each stands for. */
 export const REQUEST_EVENTS: Record<string, { action: ActionKind; resourceType: ResourceType }> = {
-  DeletePersonalizeCampaign: { action: 'delete', resourceType: 'campaign' },
-  StopPersonalizeRecommender: { action: 'stop', resourceType: 'recommender' },
-  UpdatePersonalizeCampaignMinProvisionedTPS: { action: 'setMinCapacity', resourceType: 'campaign' },
-  UpdatePersonalizeRecommenderMinRecommendationRPS: { action: 'setMinCapacity', resourceType: 'recommender' },
+  [REQUEST_DETAIL_TYPES.delete]: { action: 'delete', resourceType: 'campaign' },
+  [REQUEST_DETAIL_TYPES.stop]: { action: 'stop', resourceType: 'recommender' },
+  [REQUEST_DETAIL_TYPES.setMinCapacity.campaign]: { action: 'setMinCapacity', resourceType: 'campaign' },
+  [REQUEST_DETAIL_TYPES.setMinCapacity.recommender]: { action: 'setMinCapacity', resourceType: 'recommender' },
 };
-
-/** Detail-type of the dashboard rebuild request. */
-export const DASHBOARD_EVENT = 'BuildPersonalizeMonitorDashboard';
 
 /** An event to publish (the adapter maps it to PutEvents). */
 export interface OutgoingEvent {
@@ -255,19 +252,12 @@ export interface OutgoingEvent {
 
 /** The original's result event for a finished action, and the dashboard rebuild request. */
 export function resultEvents(request: ActionRequest): OutgoingEvent[] {
-  const detailType =
-    request.action === 'delete'
-      ? 'PersonalizeCampaignDeleted'
-      : request.action === 'stop'
-        ? 'PersonalizeRecommenderStopped'
-        : request.resourceType === 'campaign'
-          ? 'PersonalizeCampaignMinProvisionedTPSUpdated'
-          : 'PersonalizeRecommenderMinRecommendationRPSUpdated';
+  const detailType = request.action === 'setMinCapacity' ? RESULT_DETAIL_TYPES.setMinCapacity[request.resourceType] : RESULT_DETAIL_TYPES[request.action];
   const detail: Record<string, unknown> = { ARN: request.resourceArn, Reason: request.reason };
   if (request.action === 'setMinCapacity') detail.NewMinTPS = request.newMin;
   return [
     { detailType, detail, resources: [request.resourceArn] },
-    { detailType: DASHBOARD_EVENT, detail: { Reason: `${describeAction(request)} finished` }, resources: [request.resourceArn] },
+    { detailType: DASHBOARD_DETAIL_TYPE, detail: { Reason: `${describeAction(request)} finished` }, resources: [request.resourceArn] },
   ];
 }
 

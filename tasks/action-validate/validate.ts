@@ -100,6 +100,17 @@ const eventDetailSchema = z
     MinAverageTPS: nonNegative.optional(),
     MaxAverageTPS: nonNegative.optional(),
     Datapoints: nonNegative.optional(),
+    /** Added by our MONITOR to the events it emits (core/findings.ts): marks a finding. */
+    Evidence: z
+      .object({
+        Window: z.string().regex(/^[^/]+\/[^/]+$/, 'expected an ISO-8601 interval start/end'),
+        MonthlyWasteUsd: z.number(),
+        Region: z.string(),
+        DryRun: z.boolean(),
+      })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -153,13 +164,29 @@ function parseEvent(raw: Record<string, unknown>): ParsedRequest {
   if (d.MinAverageTPS !== undefined) evidence.lowWatermark = d.MinAverageTPS;
   if (d.MaxAverageTPS !== undefined) evidence.highWatermark = d.MaxAverageTPS;
   if (d.Datapoints !== undefined) evidence.datapoints = d.Datapoints;
+  const finding = d.Evidence;
+  const arnRegion = d.ARN.split(':')[3];
+  if (finding?.Region !== undefined && finding.Region !== arnRegion) {
+    throw new ActionInputError(`invalid ${String(detailType)} event detail: Evidence.Region ${finding.Region} differs from the ARN's region ${arnRegion}`);
+  }
+  if (finding?.MonthlyWasteUsd !== undefined) evidence.monthlyWasteUsd = finding.MonthlyWasteUsd;
+  if (finding?.Window !== undefined) {
+    const [start, end] = finding.Window.split('/');
+    if (!Number.isFinite(Date.parse(start)) || !Number.isFinite(Date.parse(end))) {
+      throw new ActionInputError(`invalid ${String(detailType)} event detail: Evidence.Window: expected an ISO-8601 interval start/end, got "${finding.Window}"`);
+    }
+    evidence.windowStart = start;
+    evidence.windowEnd = end;
+  }
   return {
     action: known.action,
     resourceArn: d.ARN,
     newMin: d.NewMinTPS,
     reason: d.Reason,
     evidence: Object.keys(evidence).length > 0 ? evidence : undefined,
-    source: 'event',
+    // A finding of our MONITOR (it adds Evidence) keeps the finding's approval mode; a user's event does not.
+    source: finding ? 'monitor' : 'event',
+    ...(finding?.DryRun === true ? { dryRun: true } : {}),
     impliedType: known.resourceType,
     origin: `${detailType} event`,
   };
