@@ -1,0 +1,153 @@
+/**
+ * The synthesized cdk.tf.json is free of every first-deploy trap that applies to what it holds
+ * (/work/shared/reference/deploy-traps.md). Each check is also shown to catch a broken copy.
+ */
+import * as path from 'node:path';
+import * as checks from './support/deploy-trap-checks';
+import { synth } from './support/synth';
+import { resourcesOf, type TfJson } from './support/terraform';
+
+const { tf, outdir, config } = synth({ PM_EXEMPTION_TAG_KEY: 'Exempt${var.x}%{if}' });
+const stackDir = path.join(outdir, 'cdktf.out', 'stacks', config.stackName);
+
+/** A deep copy with `edit` applied to the first resource of `type`. */
+function broken(type: string, edit: (body: Record<string, any>, tf: TfJson) => void): TfJson {
+  const copy = structuredClone(tf);
+  const [name] = Object.keys(copy.resource[type]);
+  edit(copy.resource[type][name], copy);
+  return copy;
+}
+
+describe('Step Functions (traps 1-4)', () => {
+  it('logs to a /aws/vendedlogs/states group with a ":*" destination and a valid level and name', () => {
+    expect(checks.stepFunctionsLogging(tf)).toEqual([]);
+    expect(checks.stepFunctionsLogging(broken('aws_sfn_state_machine', (b) => (b.logging_configuration.log_destination = b.logging_configuration.log_destination.replace(':*', ''))))).toHaveLength(1);
+  });
+
+  it('grants log delivery and X-Ray on "*" and creates the machine only after that policy', () => {
+    expect(checks.stepFunctionsRole(tf)).toEqual([]);
+    expect(checks.stepFunctionsRole(broken('aws_sfn_state_machine', (b) => delete b.depends_on))).toEqual([expect.stringContaining('depends_on')]);
+  });
+
+  it('uses no .sync / .waitForTaskToken and no more than 5 minutes in EXPRESS machines', () => {
+    expect(checks.expressRestrictions(tf)).toEqual([]);
+    const sync = broken('aws_sfn_state_machine', (b) => (b.definition = b.definition.replace('states:::lambda:invoke"', 'states:::lambda:invoke.waitForTaskToken"')));
+    expect(checks.expressRestrictions(sync).length).toBeGreaterThan(0);
+  });
+
+  it('lets the machine role invoke, publish and put events exactly where its Tasks do', () => {
+    expect(checks.taskPermissions(tf)).toEqual([]);
+    const noInvoke = structuredClone(tf);
+    const sfnPolicy = Object.values(noInvoke.resource.aws_iam_role_policy).find((p) => String(p.policy).includes('CreateLogDelivery'))!;
+    const doc = JSON.parse(String(sfnPolicy.policy));
+    for (const st of doc.Statement) if (st.Action === 'lambda:InvokeFunction') st.Resource = st.Resource.filter((r: string) => !r.endsWith(':*'));
+    sfnPolicy.policy = JSON.stringify(doc); // without the ARN:* (qualified) grants
+    expect(checks.taskPermissions(noInvoke)).toEqual(expect.arrayContaining([expect.stringContaining('lambda:InvokeFunction')]));
+  });
+});
+
+describe('EventBridge Scheduler (traps 6-8)', () => {
+  it('has its own role, a Standard DLQ, OFF window, bounded retries, JSON input and depends on its policy', () => {
+    expect(resourcesOf(tf, 'aws_scheduler_schedule')).toHaveLength(1);
+    expect(checks.schedules(tf)).toEqual([]);
+  });
+
+  it('catches a schedule that could fire before its policy exists or retries out of range', () => {
+    const bad = broken('aws_scheduler_schedule', (b) => {
+      delete b.depends_on;
+      b.target.retry_policy.maximum_event_age_in_seconds = 30;
+    });
+    expect(checks.schedules(bad)).toHaveLength(2);
+  });
+});
+
+describe('Lambda (traps 9-13)', () => {
+  it('traces with permission, logs to its own group, reserves nothing, has a clean environment and index.js at the zip root', () => {
+    expect(resourcesOf(tf, 'aws_lambda_function').length).toBeGreaterThanOrEqual(3);
+    expect(checks.lambdaFunctions(tf, stackDir)).toEqual([]);
+  });
+
+  it('catches reserved concurrency and a reserved environment key', () => {
+    const bad = broken('aws_lambda_function', (b) => {
+      b.reserved_concurrent_executions = 5;
+      b.environment.variables.AWS_REGION = 'us-east-1';
+    });
+    expect(checks.lambdaFunctions(bad)).toHaveLength(2);
+  });
+});
+
+describe('references (trap 14)', () => {
+  it('has no reference cycle', () => {
+    expect(checks.noCycles(tf)).toEqual([]);
+  });
+
+  it('finds a cycle through depends_on and references', () => {
+    const bad = broken('aws_iam_role_policy', (b, copy) => {
+      const [fn] = Object.keys(copy.resource.aws_lambda_function);
+      const policyAddress = copy.resource.aws_lambda_function[fn].depends_on[0].split('.')[1];
+      copy.resource.aws_iam_role_policy[policyAddress].depends_on = [`aws_lambda_function.${fn}`];
+      void b;
+    });
+    expect(checks.noCycles(bad)).toEqual([expect.stringMatching(/^reference cycle: /)]);
+  });
+});
+
+describe('SNS (traps 16-17)', () => {
+  it('has one topic per monitored region, unencrypted by the AWS-managed key, with one policy for alarms and rules', () => {
+    expect(resourcesOf(tf, 'aws_sns_topic')).toHaveLength(config.regions.length);
+    expect(checks.topics(tf)).toEqual([]);
+    expect(checks.topics(broken('aws_sns_topic', (b) => (b.kms_master_key_id = 'alias/aws/sns')))).toHaveLength(1);
+  });
+});
+
+describe('DynamoDB (trap 22)', () => {
+  it('lists only key attributes (none of our tables break it; a broken one is caught)', () => {
+    expect(checks.dynamoTables(tf)).toEqual([]);
+    const withTable = structuredClone(tf);
+    withTable.resource.aws_dynamodb_table = {
+      t: { name: 't', billing_mode: 'PAY_PER_REQUEST', hash_key: 'id', attribute: [{ name: 'id', type: 'S' }, { name: 'expiresAt', type: 'N' }], ttl: { enabled: true, attribute_name: 'expiresAt' } },
+    };
+    expect(checks.dynamoTables(withTable)).toHaveLength(2);
+  });
+});
+
+describe('run-time IAM and names (traps 23-24)', () => {
+  it('pairs PutMetricAlarm with TagResource and keeps dashboards global', () => {
+    expect(checks.runtimeIam(tf)).toEqual([]);
+  });
+
+  it('keeps every name, policy and Sid within AWS limits', () => {
+    expect(checks.limits(tf)).toEqual([]);
+    expect(checks.limits(broken('aws_iam_role', (b) => (b.name = 'r'.repeat(65))))).toHaveLength(1);
+  });
+});
+
+describe('Terraform strings (trap 25)', () => {
+  it('escapes a user-config "${" / "%{" in the definition and leaves only real references', () => {
+    const definition = String(Object.values(tf.resource.aws_sfn_state_machine)[0].definition);
+    expect(definition).toContain('"exemptionTagKey":"Exempt$${var.x}%%{if}"');
+    expect(checks.templateStrings(tf)).toEqual([]);
+  });
+
+  it('catches an unescaped literal', () => {
+    const bad = broken('aws_sfn_state_machine', (b) => (b.definition = b.definition.replace('$${var.x}', '${var.x}')));
+    expect(checks.templateStrings(bad)).toEqual([expect.stringContaining('literal template ${var.x}')]);
+  });
+});
+
+describe('least privilege', () => {
+  it('has no "*" or "service:*" action; "*" resources only where the API has no resource type; writes are scoped', () => {
+    expect(checks.leastPrivilege(tf)).toEqual([]);
+  });
+
+  it('catches a wildcard action and an unscoped write', () => {
+    const bad = broken('aws_iam_role_policy', (b) => {
+      const doc = JSON.parse(b.policy);
+      doc.Statement.push({ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Allow', Action: 'sns:Publish', Resource: '*' });
+      b.policy = JSON.stringify(doc);
+    });
+    expect(checks.leastPrivilege(bad)).toEqual(
+      expect.arrayContaining([expect.stringContaining('wildcard action s3:*'), expect.stringContaining('sns:Publish on *'), expect.stringContaining('write action sns:Publish on unscoped *')]),
+    );
+  });
+});

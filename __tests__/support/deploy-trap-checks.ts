@@ -1,0 +1,374 @@
+/**
+ * Checks over cdk.tf.json for the first-deploy traps of /work/shared/reference/deploy-traps.md.
+ * Each returns the problems found (empty = fine) so tests can also prove a check catches a
+ * broken artifact.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { addressIn, allows, list, policiesOfRoleUsedBy, resourcePolicies, rolePolicies, statementsOf, trustPolicies, type Statement } from './iam-view';
+import {
+  allResources,
+  block,
+  dependencyGraph,
+  expressions,
+  findCycle,
+  referencedAddresses,
+  resolveReferences,
+  resourcesOf,
+  stringsIn,
+  type TfJson,
+} from './terraform';
+
+type Check = (tf: TfJson) => string[];
+
+const LOG_DELIVERY = [
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+];
+const SFN_XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
+const LAMBDA_XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+
+/** Actions that have no IAM resource type (or need `*`, documented): the only ones allowed on `*`. */
+export const ACTIONS_WITHOUT_RESOURCE_TYPE = new Set([
+  ...LOG_DELIVERY,
+  ...SFN_XRAY,
+  'cloudwatch:PutMetricData',
+  'cloudwatch:GetMetricData',
+  'cloudwatch:ListMetrics',
+  'cloudwatch:DescribeAlarms', // AWS: composite alarms are only returned when scoped to *
+  'personalize:ListCampaigns',
+  'personalize:ListRecommenders',
+  'personalize:ListSolutions',
+  'personalize:ListSolutionVersions',
+  'personalize:ListDatasetGroups',
+  'states:SendTaskSuccess',
+  'states:SendTaskFailure',
+  'states:SendTaskHeartbeat',
+]);
+
+/** Verbs of actions that change something. */
+const WRITE_VERB = /^(Put|Delete|Update|Create|Stop|Start|Send|Publish|Tag|Untag|Set|Invoke|Remove|Add|Modify|Attach|Detach|Disable|Enable)/;
+
+const depends = (body: Record<string, unknown>): string[] => (body.depends_on as string[] | undefined) ?? [];
+
+/** Trap 1: log destination `<group arn>:*`, vendedlogs group, level, state machine name. */
+export const stepFunctionsLogging: Check = (tf) =>
+  resourcesOf(tf, 'aws_sfn_state_machine').flatMap((sm) => {
+    const problems: string[] = [];
+    const name = String(sm.body.name);
+    if (!/^[0-9A-Za-z_-]{1,80}$/.test(name)) problems.push(`${sm.address}: name "${name}" breaks [0-9A-Za-z_-]{1,80}`);
+    if (!sm.body.logging_configuration) return [...problems, `${sm.address}: no logging_configuration`];
+    const logging = block(sm.body.logging_configuration);
+    if (!['ALL', 'ERROR', 'FATAL', 'OFF'].includes(String(logging.level))) problems.push(`${sm.address}: level ${logging.level}`);
+    const dest = String(logging.log_destination);
+    const m = /^\$\{(aws_cloudwatch_log_group\.[\w-]+)\.arn\}:\*$/.exec(dest);
+    if (!m) return [...problems, `${sm.address}: log_destination ${dest} is not "\${aws_cloudwatch_log_group.x.arn}:*"`];
+    const group = tf.resource.aws_cloudwatch_log_group?.[m[1].split('.')[1]];
+    if (!group) problems.push(`${sm.address}: log group ${m[1]} does not exist`);
+    else if (!String(group.name).startsWith('/aws/vendedlogs/states/')) problems.push(`${sm.address}: log group ${group.name} is not under /aws/vendedlogs/states/`);
+    return problems;
+  });
+
+/** Trap 2: log delivery (+ X-Ray when traced) on the role, and the machine depends on that policy. */
+export const stepFunctionsRole: Check = (tf) =>
+  resourcesOf(tf, 'aws_sfn_state_machine').flatMap((sm) => {
+    const problems: string[] = [];
+    const policies = policiesOfRoleUsedBy(tf, sm);
+    const statements = statementsOf(policies);
+    const needed = [...LOG_DELIVERY, ...(sm.body.tracing_configuration && block(sm.body.tracing_configuration).enabled ? SFN_XRAY : [])];
+    for (const action of needed) if (!allows(statements, action, '*')) problems.push(`${sm.address}: role lacks ${action} on *`);
+    const granting = policies.filter((p) => LOG_DELIVERY.every((a) => allows(p.document.Statement, a, '*')));
+    if (!granting.some((p) => depends(sm.body).includes(p.address))) problems.push(`${sm.address}: no depends_on the policy granting log delivery`);
+    return problems;
+  });
+
+/** The parsed definition of every state machine, references replaced. */
+export function definitions(tf: TfJson): { address: string; type: string; definition: Record<string, unknown> }[] {
+  return resourcesOf(tf, 'aws_sfn_state_machine').map((sm) => ({
+    address: sm.address,
+    type: String(sm.body.type ?? 'STANDARD'),
+    definition: JSON.parse(resolveReferences(String(sm.body.definition), tf)),
+  }));
+}
+
+function allStates(definition: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const states = Object.entries((definition.States ?? {}) as Record<string, Record<string, unknown>>);
+  return states.flatMap(([name, s]) => [
+    [name, s] as [string, Record<string, unknown>],
+    ...(s.ItemProcessor || s.Iterator ? allStates((s.ItemProcessor ?? s.Iterator) as Record<string, unknown>) : []),
+    ...((s.Branches as Record<string, unknown>[] | undefined) ?? []).flatMap(allStates),
+  ]);
+}
+export { allStates as statesOfDefinition };
+
+/** Trap 3: EXPRESS: no .sync / .waitForTaskToken; at most 5 minutes. */
+export const expressRestrictions: Check = (tf) =>
+  definitions(tf)
+    .filter((d) => d.type === 'EXPRESS')
+    .flatMap((d) => [
+      ...allStates(d.definition)
+        .filter(([, s]) => typeof s.Resource === 'string' && /\.(sync(:2)?|waitForTaskToken)$/.test(s.Resource as string))
+        .map(([name, s]) => `${d.address}: state ${name} uses ${s.Resource} in an EXPRESS machine`),
+      ...(Number(d.definition.TimeoutSeconds ?? 0) > 300 ? [`${d.address}: TimeoutSeconds > 300`] : []),
+      ...allStates(d.definition)
+        .filter(([, s]) => s.Type === 'Wait' && Number(s.Seconds ?? 0) >= 300)
+        .map(([name]) => `${d.address}: Wait ${name} alone exceeds 5 minutes`),
+    ]);
+
+/** Trap 4: the machine role may do what its Tasks call. */
+export const taskPermissions: Check = (tf) =>
+  resourcesOf(tf, 'aws_sfn_state_machine').flatMap((sm) => {
+    const statements = statementsOf(policiesOfRoleUsedBy(tf, sm));
+    const def = JSON.parse(resolveReferences(String(sm.body.definition), tf));
+    const problems: string[] = [];
+    for (const [name, s] of allStates(def)) {
+      if (s.Type !== 'Task') continue;
+      const integration = String(s.Resource).split(':::')[1] ?? '';
+      const p = (s.Parameters ?? {}) as Record<string, unknown>;
+      const need = (action: string, resource: string) => {
+        if (!allows(statements, action, resource)) problems.push(`${sm.address}: ${name} needs ${action} on ${resource}`);
+      };
+      if (integration.startsWith('lambda:invoke')) {
+        need('lambda:InvokeFunction', String(p.FunctionName));
+        need('lambda:InvokeFunction', `${p.FunctionName}:*`);
+      } else if (integration.startsWith('sns:publish')) need('sns:Publish', String(p.TopicArn));
+      else if (integration.startsWith('events:putEvents')) for (const e of p.Entries as Record<string, unknown>[]) need('events:PutEvents', String(e.EventBusName));
+      else if (integration.startsWith('states:startExecution')) need('states:StartExecution', String(p.StateMachineArn));
+      else problems.push(`${sm.address}: ${name}: no permission rule for integration ${integration}`);
+    }
+    return problems;
+  });
+
+/** Traps 6-8: scheduler role, targets, DLQ, windows, retry, input, name, depends_on. */
+export const schedules: Check = (tf) =>
+  resourcesOf(tf, 'aws_scheduler_schedule').flatMap((s) => {
+    const problems: string[] = [];
+    const name = String(s.body.name);
+    if (name.length > 64) problems.push(`${s.address}: name longer than 64`);
+    if (block(s.body.flexible_time_window).mode !== 'OFF') problems.push(`${s.address}: flexible_time_window mode is not OFF`);
+    const target = block(s.body.target);
+    try {
+      JSON.parse(resolveReferences(String(target.input ?? ''), tf));
+    } catch {
+      problems.push(`${s.address}: target.input is not JSON`);
+    }
+    const retry = target.retry_policy ? block(target.retry_policy) : undefined;
+    if (!retry) problems.push(`${s.address}: no retry_policy`);
+    else {
+      const age = Number(retry.maximum_event_age_in_seconds);
+      const attempts = Number(retry.maximum_retry_attempts);
+      if (!(age >= 60 && age <= 86400)) problems.push(`${s.address}: maximum_event_age_in_seconds ${age} outside 60-86400`);
+      if (!(attempts >= 0 && attempts <= 185)) problems.push(`${s.address}: maximum_retry_attempts ${attempts} outside 0-185`);
+    }
+    const roleAddress = addressIn(target.role_arn);
+    const trust = trustPolicies(tf).find((t) => t.roleAddress === roleAddress);
+    for (const st of trust?.document.Statement ?? []) {
+      const principal = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
+      if (!list(principal).includes('scheduler.amazonaws.com')) problems.push(`${s.address}: role trusts ${JSON.stringify(principal)}, not scheduler.amazonaws.com`);
+      for (const arn of list(st.Condition?.ArnEquals?.['aws:SourceArn'] ?? st.Condition?.ArnLike?.['aws:SourceArn'])) {
+        if (!/:schedule-group\//.test(arn)) problems.push(`${s.address}: aws:SourceArn ${arn} is not a schedule group ARN`);
+      }
+    }
+    const policies = policiesOfRoleUsedBy(tf, s);
+    const statements = statementsOf(policies);
+    const targetArn = resolveReferences(String(target.arn), tf);
+    if (/:states:/.test(targetArn) && !allows(statements, 'states:StartExecution', targetArn)) problems.push(`${s.address}: role cannot start ${targetArn}`);
+    if (!target.dead_letter_config) problems.push(`${s.address}: no dead-letter queue`);
+    else {
+      const dlqAddress = addressIn(block(target.dead_letter_config).arn);
+      const dlq = tf.resource.aws_sqs_queue?.[dlqAddress.split('.')[1]];
+      if (!dlq) problems.push(`${s.address}: DLQ ${dlqAddress} is not an SQS queue`);
+      else if (dlq.fifo_queue === true) problems.push(`${s.address}: DLQ must be a Standard queue`);
+      const dlqArn = resolveReferences(String(block(target.dead_letter_config).arn), tf);
+      if (!allows(statements, 'sqs:SendMessage', dlqArn)) problems.push(`${s.address}: role cannot send to the DLQ`);
+    }
+    if (!policies.some((p) => depends(s.body).includes(p.address))) problems.push(`${s.address}: no depends_on its role policy`);
+    return problems;
+  });
+
+/** Traps 9-13: tracing permissions, log group, concurrency, environment, handler at the zip root. */
+export function lambdaFunctions(tf: TfJson, stackDir?: string): string[] {
+  return resourcesOf(tf, 'aws_lambda_function').flatMap((fn) => {
+    const problems: string[] = [];
+    const name = String(fn.body.function_name);
+    const policies = policiesOfRoleUsedBy(tf, fn);
+    const statements = statementsOf(policies);
+    if (name.length > 64) problems.push(`${fn.address}: name longer than 64`);
+    // 9
+    const tracing = fn.body.tracing_config ? block(fn.body.tracing_config).mode : undefined;
+    if (tracing === 'Active') {
+      for (const a of LAMBDA_XRAY) if (!allows(statements, a, '*')) problems.push(`${fn.address}: traced but role lacks ${a}`);
+      if (!policies.some((p) => depends(fn.body).includes(p.address))) problems.push(`${fn.address}: traced but no depends_on its role policy`);
+    }
+    // 10
+    const group = resourcesOf(tf, 'aws_cloudwatch_log_group').find((g) => g.body.name === `/aws/lambda/${name}`);
+    if (!group) problems.push(`${fn.address}: no log group /aws/lambda/${name} in Terraform`);
+    const logging = fn.body.logging_config ? block(fn.body.logging_config) : undefined;
+    if (!logging?.log_format) problems.push(`${fn.address}: logging_config.log_format is required`);
+    const tied = (group && logging?.log_group === `\${${group.address}.name}`) || (group && depends(fn.body).includes(group.address));
+    if (group && !tied) problems.push(`${fn.address}: not tied to its log group (logging_config.log_group or depends_on)`);
+    if (statements.some((s) => list(s.Action).includes('logs:CreateLogGroup'))) problems.push(`${fn.address}: role may create log groups`);
+    if (group) {
+      const streams = `${resolveReferences(`\${${group.address}.arn}`, tf)}:*`;
+      for (const a of ['logs:CreateLogStream', 'logs:PutLogEvents']) if (!allows(statements, a, streams)) problems.push(`${fn.address}: role lacks ${a} on ${streams}`);
+    }
+    // 11
+    if (fn.body.reserved_concurrent_executions !== undefined) problems.push(`${fn.address}: sets reserved_concurrent_executions`);
+    // 12
+    const env = (fn.body.environment ? (block(fn.body.environment).variables as Record<string, string>) : undefined) ?? {};
+    let bytes = 0;
+    for (const [k, v] of Object.entries(env)) {
+      if (!/^[a-zA-Z][a-zA-Z0-9_]+$/.test(k)) problems.push(`${fn.address}: env key ${k} is invalid`);
+      if (/^(AWS_REGION|AWS_DEFAULT_REGION|AWS_LAMBDA_.*|_HANDLER)$/.test(k)) problems.push(`${fn.address}: env key ${k} is reserved`);
+      bytes += k.length + resolveReferences(String(v), tf).length;
+    }
+    if (bytes > 4096) problems.push(`${fn.address}: environment is ${bytes} bytes (> 4 KB)`);
+    // 13
+    const [file, exported] = String(fn.body.handler).split('.');
+    if (stackDir && fn.body.filename) {
+      const entries = zipEntries(path.join(stackDir, String(fn.body.filename)));
+      if (!entries.includes(`${file}.js`)) problems.push(`${fn.address}: handler file ${file}.js is not at the zip root (has ${entries.join(', ')})`);
+      if (entries.some((e) => e.endsWith('.node'))) problems.push(`${fn.address}: zip holds native modules`);
+    }
+    if (!exported) problems.push(`${fn.address}: handler ${fn.body.handler} names no export`);
+    return problems;
+  });
+}
+
+/** File names in a zip (central directory), without extracting. */
+export function zipEntries(file: string): string[] {
+  const buf = fs.readFileSync(file);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${file} is not a zip`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw new Error(`${file}: bad central directory`);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    names.push(buf.toString('utf8', at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+  }
+  return names;
+}
+
+/** Trap 14: no reference cycle. */
+export const noCycles: Check = (tf) => {
+  const cycle = findCycle(dependencyGraph(tf));
+  return cycle ? [`reference cycle: ${cycle.join(' → ')}`] : [];
+};
+
+/** Traps 16-17: no AWS-managed SSE key; one policy per topic letting CloudWatch and EventBridge publish from this account. */
+export const topics: Check = (tf) =>
+  resourcesOf(tf, 'aws_sns_topic').flatMap((t) => {
+    const problems: string[] = [];
+    if (String(t.body.kms_master_key_id ?? '') === 'alias/aws/sns') problems.push(`${t.address}: encrypted with alias/aws/sns`);
+    if (t.body.policy !== undefined) problems.push(`${t.address}: policy set on the topic (set it in aws_sns_topic_policy only)`);
+    const policies = resourcePolicies(tf).filter((p) => addressIn(tf.resource.aws_sns_topic_policy[p.address.split('.')[1]].arn) === t.address);
+    if (policies.length !== 1) return [...problems, `${t.address}: ${policies.length} topic policies (expected exactly 1)`];
+    const topicArn = resolveReferences(`\${${t.address}.arn}`, tf);
+    for (const service of ['cloudwatch.amazonaws.com', 'events.amazonaws.com']) {
+      const st = policies[0].document.Statement.find((s) => list((s.Principal as { Service?: string })?.Service).includes(service));
+      if (!st || !list(st.Action).includes('sns:Publish') || !list(st.Resource).includes(topicArn)) problems.push(`${t.address}: ${service} may not publish`);
+      else if (!st.Condition?.StringEquals?.['aws:SourceAccount'] && !st.Condition?.ArnLike?.['aws:SourceArn']) problems.push(`${t.address}: ${service} statement has no source condition`);
+    }
+    return problems;
+  });
+
+/** Trap 22: DynamoDB attributes are keys only; on-demand sets no capacity. */
+export const dynamoTables: Check = (tf) =>
+  resourcesOf(tf, 'aws_dynamodb_table').flatMap((t) => {
+    const problems: string[] = [];
+    const keys = new Set<string>([t.body.hash_key, t.body.range_key].filter(Boolean).map(String));
+    for (const idx of [...list(t.body.global_secondary_index as never), ...list(t.body.local_secondary_index as never)] as Record<string, unknown>[]) {
+      for (const k of [idx.hash_key, idx.range_key]) if (k) keys.add(String(k));
+    }
+    const attributes = (list(t.body.attribute as never) as Record<string, unknown>[]).map((a) => String(a.name));
+    for (const a of attributes) if (!keys.has(a)) problems.push(`${t.address}: attribute ${a} is not a key`);
+    if (t.body.ttl && attributes.includes(String(block(t.body.ttl).attribute_name))) problems.push(`${t.address}: TTL attribute listed as attribute`);
+    if (t.body.billing_mode === 'PAY_PER_REQUEST' && (t.body.read_capacity !== undefined || t.body.write_capacity !== undefined)) problems.push(`${t.address}: on-demand table sets capacity`);
+    return problems;
+  });
+
+/** Trap 23: PutMetricAlarm with TagResource; dashboards global. */
+export const runtimeIam: Check = (tf) =>
+  rolePolicies(tf).flatMap((p) => {
+    const problems: string[] = [];
+    const st = p.document.Statement;
+    if (st.some((s) => list(s.Action).includes('cloudwatch:PutMetricAlarm')) && !st.some((s) => list(s.Action).includes('cloudwatch:TagResource'))) {
+      problems.push(`${p.address}: PutMetricAlarm without TagResource`);
+    }
+    for (const s of st) for (const r of list(s.Resource)) if (/:cloudwatch:[a-z0-9-]+:\d*:dashboard\//.test(r)) problems.push(`${p.address}: dashboard ARN ${r} has a region`);
+    return problems;
+  });
+
+/** Trap 24: name and size limits. */
+export const limits: Check = (tf) => {
+  const problems: string[] = [];
+  const max = (type: string, attr: string, n: number) => {
+    for (const r of resourcesOf(tf, type)) {
+      const v = resolveReferences(String(r.body[attr] ?? ''), tf);
+      if (v.length > n) problems.push(`${r.address}: ${attr} "${v}" longer than ${n}`);
+    }
+  };
+  max('aws_iam_role', 'name', 64);
+  max('aws_iam_role_policy', 'name', 128);
+  max('aws_lambda_function', 'function_name', 64);
+  max('aws_cloudwatch_event_rule', 'name', 64);
+  max('aws_sqs_queue', 'name', 80);
+  max('aws_scheduler_schedule', 'name', 64);
+  max('aws_sfn_state_machine', 'name', 80);
+  const byRole = new Map<string, number>();
+  for (const p of rolePolicies(tf)) byRole.set(p.roleAddress!, (byRole.get(p.roleAddress!) ?? 0) + JSON.stringify(p.document).replace(/\s/g, '').length);
+  for (const [role, size] of byRole) if (size > 10240) problems.push(`${role}: inline policies ${size} chars (> 10,240)`);
+  for (const t of trustPolicies(tf)) if (JSON.stringify(t.document).length > 2048) problems.push(`${t.address}: trust policy > 2,048 chars`);
+  for (const p of [...rolePolicies(tf), ...resourcePolicies(tf)]) {
+    for (const s of p.document.Statement) if ((s.Sid ?? '').length > 100 || (s.Sid !== undefined && !/^[A-Za-z0-9]*$/.test(s.Sid))) problems.push(`${p.address}: Sid ${s.Sid} invalid`);
+    const sids = p.document.Statement.map((s) => s.Sid).filter(Boolean);
+    if (new Set(sids).size !== sids.length) problems.push(`${p.address}: duplicate Sid`);
+  }
+  return problems;
+};
+
+/** Trap 25: every `${...}` in the file is a reference to something that exists (or a Terraform function over such). */
+export const templateStrings: Check = (tf) => {
+  const known = new Set([...allResources(tf).map((r) => r.address), ...Object.entries(tf.data ?? {}).flatMap(([t, v]) => Object.keys(v).map((n) => `data.${t}.${n}`))]);
+  const problems: string[] = [];
+  const everything = [...allResources(tf).map((r) => r.body), tf.output ?? {}, tf.provider];
+  for (const s of stringsIn(everything)) {
+    for (const e of expressions(s)) {
+      const refs = referencedAddresses(e);
+      const isFunction = /^[a-z_]+\(/.test(e.trim());
+      if (refs.length === 0 && !isFunction) problems.push(`literal template \${${e}} in "${s.slice(0, 80)}" (escape it as $\${)`);
+      for (const r of refs) if (!known.has(r)) problems.push(`\${${e}} refers to ${r}, which does not exist`);
+    }
+  }
+  return problems;
+};
+
+/** No `*` / `service:*` action; `*` resources only for actions without a resource type; write actions scoped. */
+export const leastPrivilege: Check = (tf) => {
+  const problems: string[] = [];
+  const check = (where: string, statements: Statement[], identity: boolean) => {
+    for (const s of statements) {
+      for (const a of list(s.Action)) {
+        if (a === '*' || /^[^:]+:\*$/.test(a) || a.includes('*')) problems.push(`${where}: wildcard action ${a}`);
+        if (!identity) continue;
+        const resources = list(s.Resource);
+        if (resources.includes('*') && !ACTIONS_WITHOUT_RESOURCE_TYPE.has(a)) problems.push(`${where}: ${a} on * (it has a resource type)`);
+        const verb = a.split(':')[1] ?? '';
+        if (WRITE_VERB.test(verb) && !ACTIONS_WITHOUT_RESOURCE_TYPE.has(a)) {
+          for (const r of resources) {
+            const [, partition, , region, account] = r.split(':');
+            if (r === '*' || [partition, region, account].some((f) => f?.includes('*'))) problems.push(`${where}: write action ${a} on unscoped ${r}`);
+          }
+        }
+      }
+    }
+  };
+  for (const p of rolePolicies(tf)) check(p.address, p.document.Statement, true);
+  for (const p of [...trustPolicies(tf), ...resourcePolicies(tf)]) check(p.address, p.document.Statement, false);
+  return problems;
+};
