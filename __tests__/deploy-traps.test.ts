@@ -82,12 +82,10 @@ describe('references (trap 14)', () => {
   });
 
   it('finds a cycle through depends_on and references', () => {
-    const bad = broken('aws_iam_role_policy', (b, copy) => {
-      const [fn] = Object.keys(copy.resource.aws_lambda_function);
-      const policyAddress = copy.resource.aws_lambda_function[fn].depends_on[0].split('.')[1];
-      copy.resource.aws_iam_role_policy[policyAddress].depends_on = [`aws_lambda_function.${fn}`];
-      void b;
-    });
+    const bad = structuredClone(tf);
+    const [fn, body] = Object.entries(bad.resource.aws_lambda_function)[0];
+    const policyName = (body.depends_on as string[])[0].split('.')[1];
+    bad.resource.aws_iam_role_policy[policyName].depends_on = [`aws_lambda_function.${fn}`];
     expect(checks.noCycles(bad)).toEqual([expect.stringMatching(/^reference cycle: /)]);
   });
 });

@@ -277,15 +277,21 @@ export const topics: Check = (tf) =>
     return problems;
   });
 
+/** Repeated nested blocks: absent, one object or an array. */
+function blocks(value: unknown): Record<string, unknown>[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]) as Record<string, unknown>[];
+}
+
 /** Trap 22: DynamoDB attributes are keys only; on-demand sets no capacity. */
 export const dynamoTables: Check = (tf) =>
   resourcesOf(tf, 'aws_dynamodb_table').flatMap((t) => {
     const problems: string[] = [];
     const keys = new Set<string>([t.body.hash_key, t.body.range_key].filter(Boolean).map(String));
-    for (const idx of [...list(t.body.global_secondary_index as never), ...list(t.body.local_secondary_index as never)] as Record<string, unknown>[]) {
+    for (const idx of [...blocks(t.body.global_secondary_index), ...blocks(t.body.local_secondary_index)]) {
       for (const k of [idx.hash_key, idx.range_key]) if (k) keys.add(String(k));
     }
-    const attributes = (list(t.body.attribute as never) as Record<string, unknown>[]).map((a) => String(a.name));
+    const attributes = blocks(t.body.attribute).map((a) => String(a.name));
     for (const a of attributes) if (!keys.has(a)) problems.push(`${t.address}: attribute ${a} is not a key`);
     if (t.body.ttl && attributes.includes(String(block(t.body.ttl).attribute_name))) problems.push(`${t.address}: TTL attribute listed as attribute`);
     if (t.body.billing_mode === 'PAY_PER_REQUEST' && (t.body.read_capacity !== undefined || t.body.write_capacity !== undefined)) problems.push(`${t.address}: on-demand table sets capacity`);
