@@ -1,0 +1,173 @@
+/** The ASL builders validate while building, render JSONPath ASL and generate the role's IAM. */
+import {
+  Chain,
+  Choice,
+  Condition,
+  Fail,
+  MapState,
+  Pass,
+  StateMachineDefinition,
+  Succeed,
+  Task,
+  eventBridgePutEvents,
+  intrinsic,
+  lambdaInvoke,
+  path,
+  snsPublish,
+  startExecution,
+  validateDefinition,
+} from '../workflows/asl';
+
+const ctx = { partition: 'aws' };
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:f';
+
+describe('rendering', () => {
+  it('renders a Lambda task with FunctionName + Payload, OutputPath $.Payload and the default retry', () => {
+    const def = new StateMachineDefinition(lambdaInvoke('Work', { functionArn: FN, payload: { region: path('$.region'), fixed: 1 } }), { type: 'EXPRESS' });
+    expect(def.render(ctx)).toEqual({
+      StartAt: 'Work',
+      States: {
+        Work: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: { FunctionName: FN, Payload: { 'region.$': '$.region', fixed: 1 } },
+          OutputPath: '$.Payload',
+          Retry: [
+            {
+              ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+              IntervalSeconds: 1,
+              MaxAttempts: 3,
+              BackoffRate: 2,
+              JitterStrategy: 'FULL',
+            },
+          ],
+          End: true,
+        },
+      },
+    });
+  });
+
+  it('uses the partition it is given in integration ARNs', () => {
+    const def = new StateMachineDefinition(snsPublish('Tell', { topicArn: 't', message: 'm' }), { type: 'STANDARD' });
+    expect((def.render({ partition: 'aws-cn' }).States as any).Tell.Resource).toBe('arn:aws-cn:states:::sns:publish');
+  });
+
+  it('renders IsPresent: false as Not IsPresent: true (the local executor never matches IsPresent: false)', () => {
+    expect(Condition.isPresent('$.x', false).render()).toEqual({ Not: { Variable: '$.x', IsPresent: true } });
+  });
+
+  it('chains states with Next and ends the last one', () => {
+    const a = new Pass('A', { parameters: { v: 1 } });
+    const b = new Pass('B', { parameters: { v: path('$.v') } });
+    const out = new StateMachineDefinition(Chain.start(a).next(b), { type: 'EXPRESS' }).render(ctx) as any;
+    expect(out.States.A.Next).toBe('B');
+    expect(out.States.B.End).toBe(true);
+  });
+
+  it('renders a Map with ItemsPath, ItemSelector, MaxConcurrency and an inline ItemProcessor', () => {
+    const map = new MapState('Each', { itemsPath: '$.items', itemSelector: { item: path('$$.Map.Item.Value') }, maxConcurrency: 3, resultPath: null }).itemProcessor(
+      new Succeed('Done'),
+    );
+    const out = new StateMachineDefinition(map, { type: 'EXPRESS' }).render(ctx) as any;
+    expect(out.States.Each).toEqual({
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemSelector: { 'item.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 3,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Done', States: { Done: { Type: 'Succeed' } } },
+      ResultPath: null,
+      End: true,
+    });
+  });
+});
+
+describe('validation while building', () => {
+  it('rejects two different states with the same name anywhere in the machine', () => {
+    const inner = new MapState('Each', { itemsPath: '$.items' }).itemProcessor(new Succeed('Same'));
+    expect(() => new StateMachineDefinition(inner.next(new Succeed('Same')), { type: 'EXPRESS' })).toThrow(/two different states are named "Same"/);
+  });
+
+  it('rejects a transition that crosses a Map boundary', () => {
+    const shared = new Succeed('Shared');
+    const map = new MapState('Each', { itemsPath: '$.items' }).itemProcessor(new Pass('Inner').next(shared));
+    expect(() => new StateMachineDefinition(map.next(shared), { type: 'EXPRESS' })).toThrow(/cannot cross a Map boundary/);
+  });
+
+  it('rejects continuing a state twice and chaining after a terminal state', () => {
+    const a = new Pass('A');
+    const stale = Chain.start(a);
+    a.next(new Succeed('B'));
+    expect(() => stale.next(new Succeed('C'))).toThrow(/already continues with "B"/);
+    expect(() => a.next(new Succeed('D'))).toThrow(/no open end/);
+    expect(() => Chain.start(new Fail('F', { error: 'E', cause: 'c' })).next(new Succeed('S'))).toThrow(/no open end/);
+  });
+
+  it('rejects a falsy Pass Result (executed wrongly by the local tool) and a ".$" key written by hand', () => {
+    expect(() => new Pass('P', { result: false })).toThrow(/falsy Result/);
+    expect(() => new StateMachineDefinition(new Pass('P', { parameters: { 'x.$': '$.y' } }), { type: 'EXPRESS' }).render(ctx)).toThrow(/ends in "\.\$"/);
+  });
+
+  it('rejects .waitForTaskToken in an EXPRESS machine and an EXPRESS timeout above 5 minutes', () => {
+    const wait = new Task('Wait', {
+      integration: 'lambda:invoke.waitForTaskToken',
+      parameters: { FunctionName: FN },
+      policyStatements: [{ actions: ['lambda:InvokeFunction'], resources: [FN] }],
+    });
+    expect(() => new StateMachineDefinition(wait, { type: 'EXPRESS' }).render(ctx)).toThrow(/not allowed in an EXPRESS machine/);
+    expect(() => new StateMachineDefinition(new Succeed('S'), { type: 'EXPRESS', timeoutSeconds: 301 })).toThrow(/at most 300/);
+  });
+
+  it('rejects malformed paths and intrinsic calls', () => {
+    expect(() => path('x')).toThrow(/not a JSONPath/);
+    expect(() => intrinsic('Array($.x)')).toThrow(/not an intrinsic/);
+    expect(() => Condition.stringEquals('kind', 'idle')).toThrow(/must be a JSONPath/);
+  });
+});
+
+describe('validateDefinition on rendered ASL', () => {
+  it('finds missing targets, unreachable states and duplicate names across scopes', () => {
+    const problems = validateDefinition(
+      {
+        StartAt: 'A',
+        States: {
+          A: { Type: 'Pass', Next: 'Missing' },
+          Orphan: { Type: 'Succeed' },
+          M: { Type: 'Map', End: true, ItemProcessor: { StartAt: 'A', States: { A: { Type: 'Succeed' } } } },
+        },
+      },
+      'EXPRESS',
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('"A" goes to "Missing"'),
+        expect.stringContaining('"Orphan" is unreachable'),
+        expect.stringContaining('state name "A" is used in'),
+      ]),
+    );
+  });
+});
+
+describe('IAM generated from the definition', () => {
+  it('collects what each task needs, merging resources of the same actions', () => {
+    const other = 'arn:aws:lambda:us-east-1:123456789012:function:g';
+    const bus = 'arn:aws:events:us-east-1:123456789012:event-bus/default';
+    const machine = 'arn:aws:states:us-east-1:123456789012:stateMachine:action';
+    const choice = new Choice('Route')
+      .when(Condition.booleanEquals('$.x', true), lambdaInvoke('G', { functionArn: other }))
+      .otherwise(
+        eventBridgePutEvents('Emit', { eventBusArn: bus, entries: [{ source: 's', detailType: 'd', detail: path('$.detail') }] }).next(
+          startExecution('StartAction', { stateMachineArn: machine, input: path('$'), executionName: path('$.name') }),
+        ),
+      );
+    const def = new StateMachineDefinition(lambdaInvoke('F', { functionArn: FN }).next(choice), { type: 'EXPRESS' });
+    expect(def.policyStatements()).toEqual([
+      { actions: ['lambda:InvokeFunction'], resources: [FN, `${FN}:*`, other, `${other}:*`] },
+      { actions: ['events:PutEvents'], resources: [bus] },
+      { actions: ['states:StartExecution'], resources: [machine] },
+    ]);
+  });
+
+  it('requires every task to declare what the role needs', () => {
+    expect(() => new Task('Bare', { integration: 'sns:publish', parameters: {}, policyStatements: [] })).toThrow(/declares no IAM statement/);
+  });
+});
