@@ -58,12 +58,24 @@ function billResource(model: PersonalizeModel, res: SimResource, prices: Prices,
   let requests = 0;
   const firstWindow = Math.floor(Math.max(fromMs, res.createdAt) / windowMs) * windowMs;
   for (let w = firstWindow; w < toMs && w < goneAt; w += windowMs) {
+    const from = Math.max(w, fromMs);
+    const to = Math.min(w + windowMs, toMs);
+    if (model.nextPhaseChange(res, w) >= w + windowMs) {
+      // Fast path: one state for the whole window.
+      const min = model.billedMinimum(res, w);
+      if (min === undefined) continue;
+      const windowRequests = model.trafficRequests(res, w, w + windowMs);
+      const inRange = from === w && to === w + windowMs ? windowRequests : model.trafficRequests(res, from, to);
+      const minutes = (to - from) / MINUTE_MS;
+      unitHours += (Math.max(windowRequests / windowSec, min) * minutes) / 60;
+      billedMinutes += minutes;
+      requests += inRange;
+      continue;
+    }
     // The rate of a window is its whole average, even when the range cuts it.
     let windowRequests = 0;
     for (let m = w; m < w + windowMs; m += MINUTE_MS) windowRequests += model.requestsInMinute(res, m);
     const avg = windowRequests / windowSec;
-    const from = Math.max(w, fromMs);
-    const to = Math.min(w + windowMs, toMs);
     for (let m = from; m < to; m += MINUTE_MS) {
       const min = model.billedMinimum(res, m);
       if (min === undefined) continue;

@@ -53,6 +53,11 @@ const RETENTION = [
 /** Cap of cached hour aggregates before the cache is dropped (memory bound for long runs). */
 const MAX_CACHED_HOURS = 2_000_000;
 
+// Builtins bound once: aggregation runs per simulated minute (slow global lookups in vm contexts).
+const min = Math.min;
+const max = Math.max;
+const floor = Math.floor;
+
 /** Canonical key of a series (dimension order does not matter in CloudWatch). */
 export function seriesKey(id: MetricIdentity): string {
   const dims = [...id.dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
@@ -63,7 +68,7 @@ export function seriesKey(id: MetricIdentity): string {
 export function mergeStats(a: StatSet | undefined, b: StatSet | undefined): StatSet | undefined {
   if (!a) return b ? { ...b } : undefined;
   if (!b) return a;
-  return { sampleCount: a.sampleCount + b.sampleCount, sum: a.sum + b.sum, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
+  return { sampleCount: a.sampleCount + b.sampleCount, sum: a.sum + b.sum, min: min(a.min, b.min), max: max(a.max, b.max) };
 }
 
 /** Value of a statistic over a statistic set. */
@@ -170,7 +175,7 @@ export class MetricStore {
 
   private aggregateComputed(series: ComputedSeries, fromMs: number, toMs: number, nowMs: number): StatSet | undefined {
     // Only minutes already published are visible.
-    const visibleEnd = Math.min(toMs, Math.floor((nowMs - series.delayMs) / MINUTE_MS) * MINUTE_MS);
+    const visibleEnd = min(toMs, floor((nowMs - series.delayMs) / MINUTE_MS) * MINUTE_MS);
     let acc: StatSet | undefined;
     let t = fromMs;
     while (t < visibleEnd) {

@@ -356,8 +356,19 @@ export class PersonalizeModel {
 
   /** Next instant after `t` at which the resource's phase changes (Infinity if none). */
   nextPhaseChange(res: SimResource, t: number): number {
-    for (const p of res.phases) if (p.from > t) return p.from;
+    const phases = res.phases;
+    // Usually t is past every phase: check the last one first.
+    if (phases.length === 0 || phases[phases.length - 1].from <= t) return Infinity;
+    for (const p of phases) if (p.from > t) return p.from;
     return Infinity;
+  }
+
+  /** Requests the traffic model sends in [fromMs, toMs) (whole minutes), ignoring status. */
+  trafficRequests(res: SimResource, fromMs: number, toMs: number): number {
+    if (res.traffic.idle) return 0;
+    let n = 0;
+    for (let m = fromMs; m < toMs; m += MINUTE_MS) n += requestsInMinute(res.traffic, m, res.seed);
+    return n;
   }
 
   /** Successful requests served in the minute starting at `minuteStartMs` (0 when not serving). */

@@ -3,32 +3,40 @@
  * every run, so simulated months can be recomputed lazily and tests can assert exact numbers.
  */
 
-/** 32-bit hash of a seed and integer coordinates (murmur3-style finalizer). */
-export function hash32(seed: number, ...coords: number[]): number {
+// Builtins bound once: hot loops (months of minutes) must not look them up on the global
+// object each call, which is slow inside vm contexts such as Jest's.
+const imul = Math.imul;
+const floor = Math.floor;
+
+/** 32-bit hash of a seed and up to three integer coordinates (murmur3-style finalizer). */
+export function hash32(seed: number, a: number, b = 0, c = 0): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const c of coords) {
-    // Fold both 32-bit halves so minute indexes beyond 2^32 stay distinct.
-    const lo = c >>> 0;
-    const hi = Math.floor(c / 0x100000000) >>> 0;
-    h = mix(h ^ lo);
-    h = mix(h ^ hi ^ 0x85ebca6b);
-  }
+  h = fold(h, a);
+  h = fold(h, b);
+  h = fold(h, c);
   return mix(h);
+}
+
+/** Mix both 32-bit halves of `c` in, so minute indexes beyond 2^32 stay distinct. */
+function fold(h: number, c: number): number {
+  const lo = c >>> 0;
+  const hi = floor(c / 0x100000000) >>> 0;
+  return mix(mix(h ^ lo) ^ hi ^ 0x85ebca6b);
 }
 
 function mix(x: number): number {
   let h = x >>> 0;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h = imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h = imul(h, 0xc2b2ae35) >>> 0;
   h ^= h >>> 16;
   return h >>> 0;
 }
 
 /** Uniform number in [0, 1) derived from a seed and coordinates. */
-export function unitHash(seed: number, ...coords: number[]): number {
-  return hash32(seed, ...coords) / 0x100000000;
+export function unitHash(seed: number, a: number, b = 0, c = 0): number {
+  return hash32(seed, a, b, c) / 0x100000000;
 }
 
 /** Sequential seeded generator (mulberry32): next() returns a number in [0, 1). */
@@ -37,8 +45,8 @@ export function seededRandom(seed: number): () => number {
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 0x100000000;
   };
 }
@@ -48,7 +56,7 @@ export function seedFromString(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619) >>> 0;
+    h = imul(h, 16777619) >>> 0;
   }
   return h >>> 0;
 }

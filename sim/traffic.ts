@@ -6,6 +6,11 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
 import { unitHash } from './random';
 
+// Builtins bound once (see random.ts): these run once per simulated minute.
+const floor = Math.floor;
+const cos = Math.cos;
+const max = Math.max;
+
 /** Requests per second at instant `tMs` (epoch ms). Must be pure and non-negative. */
 export type TrafficFn = ((tMs: number) => number) & {
   /** True when the function is zero everywhere (lets the model skip work). */
@@ -72,7 +77,7 @@ export const traffic = {
       const hour = hourOfDay(t);
       if (quiet && inHourRange(hour, quiet[0], quiet[1])) return 0;
       const phase = ((hour - peakHour) / 24) * 2 * Math.PI;
-      return trough + (opts.peakRps - trough) * (0.5 + 0.5 * Math.cos(phase));
+      return trough + (opts.peakRps - trough) * (0.5 + 0.5 * cos(phase));
     }, label);
   },
 
@@ -80,10 +85,10 @@ export const traffic = {
   spiky(opts: SpikyOptions): TrafficFn {
     const burstMs = opts.burstMinutes * MINUTE_MS;
     return tag((t) => {
-      const day = Math.floor(t / DAY_MS);
+      const day = floor(t / DAY_MS);
       let rps = opts.baseRps;
       for (let i = 0; i < opts.burstsPerDay; i++) {
-        const start = day * DAY_MS + Math.floor(unitHash(opts.seed, day, i) * (DAY_MS - burstMs) / MINUTE_MS) * MINUTE_MS;
+        const start = day * DAY_MS + floor(unitHash(opts.seed, day, i) * (DAY_MS - burstMs) / MINUTE_MS) * MINUTE_MS;
         if (t >= start && t < start + burstMs) rps += opts.burstRps;
       }
       return rps;
@@ -93,7 +98,7 @@ export const traffic = {
   /** Multiplies `fn` by a seeded factor in [1 - amplitude, 1 + amplitude], fixed per minute. */
   noisy(fn: TrafficFn, opts: { seed: number; amplitude: number }): TrafficFn {
     return tag(
-      (t) => fn(t) * (1 + opts.amplitude * (2 * unitHash(opts.seed, Math.floor(t / MINUTE_MS)) - 1)),
+      (t) => fn(t) * (1 + opts.amplitude * (2 * unitHash(opts.seed, floor(t / MINUTE_MS)) - 1)),
       `noisy(${fn.label ?? 'fn'}, ±${opts.amplitude})`,
       fn.idle === true,
     );
@@ -116,8 +121,8 @@ export const traffic = {
  */
 export function requestsInMinute(fn: TrafficFn, minuteStartMs: number, seed: number): number {
   if (fn.idle) return 0;
-  const expected = Math.max(0, fn(minuteStartMs + MINUTE_MS / 2)) * 60;
-  const whole = Math.floor(expected);
+  const expected = max(0, fn(minuteStartMs + MINUTE_MS / 2)) * 60;
+  const whole = floor(expected);
   const frac = expected - whole;
-  return frac > 0 && unitHash(seed, Math.floor(minuteStartMs / MINUTE_MS)) < frac ? whole + 1 : whole;
+  return frac > 0 && unitHash(seed, floor(minuteStartMs / MINUTE_MS)) < frac ? whole + 1 : whole;
 }
