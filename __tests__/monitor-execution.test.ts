@@ -1,0 +1,123 @@
+/**
+ * The synthesized MONITOR, EXECUTED: the definition from cdk.tf.json runs in aws-local-stepfunctions
+ * with the real validate-input, collect and summarize-run handlers (Personalize and CloudWatch
+ * mocked) and recorders for EventBridge and SNS.
+ */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { ListCampaignsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { mockClient } from 'aws-sdk-client-mock';
+import { decisionSlot, FIVE_MINUTES_MS, MINUTE_MS } from '../core/time';
+import { resetCaches } from '../tasks/collect/discovery';
+import { resetClients } from '../tasks/collect/handler';
+import { resetState } from '../tasks/summarize-run/handler';
+import { campaign, campaignArn, fakeAccount, serveAccount, serveAlarms, serveMetrics } from './support/collect-fixtures';
+import { synth } from './support/synth';
+import { OK_SERVICES, runWorkflow, type ServiceRecorder } from './support/workflow';
+
+const { tf, config } = synth();
+const MACHINE = `${config.stackName}-monitor`;
+const HOME_TOPIC = `arn:aws:sns:us-east-1:123456789012:${config.stackName}-notifications`;
+const personalize = mockClient(PersonalizeClient);
+const cloudwatch = mockClient(CloudWatchClient);
+
+/** An idle campaign with a minimum of 2: both idle and over-provisioned in its decision slot. */
+const ARN = campaignArn(1);
+const START = new Date(Date.parse('2025-03-03T12:00:00Z') + decisionSlot(ARN) * FIVE_MINUTES_MS + 2 * MINUTE_MS).toISOString();
+
+beforeEach(() => {
+  resetCaches();
+  resetClients();
+  resetState();
+  serveAccount(personalize, fakeAccount([campaign(1, { minProvisionedTPS: 2 })]));
+  serveMetrics(cloudwatch, () => 0);
+  serveAlarms(cloudwatch);
+});
+afterEach(() => {
+  personalize.reset();
+  cloudwatch.reset();
+});
+
+function run(input: unknown, services: Record<string, ServiceRecorder> = OK_SERVICES) {
+  return runWorkflow({ tf, stateMachineName: MACHINE, input, services, startTime: START, executionName: 'scheduled-1' });
+}
+
+describe('MONITOR execution', () => {
+  it('dry run: finds the idle, over-provisioned campaign, notifies each finding and requests nothing', async () => {
+    const result = await run({ dryRun: true, regions: ['us-east-1'] });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ anyRegionFailed: false, dryRun: true, findings: 2, regions: { ok: ['us-east-1'], failed: [] }, executionName: 'scheduled-1' });
+    expect(result.calls.map((c) => c.integration)).toEqual(['sns:publish', 'sns:publish']);
+    for (const call of result.calls) {
+      expect(call.parameters).toMatchObject({ TopicArn: HOME_TOPIC, Subject: expect.any(String), Message: expect.stringContaining('camp-1') });
+    }
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+  });
+
+  it('deleting idle resources enabled: requests the deletion as the original event, then notifies', async () => {
+    const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls.map((c) => c.state)).toEqual(['RequestIdleAction', 'NotifyFinding']);
+    expect(result.calls[0].parameters.Entries).toEqual([
+      {
+        Source: 'personalize.monitor',
+        DetailType: 'DeletePersonalizeCampaign',
+        Detail: expect.objectContaining({ ARN }),
+        Resources: [ARN],
+        EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/default',
+      },
+    ]);
+  });
+
+  it('only lowering minimums enabled: requests the capacity change; the idle finding is only reported', async () => {
+    const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: false, autoAdjustMinTps: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls.map((c) => c.state)).toEqual(['RequestCapacityChange', 'NotifyFinding']);
+    expect(result.calls[0].parameters.Entries[0]).toMatchObject({ DetailType: 'UpdatePersonalizeCampaignMinProvisionedTPS', Detail: { ARN, NewMinTPS: 1 } });
+    expect(result.output).toMatchObject({ findings: 2 });
+  });
+
+  it('acting disabled and not a dry run: reports only (output and logs), no request, no email', async () => {
+    const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: false, autoAdjustMinTps: false });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.calls).toEqual([]);
+  });
+
+  it('a region that cannot be listed is recorded, the other region still runs, then the run fails with RegionsFailed', async () => {
+    personalize.on(ListCampaignsCommand).callsFake(async (input, getClient) => {
+      if ((await getClient().config.region()) === 'eu-west-1') throw Object.assign(new Error('not authorized to list'), { name: 'AccessDeniedException' });
+      return { campaigns: [{ name: 'camp-1', campaignArn: ARN, status: 'ACTIVE', creationDateTime: new Date('2025-01-01'), lastUpdatedDateTime: new Date('2025-01-01') }] };
+    });
+
+    const result = await run({ dryRun: true });
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'RegionsFailed', cause: expect.stringContaining('SummarizeRun') });
+    const summary = result.lambdaCalls.find((c) => c.task === 'summarize-run')!;
+    expect(summary.payload).toMatchObject({ regionResults: expect.arrayContaining([expect.objectContaining({ region: 'eu-west-1', ok: false })]) });
+    expect(summary.result).toMatchObject({ anyRegionFailed: true, regions: { ok: ['us-east-1'], failed: [expect.objectContaining({ region: 'eu-west-1' })] } });
+    expect(result.calls.filter((c) => c.integration === 'sns:publish')).toHaveLength(2);
+  });
+
+  it('an invalid run input fails the execution with the task error before anything is collected', async () => {
+    const result = await run({ dryRun: 'maybe' });
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidRunInputError' });
+    expect(JSON.parse(result.cause!).errorMessage).toContain('dryRun');
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input']);
+  });
+
+  it('a notification that keeps failing is retried, recorded as undelivered, and does not stop the run', async () => {
+    const failingSns: ServiceRecorder = () => {
+      throw Object.assign(new Error('Topic is being deleted'), { name: 'SNS.SnsException' });
+    };
+    const result = await run({ dryRun: true, regions: ['us-east-1'] }, { ...OK_SERVICES, 'sns:publish': failingSns });
+
+    expect(result.status).toBe('SUCCEEDED');
+    // 2 findings × (1 attempt + 2 retries)
+    expect(result.calls.filter((c) => c.integration === 'sns:publish')).toHaveLength(6);
+    expect(result.output).toMatchObject({ anyRegionFailed: false, findings: 2 });
+  });
+});
