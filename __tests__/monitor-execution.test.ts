@@ -87,7 +87,7 @@ describe('MONITOR execution', () => {
   });
 
   it('a region that cannot be listed is recorded, the other region still runs, then the run fails with RegionsFailed', async () => {
-    personalize.on(ListCampaignsCommand).callsFake(async (input, getClient) => {
+    personalize.on(ListCampaignsCommand).callsFake(async (_input, getClient) => {
       if ((await getClient().config.region()) === 'eu-west-1') throw Object.assign(new Error('not authorized to list'), { name: 'AccessDeniedException' });
       return { campaigns: [{ name: 'camp-1', campaignArn: ARN, status: 'ACTIVE', creationDateTime: new Date('2025-01-01'), lastUpdatedDateTime: new Date('2025-01-01') }] };
     });
