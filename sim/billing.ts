@@ -4,7 +4,7 @@
  * on max(average RPS, minRecommendationRequestsPerSecond), only while ACTIVE (an update keeps a
  * resource ACTIVE; deleting or stopping ends billing at the request).
  */
-import { HOUR_MS, MINUTE_MS } from './clock';
+import * as clock from './clock';
 import type { PersonalizeKind, PersonalizeModel, SimResource } from './personalize';
 
 /** List prices in USD (flat; real tiers are not modelled). */
@@ -14,6 +14,9 @@ export interface Prices {
   /** Per RPS-hour of a recommender. */
   recommenderRpsHour: number;
 }
+
+// Copied once: imported names are getters under some module loaders (hot loop below).
+const { HOUR_MS, MINUTE_MS } = clock;
 
 export const DEFAULT_PRICES: Prices = { campaignTpsHour: 0.2, recommenderRpsHour: 0.2 };
 

@@ -6,7 +6,10 @@
  * Aggregation follows CloudWatch: buckets aligned to the period, no bucket without samples,
  * retention by resolution (1-minute data 15 days, 5-minute 63 days, hourly 455 days).
  */
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
+import * as clock from './clock';
+
+// Copied once: imported names are getters under some module loaders (per-minute loops below).
+const { DAY_MS, HOUR_MS, MINUTE_MS } = clock;
 
 /** Aggregated samples of one bucket (what CloudWatch keeps per period: a statistic set). */
 export interface StatSet {

@@ -7,11 +7,12 @@
  * through (e.g. DELETE PENDING → DELETE IN_PROGRESS → gone) at their future instants, so reads
  * at any clock time, metrics and the bill all agree without background timers.
  */
-import { MINUTE_MS } from './clock';
+import * as clock from './clock';
 import { SimError } from './errors';
 import type { ComputedSeries, MetricIdentity, StatSet } from './metrics';
 import { seedFromString, unitHash } from './random';
-import { requestsInMinute, traffic as trafficHelpers, type TrafficFn } from './traffic';
+import * as trafficModule from './traffic';
+import type { TrafficFn } from './traffic';
 import {
   asRecord,
   optionalInt,
@@ -23,6 +24,10 @@ import {
   toEpochSeconds,
 } from './util';
 import type { OperationTable } from './operations';
+
+// Copied once: imported names are getters under some module loaders (per-minute loops below).
+const { MINUTE_MS } = clock;
+const { requestsInMinute, traffic: trafficHelpers } = trafficModule;
 
 export const PERSONALIZE_NAMESPACE = 'AWS/Personalize';
 

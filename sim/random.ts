@@ -9,19 +9,16 @@ const imul = Math.imul;
 const floor = Math.floor;
 
 /** 32-bit hash of a seed and up to three integer coordinates (murmur3-style finalizer). */
-export function hash32(seed: number, a: number, b = 0, c = 0): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  h = fold(h, a);
-  h = fold(h, b);
-  h = fold(h, c);
+export function hash32(seed: number, a: number, b?: number, c?: number): number {
+  let h = fold((seed ^ 0x9e3779b9) >>> 0, a);
+  if (b !== undefined) h = fold(h, b);
+  if (c !== undefined) h = fold(h, c);
   return mix(h);
 }
 
-/** Mix both 32-bit halves of `c` in, so minute indexes beyond 2^32 stay distinct. */
+/** Mix one coordinate in; the high 32 bits count too, so minute indexes beyond 2^32 stay distinct. */
 function fold(h: number, c: number): number {
-  const lo = c >>> 0;
-  const hi = floor(c / 0x100000000) >>> 0;
-  return mix(mix(h ^ lo) ^ hi ^ 0x85ebca6b);
+  return mix(h ^ (c >>> 0) ^ imul(floor(c / 0x100000000) >>> 0, 0x85ebca6b));
 }
 
 function mix(x: number): number {
@@ -35,7 +32,7 @@ function mix(x: number): number {
 }
 
 /** Uniform number in [0, 1) derived from a seed and coordinates. */
-export function unitHash(seed: number, a: number, b = 0, c = 0): number {
+export function unitHash(seed: number, a: number, b?: number, c?: number): number {
   return hash32(seed, a, b, c) / 0x100000000;
 }
 

@@ -3,8 +3,13 @@
  * counts are drawn per 1-minute bucket from a seeded hash, so any minute of any month can be
  * computed on demand, identically every time.
  */
-import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
-import { unitHash } from './random';
+import * as clock from './clock';
+import * as random from './random';
+
+// Imports copied to module constants: bundlers' and loaders' ESM interop turns each imported
+// name into a getter call, which matters in loops that run once per simulated minute.
+const { DAY_MS, HOUR_MS, MINUTE_MS } = clock;
+const { unitHash } = random;
 
 // Builtins bound once (see random.ts): these run once per simulated minute.
 const floor = Math.floor;
