@@ -1,0 +1,226 @@
+/**
+ * The ACTION state machine (STANDARD): one execution = one action on one resource.
+ * Validate → (report | ask for approval | act) → re-check → act → wait until settled → finish.
+ * Every notification goes through the `action-notify` task (friendly text, not raw JSON).
+ * State names read like a runbook; see README "Acting safely".
+ */
+import type { Behaviour } from '../config/schema';
+import {
+  Choice,
+  Condition,
+  Fail,
+  LAMBDA_DEFAULT_RETRY,
+  NextableState,
+  Pass,
+  StateMachineDefinition,
+  Succeed,
+  Task,
+  path,
+  type JsonObject,
+  type RetryRule,
+  type Template,
+} from './asl';
+import { HOUR_SECONDS } from '../core/time';
+
+/** Seconds between two settle checks. */
+export const SETTLE_WAIT_SECONDS = 60;
+/** Settle checks before giving up (90 × 60 s = 90 minutes; a campaign update takes minutes). */
+export const MAX_SETTLE_ROUNDS = 90;
+/** Seconds a Lambda Task waits beyond the function's own timeout before giving up. */
+export const LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS = 5;
+/** Slack on the whole execution beyond the approval wait and the settle loop. */
+export const EXECUTION_SLACK_SECONDS = HOUR_SECONDS;
+/** Error name the approval endpoint sends with SendTaskFailure on reject. */
+export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
+
+/** Personalize throttling surfaced by the tasks under one name (tasks/action-shared/errors.ts). */
+export const THROTTLING_RETRY: RetryRule = { errors: ['ThrottlingException'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 120, jitter: 'FULL' };
+
+/** A Lambda function as a Task sees it. */
+export interface LambdaTarget {
+  arn: string;
+  timeoutSeconds: number;
+}
+
+export interface ActionWiring {
+  /** The function of a task of `tasks/registry.ts`, by task name. */
+  lambda(taskName: string): LambdaTarget;
+  /** Deployed behaviour (modes, approval lifetime, prices, exemption tag, regions). */
+  defaults: Behaviour;
+}
+
+/** Waits a fixed number of seconds (the builders have no Wait state yet). */
+export class Wait extends NextableState {
+  constructor(
+    name: string,
+    private readonly seconds: number,
+    comment?: string,
+  ) {
+    super(name, comment);
+    if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`wait "${name}": Seconds must be a positive whole number`);
+  }
+
+  render(): JsonObject {
+    return this.withTransition({ ...this.base('Wait'), Seconds: this.seconds });
+  }
+}
+
+/**
+ * A Lambda invoke whose result lands at `resultPath`. Not `lambdaInvoke` from the builders: its
+ * fixed OutputPath `$.Payload` applies AFTER ResultPath and fails whenever a ResultPath is set.
+ * Here ResultSelector picks the named fields of the handler's result (dropping the invoke
+ * metadata), so `$.recheck.decision` etc. read as the handler returned them.
+ */
+function invoke(
+  w: ActionWiring,
+  name: string,
+  task: string,
+  options: { comment: string; payload: Template; resultPath?: string | null; select?: string[]; retry?: RetryRule[] },
+): Task {
+  const target = w.lambda(task);
+  const resultSelector = options.select ? Object.fromEntries(options.select.map((k) => [k, path(`$.Payload.${k}`)])) : undefined;
+  return new Task(name, {
+    comment: options.comment,
+    integration: 'lambda:invoke',
+    parameters: { FunctionName: target.arn, Payload: options.payload },
+    resultSelector,
+    resultPath: options.resultPath,
+    timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS,
+    retry: options.retry ?? [LAMBDA_DEFAULT_RETRY],
+    policyStatements: [{ actions: ['lambda:InvokeFunction'], resources: [target.arn, `${target.arn}:*`] }],
+  });
+}
+
+/**
+ * `lambda:invoke.waitForTaskToken`: the state's result is what SendTaskSuccess sends (no
+ * `Payload` wrapper), and it waits at most `timeoutSeconds`, counted from when it was entered.
+ */
+function requestApprovalTask(w: ActionWiring): Task {
+  const target = w.lambda('action-request-approval');
+  return new Task('RequestApproval', {
+    comment: 'Store a pending approval under an unguessable id, email the approve / reject links, wait for the decision',
+    integration: 'lambda:invoke.waitForTaskToken',
+    parameters: {
+      FunctionName: target.arn,
+      Payload: { taskToken: path('$$.Task.Token'), request: path('$.request'), run: path('$.run'), enteredAt: path('$$.State.EnteredTime') },
+    },
+    resultPath: '$.approval',
+    timeoutSeconds: w.defaults.approvalLifetimeHours * HOUR_SECONDS,
+    retry: [LAMBDA_DEFAULT_RETRY],
+    policyStatements: [{ actions: ['lambda:InvokeFunction'], resources: [target.arn, `${target.arn}:*`] }],
+  });
+}
+
+/** A Notify* state: the friendly email of one outcome. */
+function notify(w: ActionWiring, name: string, outcome: string, detailPath?: string): Task {
+  const payload: Template = { outcome, request: path('$.request'), run: path('$.run') };
+  if (detailPath) payload.detail = path(detailPath);
+  return invoke(w, name, 'action-notify', { comment: `Email: ${outcome}`, payload, resultPath: null });
+}
+
+/** The ACTION definition. */
+export function actionDefinition(w: ActionWiring): StateMachineDefinition {
+  const state = { request: path('$.request'), run: path('$.run') };
+
+  // Failure path: every caught error lands in $.error, is emailed, and fails the execution.
+  const actionFailed = new Fail('ActionFailed', { error: 'ActionFailed', cause: 'The action did not complete; the failure email and the execution history say why.' });
+  const notifyFailed = notify(w, 'NotifyFailed', 'failed', '$.error').addCatch(actionFailed, { resultPath: '$.notifyError' });
+  notifyFailed.next(actionFailed);
+  const catchToFailed = { resultPath: '$.error' };
+
+  const validate = invoke(w, 'ValidateAction', 'action-validate', {
+    comment: 'Validate the request (direct input or request event) and resolve its approval mode; invalid input fails here, before anything changes',
+    payload: { defaults: w.defaults as unknown as JsonObject, input: path('$'), startedAt: path('$$.Execution.StartTime'), executionArn: path('$$.Execution.Id') },
+    // No ResultPath: the selected result replaces the input (the local executor mishandles `$`).
+    select: ['request', 'run'],
+  });
+
+  // Report only.
+  const reportOnly = notify(w, 'NotifyReportOnly', 'report');
+  reportOnly.next(new Succeed('ReportedOnly', 'Dry-run or report mode: nothing was changed'));
+
+  // Approval.
+  const requestApproval = requestApprovalTask(w);
+  const notifyExpired = notify(w, 'NotifyExpired', 'expired', '$.error');
+  notifyExpired.next(new Succeed('ApprovalExpired', 'Nobody decided in time: nothing was changed'));
+  const notifyRejected = notify(w, 'NotifyRejected', 'rejected', '$.error');
+  notifyRejected.next(new Succeed('Rejected', 'A person rejected the action: nothing was changed'));
+  requestApproval
+    .addCatch(notifyExpired, { errors: ['States.Timeout'], resultPath: '$.error' })
+    .addCatch(notifyRejected, { errors: [APPROVAL_REJECTED_ERROR], resultPath: '$.error' })
+    .addCatch(notifyFailed, catchToFailed);
+
+  // Re-check, act, settle, finish.
+  const recheck = invoke(w, 'RecheckResource', 'action-recheck', {
+    comment: 'Still idle / still at the minimum found, updatable, not exempt?',
+    payload: state,
+    resultPath: '$.recheck',
+    select: ['decision', 'reason', 'current'],
+    retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
+  }).addCatch(notifyFailed, catchToFailed);
+  requestApproval.next(recheck);
+
+  const notifySkipped = notify(w, 'NotifySkipped', 'skipped', '$.recheck');
+  notifySkipped.next(new Succeed('Skipped', 'The re-check did not allow the action: nothing was changed'));
+
+  const act = invoke(w, 'Act', 'action-act', {
+    comment: 'Delete / stop / set the minimum; a resource already deleting, stopping or updating counts as done',
+    payload: state,
+    resultPath: '$.act',
+    select: ['result', 'detail'],
+    retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
+  }).addCatch(notifyFailed, catchToFailed);
+
+  const startSettling = new Pass('StartSettling', { comment: 'No settle round yet', result: { rounds: 0, settled: false }, resultPath: '$.settle' });
+  const waitUntilSettled = new Wait('WaitUntilSettled', SETTLE_WAIT_SECONDS, 'Personalize changes take minutes');
+  const checkSettled = invoke(w, 'CheckSettled', 'action-check-settled', {
+    comment: 'Deleted, stopped (INACTIVE), or ACTIVE at the new minimum?',
+    payload: { ...state, settle: path('$.settle') },
+    resultPath: '$.settle',
+    select: ['settled', 'rounds', 'status', 'detail'],
+    retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
+  }).addCatch(notifyFailed, catchToFailed);
+  const settleTimedOut = new Pass('SettleTimedOut', {
+    comment: 'The change did not settle within the bounded number of rounds',
+    parameters: { Error: 'SettleTimeout', Cause: `The resource did not settle after ${MAX_SETTLE_ROUNDS} checks ${SETTLE_WAIT_SECONDS} s apart` },
+    resultPath: '$.error',
+  });
+  settleTimedOut.next(notifyFailed);
+
+  const finish = invoke(w, 'Finish', 'action-finish', {
+    comment: "Remove the resource's alarms (stop/delete), emit the result event and a dashboard rebuild, email done",
+    payload: { ...state, recheck: path('$.recheck'), act: path('$.act'), settle: path('$.settle') },
+    resultPath: null,
+    retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
+  }).addCatch(notifyFailed, catchToFailed);
+  finish.next(new Succeed('Done'));
+
+  const settled = new Choice('Settled')
+    .when(Condition.booleanEquals('$.settle.settled', true), finish)
+    .when(Condition.numberGreaterThan('$.settle.rounds', MAX_SETTLE_ROUNDS - 1), settleTimedOut)
+    .otherwise(waitUntilSettled);
+  startSettling.next(waitUntilSettled).next(checkSettled).next(settled);
+  // Finish reads $.act even when the re-check found the action already done.
+  const noCall = new Pass('NothingToCall', { comment: 'Already done or under way: no call was made', result: { result: 'alreadyDone' }, resultPath: '$.act' });
+  noCall.next(startSettling);
+  act.next(startSettling);
+
+  const recheckOutcome = new Choice('RecheckOutcome')
+    .when(Condition.stringEquals('$.recheck.decision', 'proceed'), act)
+    .when(Condition.stringEquals('$.recheck.decision', 'alreadyDone'), noCall)
+    .otherwise(notifySkipped);
+  recheck.next(recheckOutcome);
+
+  const chooseMode = new Choice('ChooseApprovalMode', { comment: 'report: only tell; approval: ask a person first; auto: act' })
+    .when(Condition.stringEquals('$.request.mode', 'report'), reportOnly)
+    .when(Condition.stringEquals('$.request.mode', 'approval'), requestApproval)
+    .otherwise(recheck);
+  validate.next(chooseMode);
+
+  const approvalWait = w.defaults.approvalLifetimeHours * HOUR_SECONDS;
+  return new StateMachineDefinition(validate, {
+    type: 'STANDARD',
+    comment: 'Personalize Monitor ACTION: one action on one resource, optionally after email approval',
+    timeoutSeconds: approvalWait + MAX_SETTLE_ROUNDS * SETTLE_WAIT_SECONDS + EXECUTION_SLACK_SECONDS,
+  });
+}
