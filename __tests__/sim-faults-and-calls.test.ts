@@ -130,3 +130,25 @@ describe('call log', () => {
     expect(await res.json()).toEqual([expect.objectContaining({ service: 'sns', operation: 'CreateTopic', caller: 'demo' })]);
   });
 });
+
+describe('unmodified code configured only by the environment', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it('reaches the simulator through AWS_ENDPOINT_URL, in AWS_REGION, labelled by AWS_SDK_UA_APP_ID', async () => {
+    process.env.AWS_ENDPOINT_URL = server.url;
+    process.env.AWS_REGION = 'sa-east-1';
+    process.env.AWS_SDK_UA_APP_ID = 'pm-handler';
+    account.personalize.createCampaign({ region: 'sa-east-1', name: 'c', createdAt: account.clock.now() - 86_400_000 });
+
+    // What a Lambda handler does: a client with no endpoint, region or credentials in code.
+    const p = new PersonalizeClient({});
+    const out = await p.send(new ListCampaignsCommand({}));
+    p.destroy();
+
+    expect(out.campaigns?.map((c) => c.name)).toEqual(['c']);
+    expect(account.calls()).toEqual([expect.objectContaining({ service: 'personalize', region: 'sa-east-1', caller: 'pm-handler' })]);
+  });
+});
