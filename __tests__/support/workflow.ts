@@ -6,7 +6,8 @@
  *
  * Fidelity notes: a handler error reaches the machine as Step Functions reports it (Error = the
  * error name, Cause = the JSON `{errorType, errorMessage, trace}`); the result is JSON round-tripped
- * like a real invoke; retries wait 0 ms.
+ * like a real invoke; retries wait 0 ms. Calls are recorded by the bindings themselves, not read
+ * from the tool's event log (which drops the events of nested Maps).
  */
 import * as path from 'node:path';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
