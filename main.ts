@@ -9,6 +9,8 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { DeployConfig } from './config/schema';
 import { ConfigError, loadDeployConfig } from './config/load';
+import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE } from './core/findings';
+import { LambdaEventRule } from './infra/event-rules';
 import { MonitorSchedule } from './infra/monitor-schedule';
 import { dashboardName, monitorStateMachineName } from './infra/names';
 import { NodejsFunction } from './infra/nodejs-function';
@@ -17,6 +19,9 @@ import { StateMachine } from './infra/state-machine';
 import { TASKS } from './tasks/registry';
 import type { TaskSpec } from './tasks/shared/task-spec';
 import { behaviourDefaults, monitorDefinition } from './workflows/monitor';
+
+/** The dashboard is redrawn at least this often (metrics graphs update themselves in between). */
+export const DASHBOARD_REBUILD_SCHEDULE = 'rate(1 hour)';
 
 /** Console host per partition (no hard-coded `aws`). */
 const CONSOLE_HOSTS = { aws: 'console.aws.amazon.com', 'aws-cn': 'console.amazonaws.cn', 'aws-us-gov': 'console.amazonaws-us-gov.com' };
@@ -58,6 +63,9 @@ export class PersonalizeMonitorStack extends TerraformStack {
       PM_ALARM_TOPIC_ARNS: JSON.stringify(topics.topicArns),
       PM_HOME_REGION: config.homeRegion,
       PM_STACK_NAME: config.stackName,
+      PM_REGIONS: JSON.stringify(config.regions),
+      ...(config.campaignArns === 'all' ? {} : { PM_CAMPAIGN_ARNS: JSON.stringify(config.campaignArns) }),
+      ...(config.recommenderArns === 'all' ? {} : { PM_RECOMMENDER_ARNS: JSON.stringify(config.recommenderArns) }),
     };
     for (const spec of props.tasks) {
       this.functions.set(
@@ -100,6 +108,27 @@ export class PersonalizeMonitorStack extends TerraformStack {
       enabled: config.scheduleEnabled,
       accountId,
     });
+
+    const dashboardBuilder = this.functions.get('build-dashboard');
+    if (dashboardBuilder) {
+      new LambdaEventRule(this, 'dashboard-hourly', {
+        stackName: config.stackName,
+        suffix: 'dashboard-hourly',
+        description: 'Rebuilds the Personalize Monitor dashboard every hour (the MONITOR also does when the fleet changes)',
+        scheduleExpression: DASHBOARD_REBUILD_SCHEDULE,
+        functionName: dashboardBuilder.function.functionName,
+        functionArn: dashboardBuilder.function.arn,
+        input: { reason: 'hourly rebuild' },
+      });
+      new LambdaEventRule(this, 'dashboard-request', {
+        stackName: config.stackName,
+        suffix: 'dashboard-request',
+        description: 'BuildPersonalizeMonitorDashboard events (the original detail-type) rebuild the dashboard',
+        eventPattern: { source: [EVENT_SOURCE], 'detail-type': [DASHBOARD_DETAIL_TYPE] },
+        functionName: dashboardBuilder.function.functionName,
+        functionArn: dashboardBuilder.function.arn,
+      });
+    }
 
     const consoleHost = Fn.lookup(CONSOLE_HOSTS, partition, CONSOLE_HOSTS.aws);
     const home = config.homeRegion;

@@ -51,7 +51,17 @@ describe('MONITOR execution', () => {
     for (const call of result.calls) {
       expect(call.parameters).toMatchObject({ TopicArn: HOME_TOPIC, Subject: expect.any(String), Message: expect.stringContaining('camp-1') });
     }
-    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+    // First run this container has seen: the fleet counts as changed, so the dashboard is redrawn.
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run', 'build-dashboard']);
+    expect(result.lambdaCalls[3].payload).toMatchObject({ reason: 'fleet changed', run: { now: START }, regionResults: [{ region: 'us-east-1', ok: true }] });
+  });
+
+  it('the same fleet on the next run does not redraw the dashboard', async () => {
+    await run({ dryRun: true, regions: ['us-east-1'] });
+    const second = await run({ dryRun: true, regions: ['us-east-1'] });
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.output).toMatchObject({ fleetChanged: false });
+    expect(second.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
   });
 
   it('deleting idle resources enabled: requests the deletion as the original event, then notifies', async () => {

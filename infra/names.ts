@@ -15,6 +15,9 @@ export const NAME_LIMITS = {
   snsTopic: 256,
   logGroup: 512,
   dashboard: 255,
+  eventRule: 64,
+  dynamodbTable: 255,
+  statementId: 100,
 } as const;
 
 export type NamedKind = keyof typeof NAME_LIMITS;

@@ -507,17 +507,30 @@ export interface LambdaInvokeOptions extends Omit<IoOptions, 'outputPath'> {
   timeoutSeconds?: number;
   /** Default `[LAMBDA_DEFAULT_RETRY]`. */
   retry?: RetryRule[];
+  /**
+   * `Event`: fire and forget (the function runs after the state has moved on; its result is
+   * not awaited). Requires `resultPath: null`: there is no handler output to keep.
+   */
+  invocationType?: 'Event';
 }
 
-/** Invokes a Lambda function synchronously; the state output is the handler's return value. */
+/** Invokes a Lambda function; the state output is the handler's return value (unless `invocationType: 'Event'`). */
 export function lambdaInvoke(name: string, options: LambdaInvokeOptions): Task {
+  const async = options.invocationType === 'Event';
+  const keepsResult = typeof options.resultPath === 'string';
+  if (async && options.resultPath !== null) {
+    throw new Error(`state ${name}: an Event (asynchronous) invoke has no result to keep; set resultPath: null`);
+  }
   return new Task(name, {
     comment: options.comment,
     integration: 'lambda:invoke',
-    parameters: { FunctionName: options.functionArn, Payload: options.payload ?? path('$') },
+    parameters: { FunctionName: options.functionArn, Payload: options.payload ?? path('$'), ...(async ? { InvocationType: 'Event' } : {}) },
     inputPath: options.inputPath,
     resultPath: options.resultPath,
-    outputPath: '$.Payload',
+    // With a ResultPath the output cannot be narrowed to the payload (OutputPath runs after
+    // ResultPath): keep only `Payload`, so the handler's return value lands at `<resultPath>.Payload`.
+    resultSelector: keepsResult ? { Payload: path('$.Payload') } : undefined,
+    outputPath: async || keepsResult ? undefined : '$.Payload',
     timeoutSeconds: options.timeoutSeconds,
     retry: options.retry ?? [LAMBDA_DEFAULT_RETRY],
     policyStatements: [

@@ -3,6 +3,7 @@
  * in parallel, route each finding (request an action, notify, or only report), sum up the run.
  * State names read like a runbook; see README "How it works".
  */
+import { EVENT_SOURCE } from '../core/findings';
 import { behaviourShape, type Behaviour, type DeployConfig } from '../config/schema';
 import {
   Choice,
@@ -23,8 +24,6 @@ import {
   type Task,
 } from './asl';
 
-/** EventBridge source of every event the monitor emits (the original's). */
-export const EVENT_SOURCE = 'personalize.monitor';
 /** Regions collected at once: new accounts have a Lambda concurrency quota of 10. */
 export const REGION_CONCURRENCY = 5;
 /** Findings of one region routed at once. */
@@ -73,7 +72,14 @@ function decideFinding(w: MonitorWiring): Choice {
     eventBridgePutEvents(name, {
       comment,
       eventBusArn: w.eventBusArn,
-      entries: [{ source: EVENT_SOURCE, detailType: path('$.event.detailType'), detail: path('$.event.detail'), resources: intrinsic('States.Array($.resourceArn)') }],
+      entries: [
+        {
+          source: EVENT_SOURCE,
+          detailType: path('$.event.detailType'),
+          detail: path('$.event.detail'),
+          resources: intrinsic('States.Array($.resourceArn)'),
+        },
+      ],
       resultPath: null,
       retry: [DELIVERY_RETRY],
     }).addCatch(undelivered, { resultPath: '$.failure' });
@@ -86,7 +92,11 @@ function decideFinding(w: MonitorWiring): Choice {
     retry: [DELIVERY_RETRY],
   }).addCatch(undelivered, { resultPath: '$.failure' });
   const actable = (kind: string) =>
-    Condition.and(Condition.stringEquals('$.kind', kind), Condition.booleanEquals('$.actionEnabled', true), Condition.booleanEquals('$.dryRun', false));
+    Condition.and(
+      Condition.stringEquals('$.kind', kind),
+      Condition.booleanEquals('$.actionEnabled', true),
+      Condition.booleanEquals('$.dryRun', false)
+    );
 
   return new Choice('RouteFinding', { comment: 'Act only when the configuration allows it and this is not a dry run' })
     .when(actable('idle'), actionRequest('RequestIdleAction', 'Ask the ACTION workflow to stop / delete the idle resource').next(notify))
@@ -150,18 +160,40 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
   const summarizeRun = invoke('SummarizeRun', w.lambda('summarize-run'), {
     comment: 'Totals across regions; publishes monitoredResourceCount',
     payload: { run: path('$.run'), regionResults: path('$.regionResults') },
+    resultPath: '$.summary',
   });
-  const outcome = new Choice('AnyRegionFailed')
-    .when(
-      Condition.booleanEquals('$.anyRegionFailed', true),
-      new Fail('RegionsFailed', {
-        error: 'RegionsFailed',
-        cause: 'At least one region could not be collected; the SummarizeRun output lists each failed region with its error (the other regions were monitored).',
-      }),
-    )
-    .otherwise(new Succeed('RunSucceeded'));
+  const outcome = new Pass('ReportRun', { comment: 'The run summary is the execution output', inputPath: '$.summary.Payload' }).next(
+    new Choice('AnyRegionFailed')
+      .when(
+        Condition.booleanEquals('$.anyRegionFailed', true),
+        new Fail('RegionsFailed', {
+          error: 'RegionsFailed',
+          cause:
+            'At least one region could not be collected; the SummarizeRun output lists each failed region with its error (the other regions were monitored).',
+        })
+      )
+      .otherwise(new Succeed('RunSucceeded'))
+  );
 
-  const flow = validate.next(collectRegion(w)).next(summarizeRun).next(outcome);
+  // The rebuild runs asynchronously: a big fleet's dashboard must not eat the 5-minute EXPRESS budget.
+  const rebuildDashboard = invoke('RebuildDashboard', w.lambda('build-dashboard'), {
+    comment: 'The fleet changed (resource added, removed, minimum changed): redraw the dashboard',
+    payload: { run: path('$.run'), reason: 'fleet changed', regionResults: path('$.regionResults') },
+    invocationType: 'Event',
+    resultPath: null,
+  }).addCatch(
+    new Pass('RecordDashboardFailure', {
+      comment: 'A dashboard that cannot be redrawn never fails the run; the hourly rebuild tries again',
+      resultPath: '$.dashboardFailure',
+      parameters: { error: path('$.failure.Error'), cause: path('$.failure.Cause') },
+    }).next(outcome),
+    { resultPath: '$.failure' }
+  );
+  const dashboard = new Choice('FleetChanged')
+    .when(Condition.booleanEquals('$.summary.Payload.fleetChanged', true), rebuildDashboard.next(outcome))
+    .otherwise(outcome);
+
+  const flow = validate.next(collectRegion(w)).next(summarizeRun).next(dashboard);
   return new StateMachineDefinition(flow, {
     type: 'EXPRESS',
     comment: 'Personalize Monitor: utilization, alarms and findings for every campaign and recommender',
