@@ -60,6 +60,7 @@ export function findingFor(r: MonitoredResource, monthlyWasteUsd: number, kind: 
     },
     event: { detailType: 'DeletePersonalizeCampaign', detail: { ARN: r.arn } },
     notification: { subject: 's', message: 'm' },
+    actionName: `delete-${r.name}`,
   };
 }
 

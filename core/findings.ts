@@ -1,8 +1,11 @@
 /**
- * Findings: a decision with its evidence, the original's request event and a ready email.
+ * Findings: a decision with its evidence, the original's request event (the ACTION input), a
+ * ready email and the deterministic name of its ACTION execution.
  * Small on purpose: findings travel through the state machine. Pure.
  */
 import type { Behaviour } from '../config/schema';
+import { shortHash } from './arn';
+import { DAY_MS } from './time';
 import type { ActionKind, Finding, FindingEvidence, FindingKind, MonitoredResource, ResourceType } from './types';
 
 /** EventBridge source of every event the monitor emits or accepts (the original's). */
@@ -101,7 +104,7 @@ function subject(kind: FindingKind, resource: MonitoredResource, what: string, d
  * Short plain-text body: what and where, why, the evidence and the saving. The subject already
  * says what happens; the body adds only why nothing will (switch off, dry-run).
  */
-function message(f: Omit<Finding, 'notification' | 'event'>, behaviourFlag: string): string {
+function message(f: Omit<Finding, 'notification' | 'event' | 'actionName'>, behaviourFlag: string): string {
   const e = f.evidence;
   // Utilization is 0 by definition for an idle resource: the spread is said only for capacity findings.
   const spread =
@@ -172,11 +175,25 @@ export function buildFinding(
   return {
     ...base,
     event: { detailType: requestDetailType(action, resource.type), detail },
+    actionName: actionExecutionName(action, resource, evidence),
     notification: {
       subject: subject(kind, resource, outcome(action, evidence, actionEnabled, behaviour.dryRun), behaviour.dryRun),
       message: message(base, flag),
     },
   };
+}
+
+/** A finding is asked about again at most this often: a rejected or expired request comes back a week later. */
+export const ACTION_REQUEST_PERIOD_MS = 7 * DAY_MS;
+
+/**
+ * Deterministic ACTION execution name (≤ 80 chars of `[a-z0-9-]`): action, resource, the
+ * resource state it was decided on (last update, minimum, proposed minimum) and the week.
+ */
+export function actionExecutionName(action: ActionKind, resource: MonitoredResource, evidence: FindingEvidence): string {
+  const week = Math.floor(Date.parse(evidence.windowEnd) / ACTION_REQUEST_PERIOD_MS);
+  const basis = [resource.lastUpdatedAt, resource.minCapacity, evidence.newMin ?? '', week].join('|');
+  return `${action}-${shortHash(resource.arn, 16)}-${shortHash(basis, 12)}`;
 }
 
 /**

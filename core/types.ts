@@ -88,6 +88,12 @@ export interface Finding {
   event: { detailType: string; detail: Record<string, unknown> };
   /** Email notification, ready to publish. */
   notification: { subject: string; message: string };
+  /**
+   * Name of the ACTION execution for this finding: the same finding (same resource state, same
+   * proposal, same week) always gets the same name, so a repeated detection or a retried run
+   * never starts a second execution (Step Functions keeps names unique for 90 days).
+   */
+  actionName: string;
 }
 
 /** What `collect` returns for a region: counts and findings, never raw metrics. */
