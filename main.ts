@@ -9,18 +9,24 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { DeployConfig } from './config/schema';
 import { ConfigError, loadDeployConfig } from './config/load';
-import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE } from './core/findings';
-import { LambdaEventRule } from './infra/event-rules';
+import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES } from './core/findings';
+import { ApprovalEndpoint, ApprovalsTable } from './infra/approvals';
+import { LambdaEventRule, StateMachineEventRule } from './infra/event-rules';
 import { MonitorSchedule } from './infra/monitor-schedule';
-import { dashboardName, monitorStateMachineName } from './infra/names';
+import { actionStateMachineName, dashboardName, monitorStateMachineName } from './infra/names';
 import { NodejsFunction } from './infra/nodejs-function';
 import { NotificationTopics } from './infra/notifications';
 import { StateMachine } from './infra/state-machine';
 import { TASKS } from './tasks/registry';
 import type { TaskSpec } from './tasks/shared/task-spec';
+import { actionDefinition } from './workflows/action';
 import { behaviourDefaults, monitorDefinition } from './workflows/monitor';
 
 /** The dashboard is redrawn at least this often (metrics graphs update themselves in between). */
+/** The task behind the approval URL, and the one that mails links to it. */
+const APPROVAL_TASK = 'approval';
+const APPROVAL_LINK_SENDER = 'action-request-approval';
+
 export const DASHBOARD_REBUILD_SCHEDULE = 'rate(1 hour)';
 
 /** Console host per partition (no hard-coded `aws`). */
@@ -59,39 +65,72 @@ export class PersonalizeMonitorStack extends TerraformStack {
       notificationEndpoint: config.notificationEndpoint,
     });
 
+    const approvals = new ApprovalsTable(this, 'approvals', { stackName: config.stackName });
+    const homeTopicArn = topics.homeTopicArn(config.homeRegion);
     const environment = {
       PM_ALARM_TOPIC_ARNS: JSON.stringify(topics.topicArns),
       PM_HOME_REGION: config.homeRegion,
       PM_STACK_NAME: config.stackName,
       PM_REGIONS: JSON.stringify(config.regions),
+      PM_NOTIFY_TOPIC_ARN: homeTopicArn,
+      PM_APPROVALS_TABLE: approvals.table.name,
       ...(config.campaignArns === 'all' ? {} : { PM_CAMPAIGN_ARNS: JSON.stringify(config.campaignArns) }),
       ...(config.recommenderArns === 'all' ? {} : { PM_RECOMMENDER_ARNS: JSON.stringify(config.recommenderArns) }),
     };
-    for (const spec of props.tasks) {
-      this.functions.set(
-        spec.name,
-        new NodejsFunction(this, spec.name, {
-          spec,
-          stackName: config.stackName,
-          permissionContext,
-          memoryMb: config.lambdaMemoryMb,
-          logRetentionDays: config.logRetentionDays,
-          environment,
-          bundleDir: props.bundleDir,
-        }),
-      );
+    // The approval function comes first: its URL goes into the environment of the task that
+    // mails the links (and only there: the approval function holding its own URL is a cycle).
+    let approvalBaseUrl: string | undefined;
+    for (const spec of [...props.tasks].sort((a, b) => Number(b.name === APPROVAL_TASK) - Number(a.name === APPROVAL_TASK))) {
+      const fn = new NodejsFunction(this, spec.name, {
+        spec,
+        stackName: config.stackName,
+        permissionContext,
+        memoryMb: config.lambdaMemoryMb,
+        logRetentionDays: config.logRetentionDays,
+        environment: spec.name === APPROVAL_LINK_SENDER && approvalBaseUrl ? { ...environment, PM_APPROVAL_BASE_URL: approvalBaseUrl } : environment,
+        bundleDir: props.bundleDir,
+      });
+      this.functions.set(spec.name, fn);
+      if (spec.name === APPROVAL_TASK) {
+        const endpoint = new ApprovalEndpoint(this, 'approval-endpoint', { fn });
+        approvalBaseUrl = endpoint.url.functionUrl;
+        new TerraformOutput(this, 'approval_endpoint_url', { value: endpoint.url.functionUrl, description: 'Where approval links point' });
+      }
     }
+    const lambda = (name: string) => {
+      const fn = this.functions.get(name);
+      if (!fn) throw new Error(`a state machine needs task "${name}", which is not in tasks/registry.ts`);
+      return { arn: fn.function.arn, timeoutSeconds: fn.spec.timeoutSeconds };
+    };
+
+    const action = new StateMachine(this, 'action', {
+      name: actionStateMachineName(config.stackName),
+      definition: actionDefinition({ lambda, defaults: behaviourDefaults(config) }),
+      partition,
+      accountId,
+      logRetentionDays: config.logRetentionDays,
+      logLevel: 'ALL',
+      // Inputs of the approval step hold the task token: never written to logs.
+      includeExecutionData: false,
+    });
+    new StateMachineEventRule(this, 'action-requests', {
+      stackName: config.stackName,
+      suffix: 'action-requests',
+      description: 'The original request events (delete, stop, set minimum) start an ACTION execution',
+      eventPattern: {
+        source: [EVENT_SOURCE],
+        'detail-type': [REQUEST_DETAIL_TYPES.delete, REQUEST_DETAIL_TYPES.stop, ...Object.values(REQUEST_DETAIL_TYPES.setMinCapacity)],
+      },
+      stateMachineArn: action.machine.arn,
+      accountId,
+    });
 
     const monitor = new StateMachine(this, 'monitor', {
       name: monitorStateMachineName(config.stackName),
       definition: monitorDefinition({
-        lambda: (name) => {
-          const fn = this.functions.get(name);
-          if (!fn) throw new Error(`the MONITOR needs task "${name}", which is not in tasks/registry.ts`);
-          return { arn: fn.function.arn, timeoutSeconds: fn.spec.timeoutSeconds };
-        },
-        eventBusArn: `arn:${partition}:events:${config.homeRegion}:${accountId}:event-bus/default`,
-        notificationTopicArn: topics.homeTopicArn(config.homeRegion),
+        lambda,
+        actionStateMachineArn: action.machine.arn,
+        notificationTopicArn: homeTopicArn,
         defaults: behaviourDefaults(config),
       }),
       partition,
@@ -133,6 +172,7 @@ export class PersonalizeMonitorStack extends TerraformStack {
     const consoleHost = Fn.lookup(CONSOLE_HOSTS, partition, CONSOLE_HOSTS.aws);
     const home = config.homeRegion;
     new TerraformOutput(this, 'monitor_state_machine_arn', { value: monitor.machine.arn });
+    new TerraformOutput(this, 'action_state_machine_arn', { value: action.machine.arn });
     new TerraformOutput(this, 'notification_topic_arns', { value: topics.topicArns, description: 'SNS topic per monitored region' });
     new TerraformOutput(this, 'dashboard_name', { value: dashboardName(config.stackName) });
     new TerraformOutput(this, 'monitor_console_url', {

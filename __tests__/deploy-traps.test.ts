@@ -11,9 +11,10 @@ const { tf, outdir, config } = synth({ PM_EXEMPTION_TAG_KEY: 'Exempt${var.x}%{if
 const stackDir = path.join(outdir, 'cdktf.out', 'stacks', config.stackName);
 
 /** A deep copy with `edit` applied to the first resource of `type`. */
-function broken(type: string, edit: (body: Record<string, any>, tf: TfJson) => void): TfJson {
+function broken(type: string, edit: (body: Record<string, any>, tf: TfJson) => void, which: (body: Record<string, any>) => boolean = () => true): TfJson {
   const copy = structuredClone(tf);
-  const [name] = Object.keys(copy.resource[type]);
+  const name = Object.keys(copy.resource[type]).find((n) => which(copy.resource[type][n]));
+  if (!name) throw new Error(`no ${type} to break`);
   edit(copy.resource[type][name], copy);
   return copy;
 }
@@ -31,7 +32,11 @@ describe('Step Functions (traps 1-4)', () => {
 
   it('uses no .sync / .waitForTaskToken and no more than 5 minutes in EXPRESS machines', () => {
     expect(checks.expressRestrictions(tf)).toEqual([]);
-    const sync = broken('aws_sfn_state_machine', (b) => (b.definition = b.definition.replace('states:::lambda:invoke"', 'states:::lambda:invoke.waitForTaskToken"')));
+    const sync = broken(
+      'aws_sfn_state_machine',
+      (b) => (b.definition = b.definition.replace('states:::lambda:invoke"', 'states:::lambda:invoke.waitForTaskToken"')),
+      (b) => b.type === 'EXPRESS',
+    );
     expect(checks.expressRestrictions(sync).length).toBeGreaterThan(0);
   });
 

@@ -64,28 +64,38 @@ describe('MONITOR execution', () => {
     expect(second.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
   });
 
-  it('deleting idle resources enabled: requests the deletion as the original event, then notifies', async () => {
+  it('deleting idle resources enabled: starts the ACTION with the original request event, named after the finding', async () => {
     const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: true });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.calls.map((c) => c.state)).toEqual(['RequestIdleAction', 'NotifyFinding']);
-    expect(result.calls[0].parameters.Entries).toEqual([
-      {
-        Source: 'personalize.monitor',
-        DetailType: 'DeletePersonalizeCampaign',
-        Detail: expect.objectContaining({ ARN }),
-        Resources: [ARN],
-        EventBusName: 'arn:aws:events:us-east-1:123456789012:event-bus/default',
+    expect(result.calls.map((c) => c.state)).toEqual(['StartIdleAction']);
+    expect(result.calls[0].parameters).toEqual({
+      StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${config.stackName}-action`,
+      Name: expect.stringMatching(/^delete-[0-9a-f]{16}-[0-9a-f]{12}$/),
+      Input: { source: 'personalize.monitor', 'detail-type': 'DeletePersonalizeCampaign', detail: expect.objectContaining({ ARN }) },
+    });
+  });
+
+  it('a finding already requested (same execution name) is not an error', async () => {
+    const services = {
+      ...OK_SERVICES,
+      'states:startExecution': () => {
+        throw Object.assign(new Error('Execution already exists'), { name: 'StepFunctions.ExecutionAlreadyExistsException' });
       },
-    ]);
+    };
+    const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: true }, services);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ findings: 1 });
+    expect(result.calls.map((c) => c.state)).toEqual(['StartIdleAction']);
   });
 
   it('only lowering minimums enabled: requests the capacity change; the idle finding is only reported', async () => {
     const result = await run({ regions: ['us-east-1'], autoDeleteOrStopIdleResources: false, autoAdjustMinTps: true });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.calls.map((c) => c.state)).toEqual(['RequestCapacityChange', 'NotifyFinding']);
-    expect(result.calls[0].parameters.Entries[0]).toMatchObject({ DetailType: 'UpdatePersonalizeCampaignMinProvisionedTPS', Detail: { ARN, NewMinTPS: 1 } });
+    expect(result.calls.map((c) => c.state)).toEqual(['StartCapacityChange']);
+    expect(result.calls[0].parameters.Name).toMatch(/^setMinCapacity-[0-9a-f]{16}-[0-9a-f]{12}$/);
+    expect(result.calls[0].parameters.Input).toMatchObject({ 'detail-type': 'UpdatePersonalizeCampaignMinProvisionedTPS', detail: { ARN, NewMinTPS: 1 } });
     expect(result.output).toMatchObject({ findings: 2 });
   });
 

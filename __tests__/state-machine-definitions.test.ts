@@ -73,7 +73,7 @@ describe('the MONITOR reads like a runbook', () => {
   it('routes each finding: act only when enabled and not a dry run, notify, or only report', () => {
     expect(states.DecideEachFinding).toMatchObject({ Type: 'Map', ItemsPath: '$.findings', ResultPath: null });
     const choices = states.RouteFinding.Choices;
-    expect(choices.map((c: { Next: string }) => c.Next)).toEqual(['RequestIdleAction', 'RequestCapacityChange', 'NotifyFinding']);
+    expect(choices.map((c: { Next: string }) => c.Next)).toEqual(['StartIdleAction', 'StartCapacityChange', 'NotifyFinding']);
     expect(choices[0].And).toEqual([
       { Variable: '$.kind', StringEquals: 'idle' },
       { Variable: '$.actionEnabled', BooleanEquals: true },
@@ -81,17 +81,19 @@ describe('the MONITOR reads like a runbook', () => {
     ]);
     expect(states.RouteFinding.Default).toBe('ReportOnly');
     expect(states.ReportOnly.Type).toBe('Succeed');
-    expect(states.RequestIdleAction.Parameters.Entries).toEqual([
-      {
-        Source: 'personalize.monitor',
-        'DetailType.$': '$.event.detailType',
-        'Detail.$': '$.event.detail',
-        'Resources.$': 'States.Array($.resourceArn)',
-        EventBusName: `arn:aws:events:${config.homeRegion}:123456789012:event-bus/default`,
-      },
-    ]);
-    expect(states.RequestIdleAction.Next).toBe('NotifyFinding');
-    expect(states.RequestCapacityChange.Next).toBe('NotifyFinding');
+    for (const start of ['StartIdleAction', 'StartCapacityChange']) {
+      // The ACTION input is the original request event; the name makes a repeated finding harmless.
+      expect(states[start].Resource).toBe('arn:aws:states:::states:startExecution');
+      expect(states[start].Parameters).toEqual({
+        StateMachineArn: `arn:aws:states:${config.homeRegion}:123456789012:stateMachine:${config.stackName}-action`,
+        'Name.$': '$.actionName',
+        Input: { source: 'personalize.monitor', 'detail-type.$': '$.event.detailType', 'detail.$': '$.event.detail' },
+      });
+      expect(states[start].Retry).toBeUndefined();
+      expect(states[start].Catch[0]).toMatchObject({ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], Next: `${start}AlreadyRequested` });
+      expect(states[`${start}AlreadyRequested`].Type).toBe('Succeed');
+      expect(states[start].End).toBe(true);
+    }
     expect(states.NotifyFinding.Parameters).toEqual({
       TopicArn: `arn:aws:sns:${config.homeRegion}:123456789012:${config.stackName}-notifications`,
       'Subject.$': '$.notification.subject',

@@ -6,7 +6,10 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { assumeRolePolicy, policyDocument } from './iam';
 import { checkName, resourceName } from './names';
 import { terraformJson } from './terraform-strings';
 
@@ -54,6 +57,52 @@ export class LambdaEventRule extends Construct {
       arn: props.functionArn,
       input: props.input ? terraformJson(props.input) : undefined,
       dependsOn: [this.permission],
+    });
+  }
+}
+
+export interface StateMachineRuleProps {
+  stackName: string;
+  suffix: string;
+  description: string;
+  eventPattern: Record<string, unknown>;
+  stateMachineArn: string;
+  accountId: string;
+}
+
+/**
+ * One rule → one state machine (the matched event is the execution input). EventBridge needs a
+ * role for a Step Functions target (deploy-traps 20); the target waits for its policy (8).
+ */
+export class StateMachineEventRule extends Construct {
+  readonly rule: CloudwatchEventRule;
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  readonly target: CloudwatchEventTarget;
+
+  constructor(scope: Construct, id: string, props: StateMachineRuleProps) {
+    super(scope, id);
+    const name = resourceName('eventRule', props.stackName, props.suffix);
+    this.rule = new CloudwatchEventRule(this, 'rule', {
+      name,
+      description: props.description,
+      eventPattern: terraformJson(props.eventPattern),
+    });
+    this.role = new IamRole(this, 'role', {
+      name: resourceName('iamRole', props.stackName, `${props.suffix}-events`),
+      description: `Lets EventBridge rule ${name} start its state machine`,
+      assumeRolePolicy: assumeRolePolicy('events.amazonaws.com', props.accountId),
+    });
+    this.policy = new IamRolePolicy(this, 'policy', {
+      name: resourceName('iamPolicy', props.stackName, `${props.suffix}-events-policy`),
+      role: this.role.name,
+      policy: policyDocument([{ sid: 'StartTarget', actions: ['states:StartExecution'], resources: [props.stateMachineArn] }], `role of rule ${name}`),
+    });
+    this.target = new CloudwatchEventTarget(this, 'target', {
+      rule: this.rule.name,
+      arn: props.stateMachineArn,
+      roleArn: this.role.arn,
+      dependsOn: [this.policy],
     });
   }
 }

@@ -47,6 +47,11 @@ export function monitorStateMachineName(stackName: string): string {
   return resourceName('stateMachine', stackName, 'monitor');
 }
 
+/** The ACTION state machine (one execution per action on one resource). */
+export function actionStateMachineName(stackName: string): string {
+  return resourceName('stateMachine', stackName, 'action');
+}
+
 /** The notification topic, same name in every monitored region. */
 export function notificationTopicName(stackName: string): string {
   return resourceName('snsTopic', stackName, 'notifications');

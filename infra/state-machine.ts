@@ -38,6 +38,8 @@ export interface StateMachineProps {
   accountId: string;
   logRetentionDays: number;
   logLevel: ExecutionLogLevel;
+  /** Log state inputs and outputs too (default true). Off where they could hold a task token. */
+  includeExecutionData?: boolean;
 }
 
 /** A deployed state machine with its role, policy and log group. */
@@ -80,7 +82,7 @@ export class StateMachine extends Construct {
       definition: terraformJson(props.definition.render({ partition: props.partition })),
       loggingConfiguration: {
         level: props.logLevel,
-        includeExecutionData: true,
+        includeExecutionData: props.includeExecutionData ?? true,
         logDestination: `${this.logGroup.arn}:*`,
       },
       tracingConfiguration: { enabled: true },

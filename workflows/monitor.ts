@@ -14,11 +14,11 @@ import {
   Pass,
   StateMachineDefinition,
   Succeed,
-  eventBridgePutEvents,
   intrinsic,
   lambdaInvoke,
   path,
   snsPublish,
+  startExecution,
   type JsonObject,
   type RetryRule,
   type Task,
@@ -40,8 +40,8 @@ export interface LambdaTarget {
 export interface MonitorWiring {
   /** The function of a task of `tasks/registry.ts`, by task name. */
   lambda(taskName: string): LambdaTarget;
-  /** Bus that receives action requests (the default bus of the home region). */
-  eventBusArn: string;
+  /** The ACTION state machine: every finding the configuration allows acting on starts one execution. */
+  actionStateMachineArn: string;
   /** Topic in the home region that receives finding notifications. */
   notificationTopicArn: string;
   /** Behaviour embedded as the run's defaults (per-run input overrides it). */
@@ -57,7 +57,10 @@ function invoke(name: string, target: LambdaTarget, options: Omit<Parameters<typ
   return lambdaInvoke(name, { ...options, functionArn: target.arn, timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS });
 }
 
-/** Retry of EventBridge / SNS calls (throttling, transient faults); short to fit an EXPRESS run. */
+/** Error of states:startExecution when the name was used (same finding, already requested). */
+export const EXECUTION_ALREADY_EXISTS = 'StepFunctions.ExecutionAlreadyExistsException';
+
+/** Retry of Step Functions / SNS calls (throttling, transient faults); short to fit an EXPRESS run. */
 export const DELIVERY_RETRY: RetryRule = { errors: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2, jitter: 'FULL' };
 
 /** One finding: request the action it calls for and/or notify, or only report it. */
@@ -68,21 +71,23 @@ function decideFinding(w: MonitorWiring): Choice {
     comment: 'Delivery failed after retries; logged, the next run finds it again',
     parameters: { resourceArn: path('$.resourceArn'), delivered: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
   });
-  const actionRequest = (name: string, comment: string) =>
-    eventBridgePutEvents(name, {
+  // The input is the original request event: the ACTION reads it exactly as one a user published.
+  // The name is deterministic: a finding seen again (next hour, retried run) is not started twice.
+  const startAction = (name: string, comment: string) =>
+    startExecution(name, {
       comment,
-      eventBusArn: w.eventBusArn,
-      entries: [
-        {
-          source: EVENT_SOURCE,
-          detailType: path('$.event.detailType'),
-          detail: path('$.event.detail'),
-          resources: intrinsic('States.Array($.resourceArn)'),
-        },
-      ],
+      stateMachineArn: w.actionStateMachineArn,
+      executionName: path('$.actionName'),
+      input: { source: EVENT_SOURCE, 'detail-type': path('$.event.detailType'), detail: path('$.event.detail') },
       resultPath: null,
-      retry: [DELIVERY_RETRY],
-    }).addCatch(undelivered, { resultPath: '$.failure' });
+      // No blanket retry: ExecutionAlreadyExists is a task failure too. A start that fails
+      // otherwise is logged below; the finding and its name come back next hour.
+    })
+      .addCatch(new Succeed(`${name}AlreadyRequested`, 'An execution for this very finding exists already (same name)'), {
+        errors: [EXECUTION_ALREADY_EXISTS],
+        resultPath: '$.failure',
+      })
+      .addCatch(undelivered, { resultPath: '$.failure' });
   const notify = snsPublish('NotifyFinding', {
     comment: 'Email the finding and its evidence to the home-region topic',
     topicArn: w.notificationTopicArn,
@@ -99,8 +104,8 @@ function decideFinding(w: MonitorWiring): Choice {
     );
 
   return new Choice('RouteFinding', { comment: 'Act only when the configuration allows it and this is not a dry run' })
-    .when(actable('idle'), actionRequest('RequestIdleAction', 'Ask the ACTION workflow to stop / delete the idle resource').next(notify))
-    .when(actable('overProvisioned'), actionRequest('RequestCapacityChange', 'Ask the ACTION workflow to lower the minimum').next(notify))
+    .when(actable('idle'), startAction('StartIdleAction', 'The ACTION workflow stops / deletes the idle resource (after approval, by its mode)'))
+    .when(actable('overProvisioned'), startAction('StartCapacityChange', 'The ACTION workflow lowers the minimum (after approval, by its mode)'))
     .when(Condition.booleanEquals('$.dryRun', true), notify)
     .otherwise(new Succeed('ReportOnly', 'Reported in the run output and the logs; nothing to request'));
 }

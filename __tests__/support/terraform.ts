@@ -174,6 +174,8 @@ function fakeValue(expression: string, tf: TfJson): string {
     const r: TfResource = { type, name, address: `${type}.${name}`, body };
     if (attr === 'arn') return fakeArn(tf, r);
     if (attr === 'id' && type === 'aws_sns_topic') return fakeArn(tf, r);
+    // A function URL looks like https://<url-id>.lambda-url.<region>.on.aws/ (with the slash).
+    if (attr === 'function_url' && type === 'aws_lambda_function_url') return `https://${name.toLowerCase().replace(/[^a-z0-9]/g, '')}.lambda-url.${homeRegion(tf)}.on.aws/`;
     if (attr in body && typeof body[attr] === 'string') return resolveReferences(body[attr] as string, tf);
   }
   throw new Error(`cannot fake the value of \${${e}}`);
