@@ -92,7 +92,7 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
 }
 
 /** Every metric alarm whose name starts with ALARM_PREFIX (ours), all pages. */
-async function listOurAlarms(cloudwatch: CloudWatchClient, opts: ReconcileOptions): Promise<MetricAlarm[]> {
+export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: ReconcileOptions): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = [];
   let nextToken: string | undefined;
   for (let page = 0; page < MAX_DESCRIBE_PAGES; page++) {
