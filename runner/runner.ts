@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
@@ -132,6 +133,8 @@ export interface RunnerOptions {
 const INTEGRATION_ERROR_PREFIX: Record<string, string> = { events: 'EventBridge', sns: 'SNS', states: 'StepFunctions', lambda: 'Lambda' };
 /** Caller label the sim records for calls the state machines make. */
 const STATES_CALLER = 'states.amazonaws.com';
+/** Caller label of the calls that stand in for `terraform apply`. */
+const TERRAFORM_CALLER = 'terraform';
 
 interface TokenWaiter {
   token: string;
@@ -158,6 +161,7 @@ export class LocalRunner {
   private pendingStarts = 0;
   private readonly byArn = new Map<string, ExecutionRecord>();
   private readonly compiledMachines = new Map<LocalStateMachine, StateMachine>();
+  private readonly clients = new Map<string, { destroy(): void }>();
   private settleWaiters: (() => void)[] = [];
   private timeoutError!: new () => Error;
   private closed = false;
@@ -199,6 +203,7 @@ export class LocalRunner {
     for (const fn of this.model.functions) {
       this.hosts.set(fn.functionName, new LambdaHost(fn, { endpointUrl: this.options.sim.endpointUrl, extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName }, onLog: this.options.onLambdaLog }));
     }
+    await this.applyInfrastructure();
     for (const m of this.model.stateMachines) {
       this.bindings(m); // fail now on a Task we cannot bind
       this.compiled(m); // and on a definition the library rejects
@@ -206,6 +211,41 @@ export class LocalRunner {
     this.options.sim.onStartExecution((e) => this.onStartExecution(e));
     this.options.sim.onTaskCallback((cb) => this.onTaskCallback(cb));
     this.options.sim.onEvent((e) => this.onEvent(e));
+  }
+
+  /**
+   * What `terraform apply` would create that the functions use at run time, created in the sim
+   * through its API (recorded with caller `terraform`): SNS topics and subscriptions, DynamoDB tables.
+   */
+  private async applyInfrastructure(): Promise<void> {
+    const { stack } = this.model;
+    for (const b of stack.resources('aws_sns_topic')) {
+      const region = stack.regionOf(b);
+      const name = stack.attribute(`aws_sns_topic.${b.name}`, 'name', `aws_sns_topic.${b.name}`);
+      await this.client(SNSClient, region, TERRAFORM_CALLER).send(new CreateTopicCommand({ Name: name }));
+    }
+    for (const b of stack.resources('aws_sns_topic_subscription')) {
+      const region = stack.regionOf(b);
+      await this.client(SNSClient, region, TERRAFORM_CALLER).send(
+        new SubscribeCommand({ TopicArn: stack.arg(b, 'topic_arn'), Protocol: stack.arg(b, 'protocol'), Endpoint: stack.arg(b, 'endpoint') }),
+      );
+    }
+    for (const b of stack.resources('aws_dynamodb_table')) {
+      const where = `aws_dynamodb_table.${b.name}`;
+      const hash = stack.arg(b, 'hash_key');
+      const range = stack.arg(b, 'range_key');
+      if (!hash) throw new Error(`${where}: no hash_key`);
+      const keys: KeySchemaElement[] = [{ AttributeName: hash, KeyType: 'HASH' }, ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : [])];
+      const attrs = ([] as Record<string, unknown>[]).concat((b.config.attribute as Record<string, unknown>[] | undefined) ?? []);
+      await this.client(DynamoDBClient, stack.regionOf(b), TERRAFORM_CALLER).send(
+        new CreateTableCommand({
+          TableName: stack.attribute(`aws_dynamodb_table.${b.name}`, 'name', where),
+          KeySchema: keys,
+          AttributeDefinitions: attrs.map((a) => ({ AttributeName: String(a.name), AttributeType: String(a.type) }) as AttributeDefinition),
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    }
   }
 
   /** A state machine by name, ARN or Terraform resource name. */
@@ -334,8 +374,17 @@ export class LocalRunner {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const c of this.clients.values()) c.destroy();
     await Promise.all([...this.hosts.values()].map((h) => h.close()));
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            s.close(() => r());
+            s.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   private quiet(): boolean {
@@ -530,7 +579,7 @@ export class LocalRunner {
   private async putEventsTask(where: string, input: unknown, record: ExecutionRecord): Promise<unknown> {
     const params = asObject(input, where);
     const entries = (params.Entries as Record<string, unknown>[] | undefined) ?? [];
-    const client = this.client(EventBridgeClient, record.machine.region, `states:${record.machine.name}`);
+    const client = this.client(EventBridgeClient, record.machine.region, `states.${record.machine.name}`);
     const out = await integration('events', () =>
       client.send(
         new PutEventsCommand({
@@ -550,7 +599,7 @@ export class LocalRunner {
 
   private async snsPublishTask(where: string, input: unknown, record: ExecutionRecord): Promise<unknown> {
     const p = asObject(input, where);
-    const client = this.client(SNSClient, record.machine.region, `states:${record.machine.name}`);
+    const client = this.client(SNSClient, record.machine.region, `states.${record.machine.name}`);
     const out = await integration('sns', () =>
       client.send(
         new PublishCommand({
@@ -571,7 +620,7 @@ export class LocalRunner {
     const machineArn = String(p.StateMachineArn ?? '');
     const childInput = typeof p.Input === 'string' ? (JSON.parse(p.Input) as unknown) : (p.Input ?? {});
     const name = typeof p.Name === 'string' ? p.Name : undefined;
-    const child = await integration('states', () => this.startExecution(machineArn, childInput, { name, caller: `states:${record.machine.name}` }));
+    const child = await integration('states', () => this.startExecution(machineArn, childInput, { name, caller: `states.${record.machine.name}` }));
     const started = { ExecutionArn: child.arn, StartDate: child.startMs };
     if (!sync) return started;
     const done = await child.done;
@@ -692,14 +741,19 @@ export class LocalRunner {
       });
   }
 
-  private client<T>(Client: new (cfg: Record<string, unknown>) => T, region: string, caller: string = STATES_CALLER): T {
-    return new Client({
+  private client<T extends { destroy(): void }>(Client: new (cfg: Record<string, unknown>) => T, region: string, caller: string = STATES_CALLER): T {
+    const key = `${Client.name}|${region}|${caller}`;
+    const cached = this.clients.get(key);
+    if (cached) return cached as T;
+    const client = new Client({
       region,
       endpoint: this.options.sim.endpointUrl,
       credentials: { accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY },
       userAgentAppId: caller,
       maxAttempts: 1,
     });
+    this.clients.set(key, client);
+    return client;
   }
 
   /** Serves one function URL on 127.0.0.1: HTTP request → payload 2.0 event → the function → HTTP response. */
