@@ -9,9 +9,11 @@ import {
   StateMachineDefinition,
   Succeed,
   Task,
+  Wait,
   eventBridgePutEvents,
   intrinsic,
   lambdaInvoke,
+  lambdaTask,
   path,
   snsPublish,
   startExecution,
@@ -78,6 +80,44 @@ describe('rendering', () => {
       ResultPath: null,
       End: true,
     });
+  });
+});
+
+describe('where a Lambda result goes', () => {
+  const render = (task: Task) => new StateMachineDefinition(task, { type: 'EXPRESS' }).render(ctx).States as Record<string, Record<string, unknown>>;
+
+  it('select keeps named fields of the handler result at the ResultPath, without OutputPath', () => {
+    const state = render(lambdaInvoke('Check', { functionArn: FN, resultPath: '$.check', select: ['decision', 'reason'] })).Check;
+    expect(state).toMatchObject({ ResultPath: '$.check', ResultSelector: { 'decision.$': '$.Payload.decision', 'reason.$': '$.Payload.reason' } });
+    expect(state.OutputPath).toBeUndefined();
+  });
+
+  it('a ResultPath without select keeps the whole payload under Payload (OutputPath would run after ResultPath)', () => {
+    const state = render(lambdaInvoke('Sum', { functionArn: FN, resultPath: '$.summary' })).Sum;
+    expect(state).toMatchObject({ ResultPath: '$.summary', ResultSelector: { 'Payload.$': '$.Payload' } });
+    expect(state.OutputPath).toBeUndefined();
+  });
+
+  it('ResultPath null keeps the input and sets no OutputPath', () => {
+    const state = render(lambdaInvoke('Notify', { functionArn: FN, resultPath: null })).Notify;
+    expect(state.ResultPath).toBeNull();
+    expect(state.OutputPath).toBeUndefined();
+  });
+
+  it('an Event invoke is fire and forget and must drop its result', () => {
+    const state = render(lambdaInvoke('Later', { functionArn: FN, resultPath: null, invocationType: 'Event' })).Later;
+    expect(state.Parameters).toMatchObject({ InvocationType: 'Event' });
+    expect(() => lambdaInvoke('Bad', { functionArn: FN, invocationType: 'Event' })).toThrow(/set resultPath: null/);
+  });
+
+  it('lambdaTask waits the function timeout plus a margin', () => {
+    expect(render(lambdaTask('T', { arn: FN, timeoutSeconds: 30 }, {})).T.TimeoutSeconds).toBe(35);
+  });
+
+  it('Wait renders Seconds and refuses anything but a positive whole number', () => {
+    const def = new StateMachineDefinition(new Wait('Pause', 60).next(new Succeed('End')), { type: 'STANDARD' }).render(ctx);
+    expect((def.States as Record<string, unknown>).Pause).toMatchObject({ Type: 'Wait', Seconds: 60, Next: 'End' });
+    expect(() => new Wait('Bad', 0)).toThrow(/positive whole number/);
   });
 });
 

@@ -10,13 +10,15 @@ import {
   Condition,
   Fail,
   LAMBDA_DEFAULT_RETRY,
-  NextableState,
   Pass,
   StateMachineDefinition,
   Succeed,
   Task,
+  Wait,
+  lambdaTask,
   path,
   type JsonObject,
+  type LambdaTarget,
   type RetryRule,
   type Template,
 } from './asl';
@@ -26,8 +28,6 @@ import { HOUR_SECONDS } from '../core/time';
 export const SETTLE_WAIT_SECONDS = 60;
 /** Settle checks before giving up (90 × 60 s = 90 minutes; a campaign update takes minutes). */
 export const MAX_SETTLE_ROUNDS = 90;
-/** Seconds a Lambda Task waits beyond the function's own timeout before giving up. */
-export const LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS = 5;
 /** Slack on the whole execution beyond the approval wait and the settle loop. */
 export const EXECUTION_SLACK_SECONDS = HOUR_SECONDS;
 /** Error name the approval endpoint sends with SendTaskFailure on reject. */
@@ -36,12 +36,6 @@ export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
 /** Personalize throttling surfaced by the tasks under one name (tasks/action-shared/errors.ts). */
 export const THROTTLING_RETRY: RetryRule = { errors: ['ThrottlingException'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 120, jitter: 'FULL' };
 
-/** A Lambda function as a Task sees it. */
-export interface LambdaTarget {
-  arn: string;
-  timeoutSeconds: number;
-}
-
 export interface ActionWiring {
   /** The function of a task of `tasks/registry.ts`, by task name. */
   lambda(taskName: string): LambdaTarget;
@@ -49,46 +43,9 @@ export interface ActionWiring {
   defaults: Behaviour;
 }
 
-/** Waits a fixed number of seconds (the builders have no Wait state yet). */
-export class Wait extends NextableState {
-  constructor(
-    name: string,
-    private readonly seconds: number,
-    comment?: string,
-  ) {
-    super(name, comment);
-    if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`wait "${name}": Seconds must be a positive whole number`);
-  }
-
-  render(): JsonObject {
-    return this.withTransition({ ...this.base('Wait'), Seconds: this.seconds });
-  }
-}
-
-/**
- * A Lambda invoke whose result lands at `resultPath`. Not `lambdaInvoke` from the builders: its
- * fixed OutputPath `$.Payload` applies AFTER ResultPath and fails whenever a ResultPath is set.
- * Here ResultSelector picks the named fields of the handler's result (dropping the invoke
- * metadata), so `$.recheck.decision` etc. read as the handler returned them.
- */
-function invoke(
-  w: ActionWiring,
-  name: string,
-  task: string,
-  options: { comment: string; payload: Template; resultPath?: string | null; select?: string[]; retry?: RetryRule[] },
-): Task {
-  const target = w.lambda(task);
-  const resultSelector = options.select ? Object.fromEntries(options.select.map((k) => [k, path(`$.Payload.${k}`)])) : undefined;
-  return new Task(name, {
-    comment: options.comment,
-    integration: 'lambda:invoke',
-    parameters: { FunctionName: target.arn, Payload: options.payload },
-    resultSelector,
-    resultPath: options.resultPath,
-    timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS,
-    retry: options.retry ?? [LAMBDA_DEFAULT_RETRY],
-    policyStatements: [{ actions: ['lambda:InvokeFunction'], resources: [target.arn, `${target.arn}:*`] }],
-  });
+/** A Lambda task of this machine (see `lambdaTask`: `select` picks fields of the handler's result). */
+function invoke(w: ActionWiring, name: string, task: string, options: Parameters<typeof lambdaTask>[2]): Task {
+  return lambdaTask(name, w.lambda(task), options);
 }
 
 /**

@@ -498,6 +498,15 @@ export const LAMBDA_TRANSIENT_ERRORS = [
 /** Default retry of Lambda tasks: short, so an EXPRESS run stays well within 5 minutes. */
 export const LAMBDA_DEFAULT_RETRY: RetryRule = { errors: LAMBDA_TRANSIENT_ERRORS, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2, jitter: 'FULL' };
 
+/** A Lambda function as a Task sees it. */
+export interface LambdaTarget {
+  arn: string;
+  timeoutSeconds: number;
+}
+
+/** Seconds a Lambda Task waits beyond the function's own timeout before giving up. */
+export const LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS = 5;
+
 export interface LambdaInvokeOptions extends Omit<IoOptions, 'outputPath'> {
   comment?: string;
   /** Function ARN (a Terraform reference in practice). */
@@ -508,35 +517,66 @@ export interface LambdaInvokeOptions extends Omit<IoOptions, 'outputPath'> {
   /** Default `[LAMBDA_DEFAULT_RETRY]`. */
   retry?: RetryRule[];
   /**
+   * Fields of the handler's return value to keep (ResultSelector), e.g. `['decision', 'reason']`:
+   * with a ResultPath they land at `<resultPath>.<field>`. Without `select`, the output is the
+   * whole return value, or, with a ResultPath, `<resultPath>.Payload` (OutputPath runs after
+   * ResultPath, so the payload cannot be unwrapped there).
+   */
+  select?: string[];
+  /**
    * `Event`: fire and forget (the function runs after the state has moved on; its result is
    * not awaited). Requires `resultPath: null`: there is no handler output to keep.
    */
   invocationType?: 'Event';
 }
 
-/** Invokes a Lambda function; the state output is the handler's return value (unless `invocationType: 'Event'`). */
+/** Invokes a Lambda function; see `select` and `invocationType` for where its result goes. */
 export function lambdaInvoke(name: string, options: LambdaInvokeOptions): Task {
   const async = options.invocationType === 'Event';
-  const keepsResult = typeof options.resultPath === 'string';
   if (async && options.resultPath !== null) {
     throw new Error(`state ${name}: an Event (asynchronous) invoke has no result to keep; set resultPath: null`);
   }
+  const keepsResult = typeof options.resultPath === 'string';
+  const resultSelector: Template | undefined = options.select
+    ? Object.fromEntries(options.select.map((field) => [field, path(`$.Payload.${field}`)]))
+    : keepsResult
+      ? { Payload: path('$.Payload') }
+      : undefined;
   return new Task(name, {
     comment: options.comment,
     integration: 'lambda:invoke',
     parameters: { FunctionName: options.functionArn, Payload: options.payload ?? path('$'), ...(async ? { InvocationType: 'Event' } : {}) },
     inputPath: options.inputPath,
     resultPath: options.resultPath,
-    // With a ResultPath the output cannot be narrowed to the payload (OutputPath runs after
-    // ResultPath): keep only `Payload`, so the handler's return value lands at `<resultPath>.Payload`.
-    resultSelector: keepsResult ? { Payload: path('$.Payload') } : undefined,
-    outputPath: async || keepsResult ? undefined : '$.Payload',
+    resultSelector,
+    outputPath: async || resultSelector || options.resultPath === null ? undefined : '$.Payload',
     timeoutSeconds: options.timeoutSeconds,
     retry: options.retry ?? [LAMBDA_DEFAULT_RETRY],
     policyStatements: [
       { actions: ['lambda:InvokeFunction'], resources: [options.functionArn, `${options.functionArn}:*`] },
     ],
   });
+}
+
+/** `lambdaInvoke` of a deployed task: its ARN, and its timeout plus a margin as the state timeout. */
+export function lambdaTask(name: string, target: LambdaTarget, options: Omit<LambdaInvokeOptions, 'functionArn' | 'timeoutSeconds'>): Task {
+  return lambdaInvoke(name, { ...options, functionArn: target.arn, timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS });
+}
+
+/** Waits a fixed number of seconds. */
+export class Wait extends NextableState {
+  constructor(
+    name: string,
+    private readonly seconds: number,
+    comment?: string,
+  ) {
+    super(name, comment);
+    if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`wait "${name}": Seconds must be a positive whole number`);
+  }
+
+  render(): JsonObject {
+    return this.withTransition({ ...this.base('Wait'), Seconds: this.seconds });
+  }
 }
 
 export interface PutEventsEntry {

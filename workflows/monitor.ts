@@ -15,28 +15,19 @@ import {
   StateMachineDefinition,
   Succeed,
   intrinsic,
-  lambdaInvoke,
+  lambdaTask,
+  type LambdaTarget,
   path,
   snsPublish,
   startExecution,
   type JsonObject,
   type RetryRule,
-  type Task,
 } from './asl';
 
 /** Regions collected at once: new accounts have a Lambda concurrency quota of 10. */
 export const REGION_CONCURRENCY = 5;
 /** Findings of one region routed at once. */
 export const FINDING_CONCURRENCY = 5;
-/** Seconds a Lambda Task waits beyond the function's own timeout before giving up. */
-export const LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS = 5;
-
-/** A Lambda function as a Task sees it. */
-export interface LambdaTarget {
-  arn: string;
-  timeoutSeconds: number;
-}
-
 export interface MonitorWiring {
   /** The function of a task of `tasks/registry.ts`, by task name. */
   lambda(taskName: string): LambdaTarget;
@@ -51,10 +42,6 @@ export interface MonitorWiring {
 /** The behaviour keys of a deploy config: what a run starts from. */
 export function behaviourDefaults(config: DeployConfig): Behaviour {
   return Object.fromEntries(Object.keys(behaviourShape).map((k) => [k, config[k as keyof DeployConfig]])) as Behaviour;
-}
-
-function invoke(name: string, target: LambdaTarget, options: Omit<Parameters<typeof lambdaInvoke>[1], 'functionArn' | 'timeoutSeconds'>): Task {
-  return lambdaInvoke(name, { ...options, functionArn: target.arn, timeoutSeconds: target.timeoutSeconds + LAMBDA_TASK_TIMEOUT_MARGIN_SECONDS });
 }
 
 /** Error of states:startExecution when the name was used (same finding, already requested). */
@@ -116,7 +103,7 @@ function collectRegion(w: MonitorWiring): MapState {
     comment: 'One failing region never stops the others',
     parameters: { region: path('$.region'), ok: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
   });
-  const collect = invoke('CollectRegion', w.lambda('collect'), {
+  const collect = lambdaTask('CollectRegion', w.lambda('collect'), {
     comment: 'List, read metrics, publish utilization, reconcile alarms, find idle / over-provisioned resources',
     payload: { region: path('$.region'), run: path('$.run') },
   }).addCatch(recordFailure, { resultPath: '$.failure' });
@@ -153,7 +140,7 @@ function collectRegion(w: MonitorWiring): MapState {
 
 /** The MONITOR definition. */
 export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
-  const validate = invoke('ValidateRunInput', w.lambda('validate-input'), {
+  const validate = lambdaTask('ValidateRunInput', w.lambda('validate-input'), {
     comment: 'Per-run overrides over the deployed defaults; an invalid input fails the run here, before anything changes',
     payload: {
       defaults: w.defaults as unknown as JsonObject,
@@ -162,7 +149,7 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
       executionName: path('$$.Execution.Name'),
     },
   });
-  const summarizeRun = invoke('SummarizeRun', w.lambda('summarize-run'), {
+  const summarizeRun = lambdaTask('SummarizeRun', w.lambda('summarize-run'), {
     comment: 'Totals across regions; publishes monitoredResourceCount',
     payload: { run: path('$.run'), regionResults: path('$.regionResults') },
     resultPath: '$.summary',
@@ -181,7 +168,7 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
   );
 
   // The rebuild runs asynchronously: a big fleet's dashboard must not eat the 5-minute EXPRESS budget.
-  const rebuildDashboard = invoke('RebuildDashboard', w.lambda('build-dashboard'), {
+  const rebuildDashboard = lambdaTask('RebuildDashboard', w.lambda('build-dashboard'), {
     comment: 'The fleet changed (resource added, removed, minimum changed): redraw the dashboard',
     payload: { run: path('$.run'), reason: 'fleet changed', regionResults: path('$.regionResults') },
     invocationType: 'Event',
