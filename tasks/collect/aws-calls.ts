@@ -29,30 +29,7 @@ export class ApiCallCounter {
   }
 }
 
-/** Error names under which AWS reports throttling (Personalize does not model it: match by name). */
-const THROTTLING_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded']);
-
-/** The `name` of an SDK error (or `Error` when it has none). */
-export function errorName(err: unknown): string {
-  const name = (err as { name?: unknown } | null)?.name;
-  return typeof name === 'string' && name ? name : 'Error';
-}
-
-/** `Name: message` of any thrown value, for problems and logs. */
-export function describeError(err: unknown): string {
-  const message = (err as { message?: unknown } | null)?.message;
-  return `${errorName(err)}: ${typeof message === 'string' ? message : String(err)}`;
-}
-
-/** True when the error is AWS throttling (after the SDK's own retries). */
-export function isThrottling(err: unknown): boolean {
-  return THROTTLING_NAMES.has(errorName(err));
-}
-
-/** True when the resource does not exist (any more). */
-export function isNotFound(err: unknown): boolean {
-  return errorName(err) === 'ResourceNotFoundException';
-}
+export { describeError, errorName, isNotFound, isThrottling } from '../shared/aws-errors';
 
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order.

@@ -1,0 +1,29 @@
+/**
+ * Reading AWS SDK errors by name (Personalize does not model throttling, so matching by name is
+ * the only reliable way), shared by every task.
+ */
+
+/** Names under which AWS services report throttling. */
+const THROTTLING_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException']);
+
+/** The `name` of a thrown value (`Error` when it has none). */
+export function errorName(err: unknown): string {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name ? name : 'Error';
+}
+
+/** `Name: message` of any thrown value, for problems, logs and notifications. */
+export function describeError(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return `${errorName(err)}: ${typeof message === 'string' ? message : String(err)}`;
+}
+
+/** True when the error is AWS throttling (after the SDK's own retries). */
+export function isThrottling(err: unknown): boolean {
+  return THROTTLING_NAMES.has(errorName(err));
+}
+
+/** True when the resource does not exist (any more). */
+export function isNotFound(err: unknown): boolean {
+  return errorName(err) === 'ResourceNotFoundException';
+}
