@@ -162,6 +162,7 @@ export class LocalRunner {
   private readonly byArn = new Map<string, ExecutionRecord>();
   private readonly compiledMachines = new Map<LocalStateMachine, StateMachine>();
   private readonly clients = new Map<string, { destroy(): void }>();
+  private readonly aborts = new Map<ExecutionRecord, () => void>();
   private settleWaiters: (() => void)[] = [];
   private timeoutError!: new () => Error;
   private closed = false;
@@ -174,7 +175,12 @@ export class LocalRunner {
   /** Loads the stack, starts function URL servers, binds every Task; ready to run. */
   static async start(options: RunnerOptions): Promise<LocalRunner> {
     const runner = new LocalRunner(options);
-    await runner.load();
+    try {
+      await runner.load();
+    } catch (err) {
+      await runner.close();
+      throw err;
+    }
     return runner;
   }
 
@@ -374,6 +380,14 @@ export class LocalRunner {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Abandon what still runs: answer open tokens (their library timers are real) and abort.
+    for (const w of this.tokens.values()) {
+      if (!w.open) continue;
+      w.open = false;
+      w.cancelTimer();
+      w.reject(namedError('States.Runtime', 'the local runner was closed'));
+    }
+    for (const abort of this.aborts.values()) abort();
     for (const c of this.clients.values()) c.destroy();
     await Promise.all([...this.hosts.values()].map((h) => h.close()));
     await Promise.all(
@@ -441,11 +455,14 @@ export class LocalRunner {
           retryIntervalOverrides: Object.fromEntries(retryable.map((n) => [n, 0])),
         },
       });
+      this.aborts.set(record, execution.abort);
       record.output = await execution.result;
       record.status = 'SUCCEEDED';
     } catch (err) {
       const e = err as Error & { cause?: Error };
-      if (e.name === 'ExecutionTimeoutError') {
+      if (e.name === 'ExecutionAbortedError') {
+        record.status = 'ABORTED';
+      } else if (e.name === 'ExecutionTimeoutError') {
         record.status = 'TIMED_OUT';
         record.error = 'States.Timeout';
       } else {
@@ -456,6 +473,7 @@ export class LocalRunner {
     } finally {
       record.stopMs = this.timeline.now();
       this.parked.delete(record);
+      this.aborts.delete(record);
       const { status, output, error, cause } = record;
       if (status !== 'RUNNING') this.options.sim.completeExecution(record.arn, { status, output, error, cause });
       for (const t of this.tokens.values()) {
