@@ -1,0 +1,347 @@
+/**
+ * Turns the measured figures into bench/REPORT.md (tables) and the data of bench/report.json.
+ * Every number comes from the measurements passed in; the text only explains how they were taken.
+ */
+import type { BundleMeasure } from './bundles';
+import { BUNDLE_BUDGET_BYTES } from './bundles';
+import { ASSUMPTIONS, originalMeanCalls, projectedRunMs, steadyRuns } from './monitor-cost';
+import type { FleetMeasure, RunMeasure } from './monitor-runs';
+import { ORIGINAL } from './original-model';
+import { PRICES, type CostBreakdown } from './pricing';
+import type { Policy, SavingsResult } from './savings';
+
+/** Target of DESIGN.md: steady-state API calls per monitored resource and run. */
+export const CALLS_PER_RESOURCE_TARGET = 0.1;
+/** Target of DESIGN.md: no state payload above 64 KiB. */
+export const PAYLOAD_TARGET_BYTES = 64 * 1024;
+
+export interface Environment {
+  date: string;
+  node: string;
+  platform: string;
+  cpus: string;
+  cpuCount: number;
+  memoryGb: number;
+  commit: string;
+  benchSeconds: number;
+}
+
+export interface CostComparison {
+  size: number;
+  ours: CostBreakdown;
+  original: CostBreakdown;
+}
+
+export interface BenchData {
+  environment: Environment;
+  fleets: FleetMeasure[];
+  bundles: BundleMeasure[];
+  costs: CostComparison[];
+  savings: SavingsResult;
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+const usd = (n: number) => {
+  const a = Math.abs(n);
+  return `${n < 0 ? '−' : ''}$${a >= 100 ? a.toFixed(0) : a >= 1 ? a.toFixed(2) : a.toFixed(4)}`;
+};
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+
+/** Mean calls of the steady runs per operation. */
+function meanByOperation(runs: RunMeasure[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of runs) for (const [op, n] of Object.entries(r.byOperation)) out[op] = (out[op] ?? 0) + n / runs.length;
+  return out;
+}
+
+/** Headline figures (also printed by run.ts). */
+export function headline(data: BenchData): string[] {
+  const lines: string[] = [];
+  for (const f of data.fleets) {
+    const steady = steadyRuns(f);
+    const perRes = mean(steady.map((r) => r.apiCalls)) / f.size;
+    const orig = Object.values(originalMeanCalls(steady.map((r) => r.originalFacts))).reduce((a, b) => a + b, 0) / f.size;
+    lines.push(`calls/resource/run, ${f.size} resources, ${f.mode}: steady ${fmt(perRes, 3)} (cold ${fmt(f.runs[0].apiCalls / f.size, 2)}), original ${fmt(orig, 2)}`);
+  }
+  const big = data.fleets.filter((f) => f.size === Math.max(...data.fleets.map((x) => x.size)));
+  const payload = Math.max(...big.flatMap((f) => f.runs.map((r) => Math.max(r.largestCollectResultBytes, r.afterMapStateBytes, r.summaryBytes))));
+  lines.push(`largest state payload at ${big[0]?.size} resources: ${kib(payload)} (target ${kib(PAYLOAD_TARGET_BYTES)})`);
+  for (const c of data.costs) lines.push(`monitor cost/month, ${c.size} resources: ours ${usd(c.ours.totalUsd)}, original ${usd(c.original.totalUsd)}`);
+  const maxBundle = data.bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  lines.push(`largest bundle: ${maxBundle.task} ${kib(maxBundle.bytes)}, all within ${kib(BUNDLE_BUDGET_BYTES)}: ${data.bundles.every((b) => b.withinBudget)}`);
+  const s = data.savings.outcomes;
+  lines.push(
+    `simulated month: bill none ${usd(s.none.billUsd)}, ours ${usd(s.ours.billUsd)} (${s.ours.wrong.length} wrong), original ${usd(s.original.billUsd)} (${s.original.wrong.length} wrong, ${s.original.actionsOnExempt} on exempt)`,
+  );
+  return lines;
+}
+
+function callsSection(data: BenchData): string {
+  const rows = data.fleets.map((f) => {
+    const steady = steadyRuns(f);
+    const m = mean(steady.map((r) => r.apiCalls));
+    const orig = Object.values(originalMeanCalls(steady.map((r) => r.originalFacts))).reduce((a, b) => a + b, 0);
+    return [
+      f.size,
+      f.mode === 'shared' ? 'one container, all regions' : 'one container per region',
+      `${f.runs[0].apiCalls} (${fmt(f.runs[0].apiCalls / f.size)})`,
+      `${fmt(m, 1)} (**${fmt(m / f.size, 3)}**)`,
+      Math.max(...steady.map((r) => r.apiCalls)),
+      m / f.size <= CALLS_PER_RESOURCE_TARGET ? 'yes' : 'no',
+      `${fmt(orig, 0)} (${fmt(orig / f.size)})`,
+    ];
+  });
+  const opTables = data.fleets
+    .filter((f) => f.size === Math.max(...data.fleets.map((x) => x.size)))
+    .map((f) => {
+      const steady = meanByOperation(steadyRuns(f));
+      const cold = f.runs[0].byOperation;
+      const ops = [...new Set([...Object.keys(cold), ...Object.keys(steady)])].sort();
+      return `**${f.size} resources, ${f.mode === 'shared' ? 'one container for all regions' : 'one container per region'}** (calls per run)\n\n${table(
+        ['operation', 'first run (cold)', 'steady state (mean)'],
+        ops.map((op) => [op, cold[op] ?? 0, fmt(steady[op] ?? 0, 1)]),
+      )}`;
+    });
+  const big = data.fleets.find((f) => f.size === Math.max(...data.fleets.map((x) => x.size)));
+  const orig = big ? originalMeanCalls(steadyRuns(big).map((r) => r.originalFacts)) : {};
+  const shared = data.fleets.filter((f) => f.mode === 'shared');
+  const notes: string[] = [];
+  for (const s of shared) {
+    const p = data.fleets.find((f) => f.mode === 'perRegion' && f.size === s.size);
+    if (!p) continue;
+    const describes = (f: FleetMeasure) => {
+      const m = meanByOperation(steadyRuns(f));
+      return (m.DescribeCampaign ?? 0) + (m.DescribeRecommender ?? 0);
+    };
+    if (describes(s) > 2 * describes(p) + 1) {
+      notes.push(
+        `- ${s.size} resources: a container that collects every region re-describes ${fmt(describes(s), 0)} resources per steady run, one container per region ${fmt(describes(p), 1)}: the describe cache does not survive collecting another region in the same container.`,
+      );
+    }
+  }
+  const best = data.fleets.find((f) => f.mode === 'perRegion' && f.size === big?.size);
+  if (best) {
+    const ops = Object.entries(meanByOperation(steadyRuns(best))).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    notes.push(
+      `- Largest steady-state contributors at ${best.size} resources, one container per region: ${ops
+        .map(([op, n]) => `${op} ${fmt(n, 1)} per run (${fmt(n / best.size, 3)} per resource)`)
+        .join(', ')}.`,
+    );
+  }
+  return `## 1. API calls per MONITOR run
+
+The real \`collect\` handler (plus \`validate-input\` and \`summarize-run\`) runs in this process against
+the simulated account over HTTP (\`AWS_ENDPOINT_URL\`); every call is counted from the sim's call log.
+Fleet: \`demoFleet\` (idle, recently idle, over-provisioned, spiky, quiet nights, exempt, updating,
+healthy; every third resource a recommender) over ${data.fleets[0]?.regions.length} regions (${data.fleets[0]?.regions.join(', ')}). Run 1 starts with cold caches
+(no alarms yet); then ${steadyRuns(data.fleets[0]).length} runs 5 simulated minutes apart (one hour: every resource passes its
+hourly decision slot once) give the steady state. Two container layouts: Lambda may hand any region
+to any warm container (one container for all regions is the worst case), or keep one per region.
+
+${table(['resources', 'containers', 'first run: calls (per resource)', 'steady: mean calls (per resource)', 'steady: max calls', `≤ ${CALLS_PER_RESOURCE_TARGET}/resource`, 'original: calls (per resource)'], rows)}
+
+${notes.length ? `Notes:\n${notes.join('\n')}\n` : ''}
+Fixed costs per region and run (list pages, one GetMetricData, one PutMetricData, one DescribeAlarms
+page) dominate small fleets: the per-resource figure only falls below the target with fleet size.
+
+${opTables.join('\n\n')}
+
+**The original, counted from its code path** (same fleet, same configuration: defaults, i.e. alarms on,
+AutoAdjustMinTPS on, AutoDeleteOrStopIdleResources off), mean per steady run at ${big?.size} resources:
+${table(['operation', 'calls per run', 'why'], [
+    ['ListCampaigns + ListRecommenders', fmt((orig.ListCampaigns ?? 0) + (orig.ListRecommenders ?? 0), 0), `one page per ${ORIGINAL.listPageSize} per type and region`],
+    ['DescribeCampaign + DescribeRecommender', fmt((orig.DescribeCampaign ?? 0) + (orig.DescribeRecommender ?? 0), 0), 'every resource every run (its cache is only a throttling fallback)'],
+    ['DescribeSolutionVersion', fmt(orig.DescribeSolutionVersion ?? 0, 0), 'every campaign every run (recipe → metric name)'],
+    ['GetMetricData', fmt(orig.GetMetricData ?? 0, 1), 'one per resource (5-minute Sum) + hourly 14-day read for min > 1 (1 run in 12)'],
+    ['DescribeAlarmsForMetric', fmt(orig.DescribeAlarmsForMetric ?? 0, 0), 'utilization and idle alarm look-ups, per resource'],
+    ['PutMetricData', fmt(orig.PutMetricData ?? 0, 0), `chunks of ${ORIGINAL.metricsPerPut} metrics per region`],
+  ])}
+`;
+}
+
+function payloadSection(data: BenchData): string {
+  const size = Math.max(...data.fleets.map((x) => x.size));
+  const big = data.fleets.filter((f) => f.size === size);
+  const max = (pick: (r: RunMeasure) => number) => Math.max(...big.flatMap((f) => f.runs.map(pick)));
+  const row = (what: string, bytes: number) => [what, `${bytes} B (${kib(bytes)})`, bytes <= PAYLOAD_TARGET_BYTES ? 'yes' : 'NO'];
+  return `## 2. State payloads (${size} resources, ${big[0]?.regions.length} regions, largest over all ${big.reduce((n, f) => n + f.runs.length, 0)} measured runs)
+
+${table(['payload', 'largest', `≤ ${kib(PAYLOAD_TARGET_BYTES)}`], [
+    row('collect result of one region (Map iteration: CollectRegion output)', max((r) => r.largestCollectResultBytes)),
+    row('region outcome (SummarizeRegion output: findings counted, not carried)', max((r) => r.largestRegionOutcomeBytes)),
+    row('state after the region Map (SummarizeRun input: run + regionResults)', max((r) => r.afterMapStateBytes)),
+    row('run summary (execution output)', max((r) => r.summaryBytes)),
+  ])}
+
+Findings per region and run (most wasteful first) are capped by \`maxFindingsPerRegion\` and by the
+collect task's byte budget; at most ${max((r) => r.findings)} findings were carried in one run.
+`;
+}
+
+function costSection(data: BenchData): string {
+  const summary = table(
+    ['resources', 'ours / month', 'original / month', 'ours − original'],
+    data.costs.map((c) => [c.size, usd(c.ours.totalUsd), usd(c.original.totalUsd), usd(c.ours.totalUsd - c.original.totalUsd)]),
+  );
+  const details = data.costs
+    .map(
+      (c) =>
+        `<details><summary>${c.size} resources: line items</summary>\n\n**Ours** (${usd(c.ours.totalUsd)})\n\n${table(
+          ['item', 'quantity / month', 'unit price', 'USD'],
+          c.ours.lines.map((l) => [l.item, fmt(l.quantity, l.quantity < 10 ? 3 : 0), `$${l.unitUsd.toPrecision(3)} per ${l.unit}`, usd(l.usd)]),
+        )}\n\n**Original** (${usd(c.original.totalUsd)})\n\n${table(
+          ['item', 'quantity / month', 'unit price', 'USD'],
+          c.original.lines.map((l) => [l.item, fmt(l.quantity, l.quantity < 10 ? 3 : 0), `$${l.unitUsd.toPrecision(3)} per ${l.unit}`, usd(l.usd)]),
+        )}\n\n</details>`,
+    )
+    .join('\n\n');
+  const measured = table(
+    ['resources', 'validate ms', 'collect ms (mean, measured)', 'collect ms (projected)', 'summarize ms', 'run ms (projected)', 'GetMetricData metrics / run', 'CloudWatch requests / run', 'custom metrics', 'alarms', 'dashboards', 'dashboard rebuild ms'],
+    data.fleets
+      .filter((f) => f.mode === 'shared')
+      .map((f) => {
+        const s = steadyRuns(f);
+        const collect = mean(s.flatMap((r) => r.collectMs));
+        const projected = mean(s.flatMap((r) => r.collectMs.map((ms, i) => ms + r.collectCalls[i] * ASSUMPTIONS.awsCallLatencyMs)));
+        return [
+          f.size,
+          fmt(mean(s.map((r) => r.validateMs)), 1),
+          fmt(collect, 1),
+          fmt(projected, 0),
+          fmt(mean(s.map((r) => r.summarizeMs)), 1),
+          fmt(mean(s.map(projectedRunMs)), 0),
+          fmt(mean(s.map((r) => r.getMetricDataMetrics)), 1),
+          fmt(mean(s.map((r) => r.cloudWatchRequests)), 1),
+          f.customMetrics,
+          f.alarms,
+          f.dashboards,
+          fmt(f.dashboardMs, 0),
+        ];
+      }),
+  );
+  const prices = table(
+    ['price', 'USD', 'source'],
+    Object.values(PRICES).map((p) => [p.per, `$${p.usd.toPrecision(4)}`, p.source]),
+  );
+  const assumptions = Object.entries(ASSUMPTIONS).map(([k, v]) => `- \`${k}\`: ${v}`);
+  return `## 3. Monthly cost of the monitor itself
+
+${summary}
+
+How: a month is 730 hours; the MONITOR runs every 5 minutes (8,760 runs), one EXPRESS execution per
+run (regions in parallel) calling \`validate-input\`, \`collect\` per region and \`summarize-run\`
+(arm64, the deployed memory); \`build-dashboard\` runs hourly (and when the fleet changed).
+MEASURED per fleet (steady runs, one container for all regions): handler durations, GetMetricData
+metrics requested, CloudWatch requests, log bytes, custom metrics, alarms and dashboards left in the
+sim's CloudWatch. Durations measured here hit a local endpoint (about 1 ms per call); for AWS each
+call is charged \`awsCallLatencyMs\` on top, all calls taken as sequential (an upper bound: collect
+describes 4 at a time). The original: one Lambda every 5 minutes (python3.9, 128 MB, x86_64), its
+calls per run from its code path (section 1) × the same latency + its own work; hourly dashboard
+Lambda; 2 alarms and 2–3 custom metrics per resource; 1 dashboard. Free tiers are ignored.
+
+${measured}
+
+${details}
+
+Prices:
+
+${prices}
+
+Assumptions (not measured):
+
+${assumptions.join('\n')}
+- Step Functions execution logs (level ALL, with data): estimated from the measured payload sizes.
+- Not modelled: ACTION executions (Standard, only when acting: a few dozen transitions each),
+  SNS emails, EventBridge events, data transfer, KMS.
+`;
+}
+
+function bundleSection(data: BenchData): string {
+  return `## 4. Lambda bundles
+
+Each task bundled as synth does (\`bundleTask\` of infra/nodejs-function.ts: esbuild, minified, the
+runtime's AWS SDK external); module load = median of 3 \`require\` calls, each in a fresh Node ${data.environment.node} process.
+
+${table(
+    ['task', 'minified', `≤ ${kib(BUNDLE_BUDGET_BYTES)}`, 'module load (cold init) ms'],
+    data.bundles.map((b) => [b.task, kib(b.bytes), b.withinBudget ? 'yes' : 'NO', fmt(b.loadMs, 1)]),
+  )}
+`;
+}
+
+function savingsSection(data: BenchData): string {
+  const s = data.savings;
+  const none = s.outcomes.none.billUsd;
+  const names: Record<Policy, string> = { none: 'no monitor', ours: 'our rules (auto)', original: "original's algorithm" };
+  const exemptBill = (p: Policy) => s.outcomes[p].billByProfile.exempt ?? 0;
+  const rows = (['none', 'ours', 'original'] as Policy[]).map((p) => {
+    const o = s.outcomes[p];
+    const idle = o.actions.filter((a) => a.kind === 'idle').length;
+    const cap = o.actions.length - idle;
+    return [
+      names[p],
+      usd(o.billUsd),
+      p === 'none' ? '–' : `${usd(none - o.billUsd)} (${fmt((100 * (none - o.billUsd)) / none, 1)} %)`,
+      p === 'none' ? '–' : usd(none - exemptBill('none') - (o.billUsd - exemptBill(p))),
+      `${idle} / ${cap}`,
+      `**${o.wrong.length}**`,
+      o.actionsOnExempt,
+      o.failedActions,
+    ];
+  });
+  const profiles = [...new Set(Object.values(s.outcomes).flatMap((o) => Object.keys(o.billByProfile)))].sort();
+  const profileRows = profiles.map((p) => [p, s.profiles[p] ?? 0, ...(['none', 'ours', 'original'] as Policy[]).map((x) => usd(s.outcomes[x].billByProfile[p] ?? 0))]);
+  const wrong = (['ours', 'original'] as Policy[]).flatMap((p) =>
+    s.outcomes[p].wrong.map((w) => [names[p], w.arn.split(':').pop() ?? w.arn, w.kind, new Date(w.at).toISOString(), w.why]),
+  );
+  return `## 5. Savings over a simulated month
+
+${s.resources} resources in the sim (\`demoFleet\` plus three campaigns/recommenders provisioned just above their
+quietest hour, and one recommender unused for weeks whose team restarts it on day 10 and sends traffic
+two hours later), ${s.days} days from ${s.monthStart}, billed by the sim's billing model (campaigns per
+5-minute window, recommenders per hour, on max(traffic, minimum), $0.20 per TPS/RPS-hour). Each policy
+runs on its own copy of the same fleet. Decisions read the requests the resources actually served
+(the sim's traffic model masked by status: what AWS/Personalize metrics report), hourly in each
+resource's slot; actions are applied to the sim's resources at once (\`auto\` mode). Ours: core/
+\`evaluateIdle\` → delete / stop (after the ACTION machine's re-check: no request since the idle
+window started), else \`evaluateOverProvisioned\` → new minimum; exemption tags honoured;
+behaviour ${JSON.stringify(s.behaviour)}. Original: its idle rule (silent now, ≥ 24 h since
+creation, no request in 24 h) and its 25 %-per-hour step while floor(lowest hourly rate with data) < minimum.
+
+A WRONG action: an idle action (delete / stop) on a resource that gets requests within the following
+day, or a new minimum below what the following day needs (floor of its quietest hour's average rate
+above the new minimum: the minimum does not even carry the base load). Judged on the traffic model.
+
+${table(['policy', 'Personalize bill', 'saving', 'saving without exempt-tagged resources', 'actions idle / capacity', 'wrong actions', 'actions on exempt-tagged resources', 'refused by the service'], rows)}
+
+Bill per resource profile:
+
+${table(['profile', 'resources', ...(['none', 'ours', 'original'] as Policy[]).map((p) => names[p])], profileRows)}
+
+${wrong.length ? `Wrong actions:\n\n${table(['policy', 'resource', 'action', 'at', 'why'], wrong)}` : 'No wrong actions.'}
+`;
+}
+
+/** The whole REPORT.md. */
+export function renderReport(data: BenchData): string {
+  const e = data.environment;
+  return `# Personalize Monitor – benchmark report
+
+Generated by \`npm run bench\` (bench/run.ts) on ${e.date}; every figure below was measured in that run
+or computed from measured counts by the pricing model stated in section 3.
+
+Machine: ${e.cpus} × ${e.cpuCount}, ${fmt(e.memoryGb, 1)} GB RAM, ${e.platform}; Node ${e.node}; commit ${e.commit}; bench took ${fmt(e.benchSeconds, 0)} s.
+
+Headline:
+${headline(data).map((l) => `- ${l}`).join('\n')}
+
+${callsSection(data)}
+${payloadSection(data)}
+${costSection(data)}
+${bundleSection(data)}
+${savingsSection(data)}`;
+}
