@@ -146,7 +146,7 @@ ${table(['resources', 'containers', 'first run: calls (per resource)', 'steady: 
 
 ${notes.length ? `Notes:\n${notes.join('\n')}\n` : ''}
 Fixed costs per region and run (list pages, one GetMetricData, one PutMetricData, one DescribeAlarms
-page) dominate small fleets: the per-resource figure only falls below the target with fleet size.
+page) dominate small fleets: the per-resource figure shrinks as the fleet grows.
 
 ${opTables.join('\n\n')}
 
