@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalFunction } from './stack-model';
 
@@ -13,6 +14,33 @@ import type { LocalFunction } from './stack-model';
 export const WORKER_SCRIPT = path.join(__dirname, 'lambda-worker.js');
 /** Containers of one function at most (Lambda would scale further; a local run needs few). */
 export const DEFAULT_MAX_CONTAINERS = 8;
+/**
+ * Modules the Lambda Node.js runtime provides beside the bundle (AWS SDK for JavaScript v3):
+ * exposed to containers through NODE_PATH, and nothing else, so a dependency a bundle forgot
+ * fails here as it would on Lambda.
+ */
+export const RUNTIME_PROVIDED_SCOPES = ['@aws-sdk'] as const;
+
+/** A folder whose node_modules holds only the runtime-provided scopes (links into this repo's node_modules). */
+export function lambdaRuntimeModules(repoRoot: string = path.resolve(__dirname, '..')): string {
+  const dir = path.join(repoRoot, '.gen', 'lambda-runtime', 'node_modules');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const scope of RUNTIME_PROVIDED_SCOPES) {
+    const link = path.join(dir, scope);
+    const target = path.join(repoRoot, 'node_modules', scope);
+    if (!fs.existsSync(target)) throw new Error(`the Lambda runtime modules ${scope} are not installed in ${repoRoot}/node_modules (run npm ci)`);
+    if (!fs.existsSync(link)) {
+      try {
+        fs.symlinkSync(target, link, 'dir');
+      } catch (err) {
+        // Two runners may race to create the same link.
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  }
+  return dir;
+}
+
 /** Fake credentials: the simulated endpoint accepts any signature. */
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIALOCALSIMULATED00', AWS_SECRET_ACCESS_KEY: 'local-simulated-secret' } as const;
 
@@ -59,10 +87,14 @@ export class LambdaHost {
   /** Invocations served, and cold starts among them. */
   readonly stats = { invocations: 0, coldStarts: 0, errors: 0, initMs: [] as number[] };
 
+  private readonly runtimeModules: string;
+
   constructor(
     readonly fn: LocalFunction,
     private readonly options: LambdaHostOptions,
-  ) {}
+  ) {
+    this.runtimeModules = lambdaRuntimeModules();
+  }
 
   /** Environment of a container: the function's own, then the local AWS wiring, as Lambda sets it. */
   environment(): Record<string, string> {
@@ -89,6 +121,7 @@ export class LambdaHost {
       PM_LOCAL_FUNCTION_ARN: this.fn.arn,
       // The SDK warns on Node < 22 at every cold start; Lambda runs nodejs22.x, so the warning is noise here.
       NODE_NO_WARNINGS: '1',
+      NODE_PATH: this.runtimeModules,
     };
   }
 

@@ -16,7 +16,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
 import { LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
-import { readStackModel, type LocalFunction, type LocalStateMachine, type StackModel } from './stack-model';
+import { ratePeriodMs, readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
 import { Timeline, type ClockLike } from './timeline';
 
@@ -163,6 +163,7 @@ export class LocalRunner {
   private readonly compiledMachines = new Map<LocalStateMachine, StateMachine>();
   private readonly clients = new Map<string, { destroy(): void }>();
   private readonly aborts = new Map<ExecutionRecord, () => void>();
+  private readonly nextFire = new Map<string, number>();
   private settleWaiters: (() => void)[] = [];
   private timeoutError!: new () => Error;
   private closed = false;
@@ -323,6 +324,47 @@ export class LocalRunner {
     return this.runExecution(schedule.targetArn, input, { name: `scheduled-${at}`.slice(0, 80), caller: 'scheduler.amazonaws.com' });
   }
 
+  /**
+   * Fires what is due at the current simulated time: the Scheduler schedules (each run of the
+   * MONITOR) and scheduled EventBridge rules (e.g. an hourly dashboard rebuild). The first call
+   * fires everything; later ones fire each schedule on its `rate(...)` grid (missed runs are not
+   * replayed, as with the real services). Returns the executions the schedules started.
+   */
+  async fireDueSchedules(): Promise<ExecutionRecord[]> {
+    const now = this.timeline.now();
+    const due = (key: string, expression: string): boolean => {
+      const period = ratePeriodMs(expression);
+      if (period === undefined) throw new Error(`schedule ${key}: only rate(...) expressions run locally, got ${expression}`);
+      const next = this.nextFire.get(key);
+      if (next !== undefined && next > now) return false;
+      this.nextFire.set(key, next === undefined ? now + period : next + Math.ceil((now - next + 1) / period) * period);
+      return true;
+    };
+    const started: Promise<ExecutionRecord>[] = [];
+    for (const s of this.model.schedules) {
+      if (!s.enabled || !due(`schedule:${s.name}`, s.expression)) continue;
+      const input = s.input ? (JSON.parse(s.input) as unknown) : {};
+      const at = new Date(now).toISOString().replace(/[:.]/g, '-');
+      started.push(this.startExecution(s.targetArn, input, { name: `${s.name}-${at}`.slice(0, 80), caller: 'scheduler.amazonaws.com' }));
+    }
+    for (const rule of this.model.rules) {
+      if (!rule.enabled || !rule.scheduleExpression || !due(`rule:${rule.name}`, rule.scheduleExpression)) continue;
+      const event: BusEvent = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: LOCAL_ACCOUNT_ID,
+        time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: rule.region,
+        resources: [`arn:aws:events:${rule.region}:${LOCAL_ACCOUNT_ID}:rule/${rule.name}`],
+        detail: {},
+      };
+      for (const target of rule.targets) this.deliver(rule.name, event, target);
+    }
+    return Promise.all(started);
+  }
+
   /** The sim accepted a StartExecution (from anyone): run it. */
   private onStartExecution(e: StartedExecution): void {
     const machine = this.model.stateMachines.find((m) => m.arn === e.stateMachineArn);
@@ -424,7 +466,10 @@ export class LocalRunner {
     const waits = [...allStates(machine.definition)].filter(([, s]) => s.Type === 'Wait');
     const retryable = [...allStates(machine.definition)].filter(([, s]) => Array.isArray(s.Retry)).map(([n]) => n);
     const issued = new Set<string>();
+    // `$$.State` changes with every state entered (the library does not provide it).
+    const stateContext = { Name: '', EnteredTime: '', RetryCount: 0 };
     const context = {
+      State: stateContext,
       Execution: { Id: record.arn, Name: record.name, RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${machine.name}`, RedriveCount: 0 },
       StateMachine: { Id: machine.arn, Name: machine.name },
       Task: {
@@ -441,6 +486,8 @@ export class LocalRunner {
       startTimeMs: record.startMs,
       onStateEntered: (stateName, type, stateInput) => {
         record.states.push(stateName);
+        stateContext.Name = stateName;
+        stateContext.EnteredTime = new Date(this.timeline.now()).toISOString();
         if (type === 'Wait') this.onWait(record, stateName, stateInput);
       },
     });
@@ -728,20 +775,25 @@ export class LocalRunner {
     };
     const busName = e.eventBusName.includes('/') ? e.eventBusName.split('/').pop() ?? e.eventBusName : e.eventBusName || 'default';
     for (const rule of this.model.rules) {
-      if (!rule.enabled || rule.region !== e.region || rule.eventBusName !== busName) continue;
+      if (!rule.enabled || rule.scheduleExpression || rule.region !== e.region || rule.eventBusName !== busName) continue;
       if (!matchesPattern(rule.pattern, event)) continue;
-      for (const target of rule.targets) {
-        const input = targetInput(event, target);
-        this.options.onActivity?.({ kind: 'event-routed', rule: rule.name, event, target: target.arn });
-        if (target.arn.includes(':states:') && target.arn.includes(':stateMachine:')) {
-          // EventBridge starts the execution (recorded in the sim); errors surface in the sim's hook errors.
-          void this.startExecution(target.arn, input, { caller: 'events.amazonaws.com' });
-        } else if (target.arn.includes(':lambda:')) {
-          this.invokeAsync(this.fn(target.arn).functionName, input);
-        } else {
-          throw new Error(`rule ${rule.name}: target ${target.arn} is neither a state machine nor a function`);
-        }
-      }
+      for (const target of rule.targets) this.deliver(rule.name, event, target);
+    }
+  }
+
+  /** EventBridge delivering one event to one target: starts an execution or invokes a function asynchronously. */
+  private deliver(ruleName: string, event: BusEvent, target: LocalRuleTarget): void {
+    const input = targetInput(event, target);
+    this.options.onActivity?.({ kind: 'event-routed', rule: ruleName, event, target: target.arn });
+    if (target.arn.includes(':states:') && target.arn.includes(':stateMachine:')) {
+      // EventBridge starts the execution (recorded in the sim); a failure is EventBridge's to log.
+      this.startExecution(target.arn, input, { caller: 'events.amazonaws.com' }).catch((err: Error) =>
+        this.options.onLambdaLog?.('events.amazonaws.com', JSON.stringify({ level: 'ERROR', message: `rule ${ruleName}: StartExecution failed`, error: err.message })),
+      );
+    } else if (target.arn.includes(':lambda:')) {
+      this.invokeAsync(this.fn(target.arn).functionName, input);
+    } else {
+      throw new Error(`rule ${ruleName}: target ${target.arn} is neither a state machine nor a function`);
     }
   }
 

@@ -44,7 +44,10 @@ export interface LocalRule {
   name: string;
   region: string;
   eventBusName: string;
+  /** Event pattern; empty for a scheduled rule. */
   pattern: Record<string, unknown>;
+  /** `rate(...)` / `cron(...)` of a scheduled rule (it matches no events). */
+  scheduleExpression?: string;
   enabled: boolean;
   targets: LocalRuleTarget[];
 }
@@ -174,6 +177,7 @@ function readRule(stack: TfStack, b: TfBlock, targets: TfBlock[]): LocalRule {
     region: stack.regionOf(b),
     eventBusName: busName.includes(':') ? busName.split('/').pop() ?? busName : busName,
     pattern,
+    scheduleExpression: stack.arg(b, 'schedule_expression'),
     enabled,
     targets: mine.map((t) => {
       const tw = `aws_cloudwatch_event_target.${t.name}`;
@@ -191,4 +195,12 @@ function readRule(stack: TfStack, b: TfBlock, targets: TfBlock[]): LocalRule {
       };
     }),
   };
+}
+
+/** Milliseconds between runs of a `rate(N unit)` expression; undefined for `cron(...)`. */
+export function ratePeriodMs(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!m) return undefined;
+  const unit = m[2].startsWith('minute') ? 60_000 : m[2].startsWith('hour') ? 3_600_000 : 86_400_000;
+  return Number(m[1]) * unit;
 }

@@ -1,0 +1,363 @@
+/**
+ * The offline demo: a simulated fleet in several regions, the MONITOR every 5 simulated minutes
+ * for N days, findings, alarms, ACTION executions with an approval email answered like a person
+ * would, the outcome on the simulated account, the saving from the simulated bill, artifacts.
+ * Everything printed is read from what ran (execution outputs, the sim's records and bill).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CloudWatchClient, GetDashboardCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
+import type { Finding, RegionResult } from '../core/types';
+import { demoFleet, simClientConfig, type DemoFleet, type FleetResource, type PublishedMessage } from '../sim';
+import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
+import { renderDashboardPage, type DashboardSource } from './dashboard-page';
+import type { DemoOptions } from './options';
+import { answerApproval, linksIn, type ApprovalVisit } from './person';
+import { demoConfig, Session, synthStack } from './session';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Hours in a month for the monthly estimates (AWS pricing convention). */
+const HOURS_PER_MONTH = 730;
+/** Caller label of the demo's own reads of the simulated account. */
+const VIEWER = 'demo-viewer';
+
+export interface Printer {
+  line(text?: string): void;
+}
+
+interface ActionView {
+  execution: string;
+  status: string;
+  resource?: string;
+  request?: string;
+  states: string[];
+  error?: string;
+  startedAt: string;
+  endedAt?: string;
+}
+
+/** The machine-readable run summary (`summary.json`). */
+export interface DemoSummary {
+  options: DemoOptions;
+  wallTimeSeconds: number;
+  simulated: { start: string; end: string; monitorRuns: number; failedMonitorRuns: number };
+  fleet: (FleetResource & { after: string })[];
+  findings: { firstSeen: string; kind: string; action: string; name: string; region: string; actionEnabled: boolean; reason: string; monthlyWasteUsd: number }[];
+  alarmsCreated: number;
+  actions: ActionView[];
+  approvals: (ApprovalVisit & { decision: string; subject?: string })[];
+  emails: number;
+  bill: { withMonitorUsd: number; withoutMonitorUsd: number; savedInWindowUsd: number; estimatedMonthlySavingUsd: number; basis: string };
+  dashboards: string[];
+  apiCalls: Record<string, number>;
+  artifacts: Record<string, string>;
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const usd = (n: number) => `$${n.toFixed(2)}`;
+const clock = (t: number, start: number) => {
+  const day = Math.floor((t - start) / DAY_MS) + 1;
+  return `day ${day} ${new Date(t).toISOString().slice(11, 16)}`;
+};
+
+function table(rows: Record<string, string | number>[]): string[] {
+  if (rows.length === 0) return [];
+  const cols = Object.keys(rows[0]);
+  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => '  ' + vals.map((v, i) => pad(v, widths[i])).join('  ');
+  return [line(cols), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))];
+}
+
+function describeState(account: DemoFleet['account'], arn: string): string {
+  const snap = account.personalize.snapshot(arn);
+  if (!snap) return 'deleted';
+  return `${snap.status}, min ${snap.minCapacity}${snap.latestUpdateStatus && snap.latestUpdateStatus !== 'ACTIVE' ? ` (update ${snap.latestUpdateStatus})` : ''}`;
+}
+
+/** Runs the demo; prints the story through `out` and returns the summary (also written to disk). */
+export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary> {
+  const wallStart = Date.now();
+  const outDir = path.resolve(o.outDir);
+  fs.mkdirSync(path.join(outDir, 'emails'), { recursive: true });
+  const p = (s = '') => out.line(s);
+
+  p(`Personalize Monitor – offline demo (seed ${o.seed}, ${o.days} simulated day(s), ${o.resources} resources, regions ${o.regions.join(', ')})`);
+  p();
+  p('1. Synthesizing the stack for the demo configuration (what `npm run synth` deploys) ...');
+  const config = demoConfig({ regions: o.regions, autoDeleteOrStopIdleResources: true });
+  const t0 = Date.now();
+  const stackFile = synthStack(config, path.join(outDir, '.stack'));
+  p(`   ${path.relative(process.cwd(), stackFile)} (${((Date.now() - t0) / 1000).toFixed(1)} s). Idle actions enabled; idle and capacity actions need approval.`);
+
+  const fleet = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed });
+  const { account } = fleet;
+  const start = account.clock.now();
+  const end = start + o.days * DAY_MS;
+  p();
+  p(`2. The simulated fleet (created 30 days before ${new Date(start).toISOString()}):`);
+  for (const l of table(
+    fleet.resources.map((r) => ({ name: r.name, kind: r.kind, region: r.region, profile: r.profile, min: r.targetMin ? `${r.minCapacity}→${r.targetMin}` : r.minCapacity, traffic: r.traffic.replace(/(\d+\.\d)\d+/g, '$1').slice(0, 60) })),
+  ))
+    p(l);
+
+  const logFile = path.join(outDir, 'lambda-logs.jsonl');
+  const log = fs.createWriteStream(logFile);
+  const activity: RunnerActivity[] = [];
+  const session = await Session.start({
+    account,
+    stackFile,
+    runner: {
+      extraEnv: { LOG_LEVEL: o.verbose ? 'DEBUG' : 'INFO' },
+      functionUrlPort: o.interactive ? o.port : 0,
+      onLambdaLog: (fn, l) => {
+        log.write(`${JSON.stringify({ fn, line: l })}\n`);
+        if (o.verbose) p(`   [${fn}] ${l}`);
+      },
+      onActivity: (a) => activity.push(a),
+    },
+  });
+  const { runner } = session;
+  const approvalBases = runner.model.functionUrls.map((u) => runner.functionUrl(u.tfName));
+  p();
+  p(`3. Running: MONITOR every 5 simulated minutes, ${runner.model.functions.length} Lambda functions in their own processes, sim at ${session.server.url}`);
+
+  const summaryFindings: DemoSummary['findings'] = [];
+  const seen = new Set<string>();
+  const approvals: DemoSummary['approvals'] = [];
+  let monitorRuns = 0;
+  let failedRuns = 0;
+  let alarmsCreated = 0;
+  let emailsSeen = 0;
+  let printedEmail = false;
+  let hour = { runs: 0, findings: 0, alarms: 0, failed: 0 };
+  /** MONITOR failures already printed (each distinct one once). */
+  const failures = new Set<string>();
+  let nextHour = start + HOUR_MS;
+  const actionsStarted: ExecutionRecord[] = [];
+
+  const onSimEmails = async (): Promise<void> => {
+    const messages = account.sns.messages();
+    for (; emailsSeen < messages.length; emailsSeen++) {
+      const m = messages[emailsSeen];
+      const links = linksIn(m.message).filter((l) => approvalBases.some((b) => l.startsWith(b)));
+      if (links.length === 0) continue;
+      await handleApprovalEmail(m, links);
+    }
+  };
+
+  const handleApprovalEmail = async (m: PublishedMessage, links: string[]): Promise<void> => {
+    const when = clock(m.time, start);
+    if (!printedEmail) {
+      printedEmail = true;
+      p();
+      p(`   ── approval email (${when}, topic ${m.topicArn.split(':').pop()}) ──────────────`);
+      p(`   Subject: ${m.subject ?? ''}`);
+      for (const l of m.message.split('\n')) p(`   | ${l}`);
+      p('   ─────────────────────────────────────────────────────────────');
+    } else {
+      p(`   [${when}] approval email: ${m.subject ?? ''}`);
+    }
+    if (o.interactive) {
+      p(`   Open ${links[0]} in a browser and decide (waiting; simulated time stands still) ...`);
+      const pending = () => runner.openCallbacks().length;
+      const before = pending();
+      while (pending() >= before && before > 0) await new Promise((r) => setTimeout(r, 300));
+      approvals.push({ link: links[0], decision: 'in browser', getStatus: 0, pageTitle: '', pageText: '', subject: m.subject });
+      p('   Decision received from the browser.');
+      await session.settle();
+      return;
+    }
+    if (o.approval === 'ignore') {
+      approvals.push({ link: links[0], decision: 'ignored', getStatus: 0, pageTitle: '', pageText: '', subject: m.subject });
+      if (approvals.length === 1) p('   Ignoring approval requests (--ignore): they expire after the approval lifetime.');
+      return;
+    }
+    const link = links.find((l) => new URL(l).searchParams.get('decision') === o.approval) ?? links[0];
+    const visit = await answerApproval(link, o.approval);
+    approvals.push({ ...visit, decision: o.approval, subject: m.subject });
+    if (approvals.length === 1) {
+      p(`   A person opens the link: GET ${link}`);
+      p(`     → HTTP ${visit.getStatus}, page "${visit.pageTitle}" (opening it decided nothing)`);
+      p(`   ... and clicks "${o.approval}": POST → HTTP ${visit.postStatus}, "${visit.resultTitle}"`);
+    } else {
+      p(`     → ${o.approval}d (GET ${visit.getStatus}, POST ${visit.postStatus}: ${visit.resultTitle})`);
+    }
+    await session.settle();
+    await onSimEmails();
+  };
+
+  const reportActivity = (): void => {
+    while (activity.length) {
+      const a = activity.shift() as RunnerActivity;
+      if (a.kind === 'execution-started' && a.execution.machine.type === 'STANDARD') {
+        actionsStarted.push(a.execution);
+        const detail = (a.execution.input as { 'detail-type'?: string; detail?: Record<string, unknown> }) ?? {};
+        const what = detail['detail-type'] ?? 'manual';
+        const arn = String(detail.detail?.ARN ?? detail.detail?.arn ?? '');
+        p(`   [${clock(a.execution.startMs, start)}] ACTION started (${a.execution.startedBy}): ${what} ${arn.split('/').pop() ?? ''}`);
+      }
+      if (a.kind === 'execution-finished' && a.execution.machine.type === 'STANDARD') {
+        const e = a.execution;
+        p(`   [${clock(e.stopMs ?? e.startMs, start)}] ACTION ${e.status.toLowerCase()}: ${e.name} – ${e.states.filter((s) => !/^(Choose|Is|Route)/.test(s)).join(' → ')}${e.error ? ` (${e.error})` : ''}`);
+      }
+      if (a.kind === 'event-routed' && a.event['detail-type'] === 'BuildPersonalizeMonitorDashboard') {
+        p(`   [${clock(Date.parse(a.event.time), start)}] dashboard rebuild requested (${a.rule})`);
+      }
+    }
+  };
+
+  await session.runUntil(end, async (runs, at) => {
+    for (const run of runs) {
+      if (run.machine.type !== 'EXPRESS') continue;
+      monitorRuns += 1;
+      hour.runs += 1;
+      if (run.status !== 'SUCCEEDED') {
+        failedRuns += 1;
+        hour.failed += 1;
+        const why = `${run.error}: ${String(run.cause ?? '').slice(0, 200)}`;
+        if (!failures.has(why)) p(`   [${clock(run.startMs, start)}] MONITOR ${run.status} – ${why}${failures.size === 0 ? '' : ''}`);
+        failures.add(why);
+      }
+      for (const t of run.tasks.filter((x) => x.state === 'CollectRegion' && x.output)) {
+        const r = (t.output as { Payload: RegionResult }).Payload;
+        alarmsCreated += r.alarms.created;
+        hour.alarms += r.alarms.created;
+        if (r.alarms.created > 0) p(`   [${clock(run.startMs, start)}] ${r.region}: ${r.alarms.created} alarm(s) created, ${r.metricsWritten} metric values written, ${r.apiCalls} API calls`);
+        for (const f of r.findings as Finding[]) {
+          hour.findings += 1;
+          const key = `${f.kind}|${f.resourceArn}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          summaryFindings.push({ firstSeen: new Date(run.startMs).toISOString(), kind: f.kind, action: f.action, name: f.name, region: f.region, actionEnabled: f.actionEnabled, reason: f.reason, monthlyWasteUsd: f.evidence.monthlyWasteUsd });
+          p(`   [${clock(run.startMs, start)}] found ${f.kind} ${f.resourceType} ${f.name} (${f.region}): ${f.reason} – waste ~${usd(f.evidence.monthlyWasteUsd)}/month → ${f.actionEnabled ? f.action : 'report only'}`);
+        }
+      }
+      // Keep memory flat over long runs: the per-task records of a finished MONITOR run are read.
+      run.tasks = [];
+      run.states = [];
+    }
+    reportActivity();
+    await onSimEmails();
+    reportActivity();
+    while (at >= nextHour) {
+      const bill = account.bill(start, Math.max(start + 1, at));
+      const waiting = runner.openCallbacks().length;
+      const done = actionsStarted.filter((e) => e.status !== 'RUNNING').length;
+      if ((nextHour - start) % (o.days > 3 ? 6 * HOUR_MS : HOUR_MS) === 0) {
+        p(`[${clock(nextHour, start)}] ${hour.runs} runs${hour.failed ? ` (${hour.failed} failed)` : ''} · ${hour.findings} findings · +${hour.alarms} alarms · actions ${actionsStarted.length} (${done} done, ${waiting} awaiting approval) · bill so far ${usd(bill.total)}`);
+      }
+      hour = { runs: 0, findings: 0, alarms: 0, failed: 0 };
+      nextHour += HOUR_MS;
+    }
+  });
+  await session.settle();
+  reportActivity();
+
+  // ---- outcome on the simulated account
+  p();
+  p('4. Outcome on the simulated account:');
+  const fleetAfter = fleet.resources.map((r) => ({ ...r, after: describeState(account, r.arn) }));
+  for (const l of table(
+    fleetAfter.map((r) => ({ name: r.name, profile: r.profile, before: `ACTIVE, min ${r.targetMin ?? r.minCapacity}`, after: r.after, changed: r.after.startsWith(`ACTIVE, min ${r.targetMin ?? r.minCapacity}`) ? '' : '←' })),
+  ))
+    p(l);
+  const stillWaiting = runner.openCallbacks();
+  if (stillWaiting.length) p(`   ${stillWaiting.length} action(s) still waiting for approval at the end of the window.`);
+
+  // ---- bill with vs without the monitor (the same fleet, same seed, nobody acting)
+  const baseline = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed });
+  baseline.account.clock.set(end);
+  const withBill = account.bill(start, end);
+  const withoutBill = baseline.account.bill(start, end);
+  const lastFrom = Math.max(start, end - DAY_MS);
+  const rateWith = account.bill(lastFrom, end).total;
+  const rateWithout = baseline.account.bill(lastFrom, end).total;
+  const monthly = ((rateWithout - rateWith) * HOURS_PER_MONTH * HOUR_MS) / (end - lastFrom);
+  p();
+  p('5. Personalize bill (simulated, max(actual, minimum) per billing window):');
+  p(`   over the ${o.days} day(s): ${usd(withBill.total)} with the monitor vs ${usd(withoutBill.total)} without → saved ${usd(withoutBill.total - withBill.total)}`);
+  p(`   estimated monthly saving at the end-of-window rate (last ${((end - lastFrom) / HOUR_MS).toFixed(0)} h × ${HOURS_PER_MONTH} h/month): ${usd(monthly)}`);
+
+  // ---- artifacts
+  const cw = (region: string) => new CloudWatchClient(simClientConfig(session.server.url, region, { caller: VIEWER, maxAttempts: 1 }));
+  const home = o.regions[0];
+  const dashboards: DashboardSource[] = [];
+  const cwHome = cw(home);
+  for (const d of (await cwHome.send(new ListDashboardsCommand({}))).DashboardEntries ?? []) {
+    const body = (await cwHome.send(new GetDashboardCommand({ DashboardName: d.DashboardName }))).DashboardBody ?? '{}';
+    dashboards.push({ name: d.DashboardName ?? '', body });
+    fs.writeFileSync(path.join(outDir, `dashboard-${d.DashboardName}.json`), JSON.stringify(JSON.parse(body), null, 2));
+  }
+  const clients = new Map<string, CloudWatchClient>();
+  const page = await renderDashboardPage(dashboards, {
+    client: (r) => clients.get(r) ?? (clients.set(r, cw(r)), clients.get(r) as CloudWatchClient),
+    startMs: start,
+    endMs: end,
+    title: 'Personalize Monitor dashboard (offline demo)',
+    subtitle: `Rendered from the dashboard bodies the build-dashboard function wrote and the simulated CloudWatch metrics (seed ${o.seed}).`,
+  });
+  clients.forEach((c) => c.destroy());
+  cwHome.destroy();
+  const htmlFile = path.join(outDir, 'dashboard.html');
+  fs.writeFileSync(htmlFile, page.html);
+
+  const messages = account.sns.messages();
+  messages.forEach((m, i) => {
+    const file = path.join(outDir, 'emails', `${String(i + 1).padStart(3, '0')}-${(m.subject ?? 'message').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60)}.txt`);
+    fs.writeFileSync(file, `Date: ${new Date(m.time).toISOString()} (simulated)\nTopic: ${m.topicArn}\nFrom: ${m.caller}\nSubject: ${m.subject ?? ''}\n\n${m.message}\n`);
+  });
+
+  const apiCalls: Record<string, number> = {};
+  for (const c of account.calls()) apiCalls[`${c.service}:${c.operation}`] = (apiCalls[`${c.service}:${c.operation}`] ?? 0) + 1;
+  const actions: ActionView[] = actionsStarted.map((e) => {
+    const input = e.input as { 'detail-type'?: string; detail?: Record<string, unknown> };
+    return {
+      execution: e.name,
+      status: e.status,
+      request: input['detail-type'],
+      resource: String(input.detail?.ARN ?? ''),
+      states: e.states,
+      error: e.error,
+      startedAt: new Date(e.startMs).toISOString(),
+      endedAt: e.stopMs ? new Date(e.stopMs).toISOString() : undefined,
+    };
+  });
+  await session.close();
+  await new Promise<void>((r) => log.end(() => r()));
+
+  const summaryFile = path.join(outDir, 'summary.json');
+  const summary: DemoSummary = {
+    options: o,
+    wallTimeSeconds: Number(((Date.now() - wallStart) / 1000).toFixed(1)),
+    simulated: { start: new Date(start).toISOString(), end: new Date(end).toISOString(), monitorRuns, failedMonitorRuns: failedRuns },
+    fleet: fleetAfter,
+    findings: summaryFindings,
+    alarmsCreated,
+    actions,
+    approvals,
+    emails: messages.length,
+    bill: {
+      withMonitorUsd: withBill.total,
+      withoutMonitorUsd: withoutBill.total,
+      savedInWindowUsd: Number((withoutBill.total - withBill.total).toFixed(2)),
+      estimatedMonthlySavingUsd: Number(monthly.toFixed(2)),
+      basis: `last ${((end - lastFrom) / HOUR_MS).toFixed(0)} simulated hours, same fleet and seed without the monitor`,
+    },
+    dashboards: dashboards.map((d) => d.name),
+    apiCalls,
+    artifacts: { emails: path.join(outDir, 'emails'), dashboardHtml: htmlFile, dashboardJson: outDir, lambdaLogs: logFile, summary: summaryFile },
+  };
+  fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2));
+
+  p();
+  p('6. Artifacts:');
+  p(`   ${path.relative(process.cwd(), path.join(outDir, 'emails'))}/   ${messages.length} emails (every SNS message, as sent)`);
+  for (const d of dashboards) p(`   ${path.relative(process.cwd(), path.join(outDir, `dashboard-${d.name}.json`))}   dashboard body`);
+  p(`   ${path.relative(process.cwd(), htmlFile)}   ${page.charts} charts, ${page.seriesWithData}/${page.series} series with data (inline SVG)`);
+  p(`   ${path.relative(process.cwd(), summaryFile)}   run summary (JSON)`);
+  p(`   ${path.relative(process.cwd(), logFile)}   Lambda logs`);
+  p();
+  p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${actions.length} ACTION executions, ${approvals.length} approval request(s).`);
+  return summary;
+}
