@@ -96,6 +96,23 @@ describe('discovery: describe only on change', () => {
     expect(second.resources).toHaveLength(6);
   });
 
+  it('keeps the cache of one region while the same warm container collects another region', async () => {
+    const account = fakeAccount([campaign(1), campaign(2)]);
+    serveAccount(personalize, account);
+    await discoverResources(client, ALL, new ApiCallCounter());
+    // Another region of the same account, with nothing in it, collected by this container.
+    personalize.on(ListCampaignsCommand).resolves({ campaigns: [] });
+    personalize.on(ListRecommendersCommand).resolves({ recommenders: [] });
+    await discoverResources(new PersonalizeClient({ region: 'eu-west-1' }), { ...ALL, region: 'eu-west-1' }, new ApiCallCounter());
+    serveAccount(personalize, account);
+    personalize.resetHistory();
+
+    const again = await discoverResources(client, ALL, new ApiCallCounter());
+
+    expect(again.resources).toHaveLength(2);
+    expect(personalize).toHaveReceivedCommandTimes(DescribeCampaignCommand, 0);
+  });
+
   it('describes again only the campaign whose lastUpdatedDateTime changed', async () => {
     const account = fakeAccount([campaign(1), campaign(2)]);
     serveAccount(personalize, account);
@@ -236,7 +253,7 @@ describe('discovery: mapping', () => {
 });
 
 describe('discovery: tags', () => {
-  it('reads tags once per hour per resource', async () => {
+  it('reads tags once per TAG_CACHE_TTL_MS per resource', async () => {
     const account = fakeAccount([campaign(1)]);
     account.tags.set(campaignArn(1), { PersonalizeMonitorExempt: 'true' });
     serveAccount(personalize, account);

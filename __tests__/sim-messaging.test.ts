@@ -101,12 +101,13 @@ describe('Step Functions', () => {
     const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'delete-c1-20250602', input: '{"arn":"c1"}' }));
     account.clock.advance(HOUR_MS);
     const b = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'delete-c1-20250602', input: '{"arn":"c1"}' }));
-    const conflict = sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'delete-c1-20250602', input: '{"arn":"other"}' }));
+    // Caught at once: a rejection left pending while other awaits run is reported as unhandled.
+    const conflict = sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'delete-c1-20250602', input: '{"arn":"other"}' })).catch((e: unknown) => e);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: a.executionArn }));
 
     expect(b).toMatchObject({ executionArn: a.executionArn, startDate: a.startDate });
     expect(a.executionArn).toBe(`arn:aws:states:${REGION}:123456789012:execution:pm-action:delete-c1-20250602`);
-    await expect(conflict).rejects.toBeInstanceOf(ExecutionAlreadyExists);
+    expect(await conflict).toBeInstanceOf(ExecutionAlreadyExists);
     expect(described).toMatchObject({ status: 'RUNNING', input: '{"arn":"c1"}', name: 'delete-c1-20250602' });
     expect(started).toHaveLength(1);
 
@@ -126,10 +127,10 @@ describe('Step Functions', () => {
 
     await sfn.send(new SendTaskHeartbeatCommand({ taskToken: 'tok-1' }));
     await sfn.send(new SendTaskSuccessCommand({ taskToken: 'tok-1', output: '{"approved":true}' }));
-    const again = sfn.send(new SendTaskFailureCommand({ taskToken: 'tok-1', error: 'Rejected' }));
-    const unknown = sfn.send(new SendTaskSuccessCommand({ taskToken: 'never-issued', output: '{}' }));
-    await expect(again).rejects.toBeInstanceOf(TaskTimedOut);
-    await expect(unknown).rejects.toBeInstanceOf(InvalidToken);
+    const again = sfn.send(new SendTaskFailureCommand({ taskToken: 'tok-1', error: 'Rejected' })).catch((e: unknown) => e);
+    const unknown = sfn.send(new SendTaskSuccessCommand({ taskToken: 'never-issued', output: '{}' })).catch((e: unknown) => e);
+    expect(await again).toBeInstanceOf(TaskTimedOut);
+    expect(await unknown).toBeInstanceOf(InvalidToken);
     account.clock.advance(HOUR_MS);
     await expect(sfn.send(new SendTaskFailureCommand({ taskToken: 'tok-2', error: 'Rejected' }))).rejects.toBeInstanceOf(TaskTimedOut);
     sfn.destroy();
@@ -148,7 +149,7 @@ describe('DynamoDB (approvals table)', () => {
     const item = { id: { S: 'abc' }, status: { S: 'PENDING' }, token: { S: 't' }, expiresAt: { N: '1750000000' } };
 
     await ddb.send(new PutItemCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
-    const dup = ddb.send(new PutItemCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
+    const dup = ddb.send(new PutItemCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(id)' })).catch((e: unknown) => e);
     const decide = (to: string) =>
       ddb.send(
         new UpdateItemCommand({
@@ -166,7 +167,7 @@ describe('DynamoDB (approvals table)', () => {
     const second = await decide('REJECTED').catch((e) => e);
     const stored = await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'abc' } } }));
 
-    await expect(dup).rejects.toBeInstanceOf(ConditionalCheckFailedException);
+    expect(await dup).toBeInstanceOf(ConditionalCheckFailedException);
     expect(first.Attributes).toMatchObject({ status: { S: 'APPROVED' }, decidedAt: { N: '1749000000' } });
     expect(second).toBeInstanceOf(ConditionalCheckFailedException);
     expect(second.Item).toMatchObject({ status: { S: 'APPROVED' } });

@@ -28,8 +28,12 @@ export const LIST_PAGE_SIZE = 100;
 export const MAX_LIST_PAGES = 200;
 /** Describes in flight at once: Personalize control-plane limits are low and unpublished. */
 export const DESCRIBE_CONCURRENCY = 4;
-/** How long a resource's tags are trusted (exemption tags change rarely; only candidates read them). */
-export const TAG_CACHE_TTL_MS = 60 * 60 * 1000;
+/**
+ * How long a resource's tags are trusted. Exemption tags change rarely, only candidates read
+ * them, and the ACTION re-reads them right before acting, so a stale "not exempt" costs at most
+ * a request that the re-check then skips.
+ */
+export const TAG_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
 /** Recipes whose traffic is counted as GetPersonalizedRanking (every ranking recipe, e.g. -v2). */
 const RANKING_RECIPE_MARKER = 'personalized-ranking';
 
@@ -131,8 +135,8 @@ export async function discoverResources(
 
   const campaigns = select(campaignList.items, (c) => c.campaignArn, campaignWanted, 'campaign', problems);
   const recommenders = select(recommenderList.items, (r) => r.recommenderArn, recommenderWanted, 'recommender', problems);
-  if (campaignList.complete) prune(campaignCache, campaigns.map((c) => c.campaignArn!));
-  if (recommenderList.complete) prune(recommenderCache, recommenders.map((r) => r.recommenderArn!));
+  if (campaignList.complete) prune(campaignCache, region, campaigns.map((c) => c.campaignArn!));
+  if (recommenderList.complete) prune(recommenderCache, region, recommenders.map((r) => r.recommenderArn!));
 
   const read = async <S>(summary: S, readOne: (s: S) => Promise<MonitoredResource | undefined>): Promise<MonitoredResource | 'skipped' | undefined> => {
     try {
@@ -234,10 +238,13 @@ function select<S>(
   return kept;
 }
 
-/** Drops cache entries of resources that are no longer listed (deleted), so the cache stays bounded. */
-function prune(cache: Map<string, DescribedEntry>, listedArns: string[]): void {
+/**
+ * Drops cache entries of `region`'s resources that are no longer listed (deleted), so the cache
+ * stays bounded. Other regions' entries stay: one warm container may collect any region.
+ */
+function prune(cache: Map<string, DescribedEntry>, region: string, listedArns: string[]): void {
   const listed = new Set(listedArns);
-  for (const arn of cache.keys()) if (!listed.has(arn)) cache.delete(arn);
+  for (const arn of cache.keys()) if (arn.split(':')[3] === region && !listed.has(arn)) cache.delete(arn);
 }
 
 /** Epoch ms of an SDK date (0 when absent). */
