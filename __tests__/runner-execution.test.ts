@@ -18,7 +18,7 @@ const REGION = 'us-east-1';
 const ref = (s: string) => '${' + s + '}';
 
 const BUNDLES: Record<string, string> = {
-  counter: `let count = 0; exports.handler = async (event) => ({ count: ++count, pid: process.pid, event, topic: process.env.TOPIC_ARN, endpoint: process.env.AWS_ENDPOINT_URL });`,
+  counter: `let count = 0; exports.handler = async (event) => ({ count: ++count, pid: process.pid, event, topic: process.env.TOPIC_ARN, endpoint: process.env.AWS_ENDPOINT_URL, now: Date.now(), iso: new Date().toISOString() });`,
   sleeper: `exports.handler = () => new Promise((r) => setTimeout(r, 5000));`,
   failer: `exports.handler = async () => { const e = new Error('no such campaign'); e.name = 'ResourceGoneError'; throw e; };`,
   asker: `exports.handler = async (event) => ({ asked: true });`,
@@ -151,6 +151,13 @@ describe('local runner', () => {
     expect(rb.count).toBe(ra.count + 1);
     expect(rb.pid).toBe(ra.pid);
     expect(ra.endpoint).toBe(server.url);
+  });
+
+  it("gives a function the simulated clock as its wall clock (Date)", async () => {
+    const out = await runner.invoke('counter', {});
+    const r = (out as { result: { now: number; iso: string } }).result;
+    expect(Math.abs(r.now - account.clock.now())).toBeLessThan(5_000);
+    expect(r.iso.slice(0, 10)).toBe(new Date(account.clock.now()).toISOString().slice(0, 10));
   });
 
   it('enforces the function timeout (Sandbox.Timedout, container killed)', async () => {

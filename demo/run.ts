@@ -33,6 +33,7 @@ interface ActionView {
   request?: string;
   states: string[];
   error?: string;
+  failure?: { state: string; error: string; message: string };
   startedAt: string;
   endedAt?: string;
 }
@@ -73,6 +74,41 @@ function describeState(account: DemoFleet['account'], arn: string): string {
   const snap = account.personalize.snapshot(arn);
   if (!snap) return 'deleted';
   return `${snap.status}, min ${snap.minCapacity}${snap.latestUpdateStatus && snap.latestUpdateStatus !== 'ACTIVE' ? ` (update ${snap.latestUpdateStatus})` : ''}`;
+}
+
+/** States entered, repeated poll rounds folded (`WaitUntilSettled → CheckSettled → Settled ×6`). */
+export function compactPath(states: string[]): string {
+  const shown = states.filter((s) => !/^(Choose|Route)/.test(s));
+  const out: string[] = [];
+  for (let i = 0; i < shown.length; ) {
+    // Find the shortest cycle starting here that repeats right after itself.
+    let folded = false;
+    for (let len = 1; len <= 4 && !folded; len++) {
+      const unit = shown.slice(i, i + len);
+      let reps = 1;
+      while (unit.every((s, k) => shown[i + reps * len + k] === s)) reps++;
+      if (reps > 1) {
+        out.push(`${unit.join(' → ')} ×${reps}`);
+        i += reps * len;
+        folded = true;
+      }
+    }
+    if (!folded) out.push(shown[i++]);
+  }
+  return out.join(' → ');
+}
+
+/** The first task error of an execution, with the function's own message when it has one. */
+export function firstTaskError(e: ExecutionRecord): { state: string; error: string; message: string } | undefined {
+  const t = e.tasks.find((x) => x.error);
+  if (!t?.error) return undefined;
+  let message = t.error.cause;
+  try {
+    message = String((JSON.parse(t.error.cause) as { errorMessage?: string }).errorMessage ?? message);
+  } catch {
+    // Not a Lambda error JSON: keep the cause as it is.
+  }
+  return { state: t.state, error: t.error.error, message: message.slice(0, 300) };
 }
 
 /** Runs the demo; prints the story through `out` and returns the summary (also written to disk). */
@@ -136,13 +172,14 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   let nextHour = start + HOUR_MS;
   const actionsStarted: ExecutionRecord[] = [];
 
+  /** Reads the emails sent since the last look; answering one may send more (read in the same loop). */
   const onSimEmails = async (): Promise<void> => {
-    const messages = account.sns.messages();
-    for (; emailsSeen < messages.length; emailsSeen++) {
-      const m = messages[emailsSeen];
+    for (;;) {
+      const messages = account.sns.messages();
+      if (emailsSeen >= messages.length) return;
+      const m = messages[emailsSeen++];
       const links = linksIn(m.message).filter((l) => approvalBases.some((b) => l.startsWith(b)));
-      if (links.length === 0) continue;
-      await handleApprovalEmail(m, links);
+      if (links.length > 0) await handleApprovalEmail(m, links);
     }
   };
 
@@ -184,7 +221,6 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
       p(`     → ${o.approval}d (GET ${visit.getStatus}, POST ${visit.postStatus}: ${visit.resultTitle})`);
     }
     await session.settle();
-    await onSimEmails();
   };
 
   const reportActivity = (): void => {
@@ -199,7 +235,9 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
       }
       if (a.kind === 'execution-finished' && a.execution.machine.type === 'STANDARD') {
         const e = a.execution;
-        p(`   [${clock(e.stopMs ?? e.startMs, start)}] ACTION ${e.status.toLowerCase()}: ${e.name} – ${e.states.filter((s) => !/^(Choose|Is|Route)/.test(s)).join(' → ')}${e.error ? ` (${e.error})` : ''}`);
+        p(`   [${clock(e.stopMs ?? e.startMs, start)}] ACTION ${e.status.toLowerCase()}: ${e.name} – ${compactPath(e.states)}${e.error ? ` (${e.error})` : ''}`);
+        const failed = firstTaskError(e);
+        if (failed) p(`     ${failed.state} failed: ${failed.error}: ${failed.message}`);
       }
       if (a.kind === 'event-routed' && a.event['detail-type'] === 'BuildPersonalizeMonitorDashboard') {
         p(`   [${clock(Date.parse(a.event.time), start)}] dashboard rebuild requested (${a.rule})`);
@@ -319,6 +357,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
       resource: String(input.detail?.ARN ?? ''),
       states: e.states,
       error: e.error,
+      failure: firstTaskError(e),
       startedAt: new Date(e.startMs).toISOString(),
       endedAt: e.stopMs ? new Date(e.stopMs).toISOString() : undefined,
     };

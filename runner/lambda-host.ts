@@ -61,6 +61,8 @@ export interface LambdaHostOptions {
   /** Receives each line the function writes (its CloudWatch Logs). */
   onLog?: (functionName: string, line: string) => void;
   maxContainers?: number;
+  /** Simulated now (epoch ms): the containers' wall clock (Date) follows it. Default: real time. */
+  clock?: () => number;
 }
 
 interface Container {
@@ -139,7 +141,7 @@ export class LambdaHost {
         this.kill(container);
       }, timeoutMs);
       this.pending.set(id, { resolve, started, timer, container });
-      container.child.send({ type: 'invoke', id, requestId: id, event: event ?? null, deadlineMs: started + timeoutMs });
+      container.child.send({ type: 'invoke', id, requestId: id, event: event ?? null, deadlineMs: started + timeoutMs, clockMs: this.options.clock?.() });
     });
   }
 

@@ -2,7 +2,7 @@
  * Child process that hosts ONE Lambda function like a warm container: the bundle is loaded once
  * (init), module-level state survives between invocations, one invocation at a time.
  * Plain CommonJS so it starts with bare `node` (no TypeScript loader): this is the Lambda runtime.
- * Protocol (IPC): parent sends {type:'invoke', id, event, deadlineMs}; child answers
+ * Protocol (IPC): parent sends {type:'invoke', id, event, deadlineMs, clockMs}; child answers
  * {type:'result', id, ok, result | error:{errorType, errorMessage, trace}}; child sends {type:'ready', initMs} once.
  */
 'use strict';
@@ -16,6 +16,22 @@ function toError(err) {
   const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : JSON.stringify(err));
   return { errorType: e.name || 'Error', errorMessage: e.message, trace: String(e.stack || '').split('\n') };
 }
+
+// The container's wall clock is the simulated clock: each invocation carries the simulated
+// instant it starts at; Date (now and argument-less construction) runs on from there.
+// Timers (setTimeout) stay real: they measure real work, like the function timeout.
+const RealDate = Date;
+let clockOffsetMs = 0;
+class SimulatedDate extends RealDate {
+  constructor(...args) {
+    if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+    else super(...args);
+  }
+  static now() {
+    return RealDate.now() + clockOffsetMs;
+  }
+}
+globalThis.Date = SimulatedDate;
 
 let handler;
 let initError;
@@ -35,6 +51,7 @@ const initMs = Number(process.hrtime.bigint() - initStart) / 1e6;
 
 process.on('message', async (msg) => {
   if (!msg || msg.type !== 'invoke') return;
+  if (typeof msg.clockMs === 'number') clockOffsetMs = msg.clockMs - RealDate.now();
   if (initError) {
     process.send({ type: 'result', id: msg.id, ok: false, error: initError });
     return;
@@ -48,7 +65,7 @@ process.on('message', async (msg) => {
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, msg.deadlineMs - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, msg.deadlineMs - RealDate.now()),
   };
   try {
     const result = await handler(msg.event, context);

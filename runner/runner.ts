@@ -208,7 +208,15 @@ export class LocalRunner {
     const stack = TfStack.load(stackFile, { functionUrls: Object.fromEntries(this.urlByTfName) });
     this.model = readStackModel(stack, distDir);
     for (const fn of this.model.functions) {
-      this.hosts.set(fn.functionName, new LambdaHost(fn, { endpointUrl: this.options.sim.endpointUrl, extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName }, onLog: this.options.onLambdaLog }));
+      this.hosts.set(
+        fn.functionName,
+        new LambdaHost(fn, {
+          endpointUrl: this.options.sim.endpointUrl,
+          extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName },
+          onLog: this.options.onLambdaLog,
+          clock: () => this.timeline.now(),
+        }),
+      );
     }
     await this.applyInfrastructure();
     for (const m of this.model.stateMachines) {
