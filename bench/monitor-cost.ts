@@ -42,9 +42,18 @@ export function scheduleMinutes(expression: string): number {
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-/** Steady-state runs: every run after the first (cold) one. */
+/** Steady-state runs: the measured ones after the cold run and the warm-up hour. */
 export function steadyRuns(f: FleetMeasure): RunMeasure[] {
-  return f.runs.slice(1);
+  return f.runs.filter((r) => r.phase === 'steady');
+}
+
+/**
+ * Tag reads of the warm-up hour spread over the tag cache lifetime: the share of
+ * ListTagsForResource a steady run carries on average (tags are re-read every TAG_CACHE_TTL_MS).
+ */
+export function amortizedTagReadsPerRun(f: FleetMeasure, tagTtlRuns: number): number {
+  const warm = f.runs.filter((r) => r.phase === 'warmup');
+  return warm.reduce((n, r) => n + (r.byOperation.ListTagsForResource ?? 0), 0) / tagTtlRuns;
 }
 
 /** Projected duration of one collect invocation on AWS: measured + its calls × latency (all sequential: an upper bound). */

@@ -19,6 +19,8 @@ export type ContainerMode = 'shared' | 'perRegion';
 export interface RunMeasure {
   /** 0 = first run (cold caches), then one run every 5 simulated minutes. */
   index: number;
+  /** cold: run 0; warmup: the first hour after it (not measured); steady: measured. */
+  phase: 'cold' | 'warmup' | 'steady';
   apiCalls: number;
   byOperation: Record<string, number>;
   getMetricDataMetrics: number;
@@ -173,7 +175,12 @@ export interface MeasureOptions {
   size: number;
   regions: string[];
   mode: ContainerMode;
-  /** Runs after the first (cold) one, 5 simulated minutes apart (12 = one hour: every decision slot once). */
+  /**
+   * Runs after the first (cold) one that are not measured: the first hour reads every
+   * candidate's tags once (kept TAG_CACHE_TTL_MS), which later hours do not.
+   */
+  warmupRuns: number;
+  /** Measured runs after the warm-up, 5 simulated minutes apart (12 = one hour: every decision slot once). */
   steadyRuns: number;
   seed: number;
 }
@@ -209,7 +216,7 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
     const firstRunAt = account.clock.now();
     const runs: RunMeasure[] = [];
 
-    for (let index = 0; index <= opts.steadyRuns; index++) {
+    for (let index = 0; index <= opts.warmupRuns + opts.steadyRuns; index++) {
       const startedAt = new Date(account.clock.now() + 2_000).toISOString();
       const before = account.calls().length;
       metered.take();
@@ -247,6 +254,7 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
       const facts = originalFacts(account, opts.regions, Date.parse(startedAt));
       runs.push({
         index,
+        phase: index === 0 ? 'cold' : index <= opts.warmupRuns ? 'warmup' : 'steady',
         apiCalls: calls.length,
         byOperation,
         getMetricDataMetrics: metrics.get,

@@ -25,6 +25,8 @@ const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const CONTAINER_MODES: ContainerMode[] = ['shared', 'perRegion'];
 /** Runs after the cold one: one simulated hour, so every decision slot comes once. */
 const STEADY_RUNS = 12;
+/** One unmeasured hour after the cold run (first tag reads, first decision-slot reads). */
+const WARMUP_RUNS = 12;
 const FLEET_SEED = 7;
 /** The month: demo fleet size, regions, seed. */
 const SAVINGS = { regions: ['us-east-1', 'eu-west-1'], demoResources: 60, seed: 11, days: 30 };
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   for (const size of FLEET_SIZES) {
     for (const mode of CONTAINER_MODES) {
       step(`monitor runs: ${size} resources, ${mode}`);
-      fleets.push(await measureFleet({ size, regions: REGIONS, mode, steadyRuns: STEADY_RUNS, seed: FLEET_SEED }));
+      fleets.push(await measureFleet({ size, regions: REGIONS, mode, warmupRuns: WARMUP_RUNS, steadyRuns: STEADY_RUNS, seed: FLEET_SEED }));
     }
   }
 
