@@ -3,7 +3,7 @@
  * with the real validate-input, collect and summarize-run handlers (Personalize and CloudWatch
  * mocked) and recorders for EventBridge and SNS.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetDashboardCommand, PutDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { ListCampaignsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decisionSlot, FIVE_MINUTES_MS, MINUTE_MS } from '../core/time';
@@ -31,6 +31,9 @@ beforeEach(() => {
   serveAccount(personalize, fakeAccount([campaign(1, { minProvisionedTPS: 2 })]));
   serveMetrics(cloudwatch, () => 0);
   serveAlarms(cloudwatch);
+  // No dashboard yet: the first rebuild creates it.
+  cloudwatch.on(GetDashboardCommand).rejects(Object.assign(new Error('Dashboard does not exist'), { name: 'ResourceNotFound' }));
+  cloudwatch.on(PutDashboardCommand).resolves({ DashboardValidationMessages: [] });
 });
 afterEach(() => {
   personalize.reset();
@@ -54,6 +57,11 @@ describe('MONITOR execution', () => {
     // First run this container has seen: the fleet counts as changed, so the dashboard is redrawn.
     expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run', 'build-dashboard']);
     expect(result.lambdaCalls[3].payload).toMatchObject({ reason: 'fleet changed', run: { now: START }, regionResults: [{ region: 'us-east-1', ok: true }] });
+    expect(result.lambdaCalls[3].error).toBeUndefined();
+    const put = cloudwatch.commandCalls(PutDashboardCommand);
+    expect(put).toHaveLength(1);
+    expect(put[0].args[0].input.DashboardName).toBe(`${config.stackName}-dashboard`);
+    expect(put[0].args[0].input.DashboardBody).toContain(ARN);
   });
 
   it('the same fleet on the next run does not redraw the dashboard', async () => {
