@@ -19,6 +19,7 @@ export interface DashboardSource {
 
 interface Series {
   label: string;
+  color?: string;
   region: string;
   points: { t: number; v: number }[];
 }
@@ -39,6 +40,7 @@ interface SeriesRequest {
   stat: string;
   period: number;
   label: string;
+  color?: string;
 }
 
 /** Expands CloudWatch's `...` shorthand and splits a row into its parts. */
@@ -79,6 +81,7 @@ export function seriesRequests(widget: Widget, windowMs: number): { requests: Se
       stat: String(options.stat ?? p.stat ?? 'Average'),
       period: Number(options.period ?? period),
       label: String(options.label ?? `${metricName} ${dimensions.map((d) => d.Value.split('/').pop()).join(' ')}`.trim()),
+      color: typeof options.color === 'string' && /^#[0-9a-fA-F]{3,8}$/.test(options.color) ? options.color : undefined,
     });
   }
   return { requests, skipped };
@@ -86,7 +89,7 @@ export function seriesRequests(widget: Widget, windowMs: number): { requests: Se
 
 /** Reads the series with GetMetricData (≤ 500 queries per call, NextToken paging), per region. */
 async function readSeries(requests: SeriesRequest[], client: (region: string) => CloudWatchClient, startMs: number, endMs: number): Promise<Series[]> {
-  const out: Series[] = requests.map((r) => ({ label: r.label, region: r.region, points: [] }));
+  const out: Series[] = requests.map((r) => ({ label: r.label, color: r.color, region: r.region, points: [] }));
   const byRegion = new Map<string, number[]>();
   requests.forEach((r, i) => byRegion.set(r.region, [...(byRegion.get(r.region) ?? []), i]));
   for (const [region, indexes] of byRegion) {
@@ -156,7 +159,7 @@ export function svgChart(series: Series[], startMs: number, endMs: number): stri
   }
   series.forEach((s, i) => {
     if (s.points.length === 0) return;
-    const color = PALETTE[i % PALETTE.length];
+    const color = s.color ?? PALETTE[i % PALETTE.length];
     const pts = s.points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' ');
     if (s.points.length === 1) parts.push(`<circle cx="${x(s.points[0].t).toFixed(1)}" cy="${y(s.points[0].v).toFixed(1)}" r="2.5" fill="${color}"/>`);
     else parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts}"><title>${esc(s.label)}</title></polyline>`);
@@ -167,23 +170,38 @@ export function svgChart(series: Series[], startMs: number, endMs: number): stri
 
 function legend(series: Series[]): string {
   return `<ul class="legend">${series
-    .map((s, i) => `<li><span style="background:${PALETTE[i % PALETTE.length]}"></span>${esc(s.label)}${s.points.length === 0 ? ' <em>(no data)</em>' : ''}</li>`)
+    .map((s, i) => `<li><span style="background:${s.color ?? PALETTE[i % PALETTE.length]}"></span>${esc(s.label)}${s.points.length === 0 ? ' <em>(no data)</em>' : ''}</li>`)
     .join('')}</ul>`;
 }
 
-/** Minimal markdown for text widgets: headings, links, bullet lines, paragraphs. */
+/** Minimal markdown for text widgets: headings, links, bold, code, bullet lines, tables, paragraphs. */
 function markdown(md: string): string {
-  const inline = (s: string) => esc(s).replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
-  return md
-    .split(/\n/)
-    .map((line) => {
-      const h = /^(#{1,4})\s+(.*)$/.exec(line);
-      if (h) return `<h${h[1].length + 2}>${inline(h[2])}</h${h[1].length + 2}>`;
-      if (/^\s*[-*]\s+/.test(line)) return `<div class="li">• ${inline(line.replace(/^\s*[-*]\s+/, ''))}</div>`;
-      if (/^\s*\|/.test(line)) return `<div class="tr">${inline(line)}</div>`;
-      return line.trim() ? `<p>${inline(line)}</p>` : '';
-    })
-    .join('\n');
+  const inline = (t: string) =>
+    esc(t)
+      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2">$1</a>')
+      .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
+      .replace(/\*([^*]+)\*/g, '<i>$1</i>')
+      .replace(/`([^`]+)`/g, '<code>$1</code>');
+  const cells = (line: string) => line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  const out: string[] = [];
+  const lines = md.split(/\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (/^\s*\|/.test(line)) {
+      const rows: string[][] = [];
+      while (i < lines.length && /^\s*\|/.test(lines[i])) rows.push(cells(lines[i++]));
+      i -= 1;
+      const body = rows.filter((r) => !r.every((c) => /^:?-{3,}:?$/.test(c)));
+      const [head, ...rest] = body;
+      out.push(`<table><tr>${(head ?? []).map((c) => `<th>${inline(c)}</th>`).join('')}</tr>${rest.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join('')}</tr>`).join('')}</table>`);
+      continue;
+    }
+    const h = /^(#{1,4})\s+(.*)$/.exec(line);
+    if (h) out.push(`<h${h[1].length + 2}>${inline(h[2])}</h${h[1].length + 2}>`);
+    else if (/^\s*[-*]\s+/.test(line)) out.push(`<div class="li">• ${inline(line.replace(/^\s*[-*]\s+/, ''))}</div>`);
+    else if (line.trim()) out.push(`<p>${inline(line)}</p>`);
+  }
+  return out.join('\n');
 }
 
 /**
@@ -221,6 +239,10 @@ export async function renderDashboardPage(
         cards.push(`<div class="card"><h3>${title}</h3><div class="singles">${values}</div></div>`);
       } else {
         charts += 1;
+        if (series.every((x) => x.points.length === 0)) {
+          cards.push(`<div class="card"><h3>${title}</h3><p class="note">No datapoints in this window for ${series.map((x) => esc(x.label)).join(', ')}.</p></div>`);
+          continue;
+        }
         cards.push(`<div class="card"><h3>${title}</h3>${svgChart(series, startMs, endMs)}${legend(series)}${skipped ? `<p class="note">${skipped} metric-math line(s) not drawn</p>` : ''}</div>`);
       }
     }
@@ -237,6 +259,7 @@ h3{font-size:14px;margin:0 0 8px}.sub{color:#666;margin:0 0 16px}
 .legend{list-style:none;padding:0;margin:6px 0 0;font-size:11px;columns:2}.legend span{display:inline-block;width:10px;height:10px;margin-right:5px;border-radius:2px}
 .singles{display:flex;flex-wrap:wrap;gap:12px}.single{font-size:11px;text-align:center;min-width:90px}.single b{font-size:22px}
 .note{color:#888;font-size:11px}
+table{border-collapse:collapse;font-size:11px;margin:6px 0}th,td{border:1px solid #ddd;padding:2px 5px;text-align:left;vertical-align:top;word-break:break-all}th{background:#f3f3f3}code{font-size:10px}
 </style></head><body>
 <h1>${esc(options.title)}</h1>
 <p class="sub">${esc(options.subtitle ?? '')} Window ${new Date(startMs).toISOString()} – ${new Date(endMs).toISOString()} (simulated).</p>

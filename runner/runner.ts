@@ -66,7 +66,21 @@ export interface SimLink {
   /** The token a waiting task handed out: answerable once, until `expiresAt`. */
   registerTaskToken(token: string, opts: { executionArn: string; expiresAt?: number }): void;
   completeExecution(executionArn: string, result: { status: Exclude<ExecutionStatus, 'RUNNING'>; output?: unknown; error?: string; cause?: string }): void;
+  /**
+   * Records a datapoint of a metric the service itself publishes (`AWS/States`), which no API
+   * caller may write. Optional: without it the runner publishes no service metrics.
+   */
+  publishServiceMetric?(metric: { region: string; namespace: string; metricName: string; dimensions: { Name: string; Value: string }[] }, timestampMs: number, value: number): void;
 }
+
+/** Step Functions' own metrics per state machine, as the service publishes them. */
+const STATES_NAMESPACE = 'AWS/States';
+const STATUS_METRIC: Record<Exclude<ExecutionStatus, 'RUNNING'>, string> = {
+  SUCCEEDED: 'ExecutionsSucceeded',
+  FAILED: 'ExecutionsFailed',
+  TIMED_OUT: 'ExecutionsTimedOut',
+  ABORTED: 'ExecutionsAborted',
+};
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -530,7 +544,10 @@ export class LocalRunner {
       this.parked.delete(record);
       this.aborts.delete(record);
       const { status, output, error, cause } = record;
-      if (status !== 'RUNNING') this.options.sim.completeExecution(record.arn, { status, output, error, cause });
+      if (status !== 'RUNNING') {
+        this.options.sim.completeExecution(record.arn, { status, output, error, cause });
+        this.publishStatesMetrics(record, status);
+      }
       for (const t of this.tokens.values()) {
         if (t.execution === record && t.open) {
           t.open = false;
@@ -541,6 +558,17 @@ export class LocalRunner {
     this.options.onActivity?.({ kind: 'execution-finished', execution: record });
     this.changed();
     return record;
+  }
+
+  /** AWS/States metrics of a finished execution (started, its outcome, its duration), per state machine. */
+  private publishStatesMetrics(record: ExecutionRecord, status: Exclude<ExecutionStatus, 'RUNNING'>): void {
+    const publish = this.options.sim.publishServiceMetric;
+    if (!publish) return;
+    const metric = (metricName: string) => ({ region: record.machine.region, namespace: STATES_NAMESPACE, metricName, dimensions: [{ Name: 'StateMachineArn', Value: record.machine.arn }] });
+    const end = record.stopMs ?? this.timeline.now();
+    publish(metric('ExecutionsStarted'), record.startMs, 1);
+    publish(metric(STATUS_METRIC[status]), end, 1);
+    publish(metric('ExecutionTime'), end, end - record.startMs);
   }
 
   /** The library's machine, validated once (validation takes ~300 ms; a run reuses it). */

@@ -28,5 +28,8 @@ export function linkSimAccount(account: SimAccount, endpointUrl: string): SimLin
     completeExecution(executionArn, result) {
       account.sfn.completeExecution(executionArn, result);
     },
+    publishServiceMetric(metric, timestampMs, value) {
+      account.metrics.put(metric, timestampMs, { sampleCount: 1, sum: value, min: value, max: value });
+    },
   };
 }
