@@ -75,6 +75,9 @@ process.on('message', async (msg) => {
   }
 });
 
+// The host went away (its process ended): a container never outlives its host.
+process.on('disconnect', () => process.exit(0));
+
 // Like the Lambda runtime: an unhandled rejection ends the container.
 process.on('unhandledRejection', (err) => {
   console.error(JSON.stringify({ level: 'ERROR', message: 'unhandled rejection', error: toError(err) }));
