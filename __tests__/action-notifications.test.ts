@@ -38,8 +38,10 @@ describe('friendly notifications', () => {
 
   it.each(cases)('%s: a subject with outcome, action, name and region; a sentence, then the facts', (outcome, detail, sentence) => {
     const n = composeNotification(outcome, request(), { prices: RUN, executionArn: RUN.executionArn, detail });
-    expect(n.subject).toMatch(/^Personalize Monitor – .+: Delete campaign shop-ranking \(us-east-1\)$/);
+    expect(n.subject).toMatch(/^Personalize Monitor - .+: Delete campaign shop-ranking \(us-east-1\)$/);
     expect(n.subject.length).toBeLessThanOrEqual(100);
+    // SNS accepts only printable ASCII subjects: anything else fails the Publish (and the action).
+    expect(n.subject).toMatch(/^[\x20-\x7e]+$/);
     expect(n.message.split('\n')[0]).toMatch(sentence);
     expect(n.message).toMatch(/Resource:\s+arn:aws:personalize:us-east-1:123456789012:campaign\/shop-ranking/);
     expect(n.message).toMatch(/Reason:\s+No requests for 24 hours/);

@@ -65,7 +65,7 @@ describe('request approval', () => {
     const id = ddb.commandCalls(PutItemCommand)[0].args[0].input.Item?.id.S as string;
     const mail = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(mail.TopicArn).toBe(TOPIC);
-    expect(mail.Subject).toBe('Personalize Monitor – Approval needed: Set minimum RPS of recommender home-picks to 4 (us-east-1)');
+    expect(mail.Subject).toBe('Personalize Monitor - Approval needed: Set minimum RPS of recommender home-picks to 4 (us-east-1)');
     expect(mail.Subject!.length).toBeLessThanOrEqual(100);
     const body = mail.Message as string;
     expect(body).toContain('arn:aws:personalize:us-east-1:123456789012:recommender/home-picks');
@@ -88,7 +88,8 @@ describe('request approval', () => {
     await requestApproval({ taskToken: TOKEN, request: long, run: RUN }, deps());
     const mail = sns.commandCalls(PublishCommand)[0].args[0].input;
     expect(mail.Subject!.length).toBe(100);
-    expect(mail.Subject!.endsWith('…')).toBe(true);
+    expect(mail.Subject!.endsWith('...')).toBe(true);
+    expect(mail.Subject).toMatch(/^[\x20-\x7e]+$/);
     expect(mail.Message).toMatch(/Idle for:\s+24 hours/);
   });
 

@@ -39,10 +39,16 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - ELLIPSIS.length) + ELLIPSIS;
 }
 
-/** Email subject: `Personalize Monitor – <title>: <action> (<region>)`, at most 100 characters, one line. */
+/**
+ * Email subject: `Personalize Monitor - <title>: <action> (<region>)`, at most 100 printable ASCII
+ * characters on one line (SNS rejects anything else, and the action would fail).
+ */
 export function subjectLine(title: string, request: ActionRequest): string {
-  const line = `${SUBJECT_PREFIX} – ${title}: ${describeAction(request)} (${request.region})`.replace(/[\r\n]+/g, ' ');
-  return truncate(line, MAX_SUBJECT_LENGTH);
+  const line = `${SUBJECT_PREFIX} - ${title}: ${describeAction(request)} (${request.region})`
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20-\x7e]/g, '?');
+  return line.length <= MAX_SUBJECT_LENGTH ? line : line.slice(0, MAX_SUBJECT_LENGTH - 3) + '...';
 }
 
 /** A caught Step Functions error's readable message: Lambda causes are JSON with `errorMessage`. */
