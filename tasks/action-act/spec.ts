@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../shared/task-spec';
+import { personalizeArns, type TaskSpec } from '../shared/task-spec';
 
 /** The only task that changes Personalize resources: scoped to campaign / recommender ARNs of this account and the monitored regions. */
 export const spec: TaskSpec = {
@@ -10,12 +10,12 @@ export const spec: TaskSpec = {
     {
       sid: 'ActOnCampaigns',
       actions: ['personalize:DeleteCampaign', 'personalize:UpdateCampaign', 'personalize:DescribeCampaign'],
-      resources: ctx.regions.map((r) => `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:campaign/*`),
+      resources: personalizeArns(ctx, ['campaign']),
     },
     {
       sid: 'ActOnRecommenders',
       actions: ['personalize:StopRecommender', 'personalize:UpdateRecommender', 'personalize:DescribeRecommender'],
-      resources: ctx.regions.map((r) => `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:recommender/*`),
+      resources: personalizeArns(ctx, ['recommender']),
     },
   ],
 };

@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../shared/task-spec';
+import { personalizeArns, type TaskSpec } from '../shared/task-spec';
 
 /** Read-only: describes the resource being changed. */
 export const spec: TaskSpec = {
@@ -10,10 +10,7 @@ export const spec: TaskSpec = {
     {
       sid: 'DescribeChangedResource',
       actions: ['personalize:DescribeCampaign', 'personalize:DescribeRecommender'],
-      resources: ctx.regions.flatMap((r) => [
-        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:campaign/*`,
-        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:recommender/*`,
-      ]),
+      resources: personalizeArns(ctx, ['campaign', 'recommender']),
     },
   ],
 };

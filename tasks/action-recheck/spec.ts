@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../shared/task-spec';
+import { personalizeArns, type TaskSpec } from '../shared/task-spec';
 
 /** Read-only: describes, tags and request metrics of the monitored resources. */
 export const spec: TaskSpec = {
@@ -10,10 +10,7 @@ export const spec: TaskSpec = {
     {
       sid: 'DescribeMonitoredResources',
       actions: ['personalize:DescribeCampaign', 'personalize:DescribeRecommender', 'personalize:ListTagsForResource'],
-      resources: ctx.regions.flatMap((r) => [
-        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:campaign/*`,
-        `arn:${ctx.partition}:personalize:${r}:${ctx.accountId}:recommender/*`,
-      ]),
+      resources: personalizeArns(ctx, ['campaign', 'recommender']),
     },
     {
       sid: 'ReadRequestMetrics',

@@ -1,5 +1,5 @@
 import { dashboardName } from '../../infra/names';
-import type { TaskSpec } from '../shared/task-spec';
+import { personalizeArns, type TaskSpec } from '../shared/task-spec';
 
 /**
  * build-dashboard: reads and writes only the stack's own dashboards (global: no region in the
@@ -27,11 +27,7 @@ export const spec: TaskSpec = {
     {
       sid: 'DescribePersonalize',
       actions: ['personalize:DescribeCampaign', 'personalize:DescribeRecommender', 'personalize:DescribeSolutionVersion'],
-      resources: ctx.regions.flatMap((region) => [
-        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:campaign/*`,
-        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:recommender/*`,
-        `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:solution/*`,
-      ]),
+      resources: personalizeArns(ctx, ['campaign', 'recommender', 'solution']),
     },
   ],
 };

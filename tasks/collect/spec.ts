@@ -1,12 +1,7 @@
-import type { IamStatement, PermissionContext, TaskSpec } from '../shared/task-spec';
+import { personalizeArns, type IamStatement, type TaskSpec } from '../shared/task-spec';
 
 /** Personalize resource types collect reads, as they appear in ARNs. */
 const PERSONALIZE_RESOURCES = ['campaign', 'recommender'] as const;
-
-/** `arn:<partition>:personalize:<region>:<account>:<type>/*` for every monitored region. */
-function personalizeArns(ctx: PermissionContext, types: readonly string[]): string[] {
-  return ctx.regions.flatMap((region) => types.map((t) => `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:${t}/*`));
-}
 
 /** Lists and reads Personalize, reads and writes CloudWatch metrics, manages its own alarms. */
 export const spec: TaskSpec = {

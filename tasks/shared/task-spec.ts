@@ -37,3 +37,11 @@ export interface TaskSpec {
   memoryMb?: number;
   permissions(ctx: PermissionContext): IamStatement[];
 }
+
+/**
+ * `arn:<partition>:personalize:<region>:<account>:<type>/*` for every monitored region and type
+ * (`campaign`, `recommender`, `solution` – a solution version's ARN lies under its solution).
+ */
+export function personalizeArns(ctx: PermissionContext, types: readonly string[]): string[] {
+  return ctx.regions.flatMap((region) => types.map((t) => `arn:${ctx.partition}:personalize:${region}:${ctx.accountId}:${t}/*`));
+}
