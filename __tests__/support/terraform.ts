@@ -1,3 +1,5 @@
+import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, TfStack } from '../../runner/terraform';
+
 /**
  * Reading cdk.tf.json in tests: resources by type, Terraform expressions inside strings, a
  * reference graph, and fake values for references (to validate or execute what was synthesized).
@@ -11,8 +13,8 @@ export type TfJson = {
   terraform: Record<string, unknown>;
 };
 
-export const FAKE_ACCOUNT = '123456789012';
-export const FAKE_PARTITION = 'aws';
+export const FAKE_ACCOUNT = LOCAL_ACCOUNT_ID;
+export const FAKE_PARTITION = LOCAL_PARTITION;
 
 /** A resource with its address, e.g. `aws_lambda_function.collect_function_28C38903`. */
 export interface TfResource {
@@ -127,77 +129,26 @@ export function findCycle(graph: Map<string, Set<string>>): string[] | undefined
   return undefined;
 }
 
-function homeRegion(tf: TfJson): string {
-  return String(tf.provider.aws?.[0]?.region ?? 'us-east-1');
-}
+const stacks = new WeakMap<TfJson, TfStack>();
 
-/** A syntactically valid ARN for a resource, as AWS would build it. */
-function fakeArn(tf: TfJson, r: TfResource): string {
-  const region = r.body.region ? resolveReferences(String(r.body.region), tf) : homeRegion(tf);
-  const name = (attr: string) => resolveReferences(String(r.body[attr]), tf);
-  const p = FAKE_PARTITION;
-  switch (r.type) {
-    case 'aws_lambda_function':
-      return `arn:${p}:lambda:${region}:${FAKE_ACCOUNT}:function:${name('function_name')}`;
-    case 'aws_sns_topic':
-      return `arn:${p}:sns:${region}:${FAKE_ACCOUNT}:${name('name')}`;
-    case 'aws_sqs_queue':
-      return `arn:${p}:sqs:${region}:${FAKE_ACCOUNT}:${name('name')}`;
-    case 'aws_sfn_state_machine':
-      return `arn:${p}:states:${region}:${FAKE_ACCOUNT}:stateMachine:${name('name')}`;
-    case 'aws_cloudwatch_log_group':
-      return `arn:${p}:logs:${region}:${FAKE_ACCOUNT}:log-group:${name('name')}`;
-    case 'aws_iam_role':
-      return `arn:${p}:iam::${FAKE_ACCOUNT}:role/${name('name')}`;
-    case 'aws_scheduler_schedule':
-      return `arn:${p}:scheduler:${region}:${FAKE_ACCOUNT}:schedule/default/${name('name')}`;
-    case 'aws_dynamodb_table':
-      return `arn:${p}:dynamodb:${region}:${FAKE_ACCOUNT}:table/${name('name')}`;
-    case 'aws_cloudwatch_event_rule':
-      return `arn:${p}:events:${region}:${FAKE_ACCOUNT}:rule/${name('name')}`;
-    default:
-      throw new Error(`no fake ARN for ${r.type} (add one to __tests__/support/terraform.ts)`);
+/**
+ * The runner's resolver over this JSON (one way to turn references into the values an apply would
+ * report), with a made-up URL for each function URL (https://<id>.lambda-url.<region>.on.aws/).
+ */
+function stackOf(tf: TfJson): TfStack {
+  let stack = stacks.get(tf);
+  if (!stack) {
+    const region = String(tf.provider.aws?.[0]?.region ?? 'us-east-1');
+    const functionUrls = Object.fromEntries(
+      Object.keys(tf.resource.aws_lambda_function_url ?? {}).map((name) => [name, `https://${name.toLowerCase().replace(/[^a-z0-9]/g, '')}.lambda-url.${region}.on.aws/`]),
+    );
+    stack = new TfStack('cdk.tf.json', tf as unknown as Record<string, unknown>, { functionUrls });
+    stacks.set(tf, stack);
   }
-}
-
-/** The fake value of one expression such as `aws_sns_topic.x.arn` or `data.aws_partition.p.partition`. */
-function fakeValue(expression: string, tf: TfJson): string {
-  const e = expression.trim();
-  let m = /^data\.aws_partition\.[\w-]+\.(partition|dns_suffix)$/.exec(e);
-  if (m) return m[1] === 'partition' ? FAKE_PARTITION : 'amazonaws.com';
-  if (/^data\.aws_caller_identity\.[\w-]+\.account_id$/.test(e)) return FAKE_ACCOUNT;
-  m = /^(aws_[a-z0-9_]+)\.([\w-]+)\.([a-z_]+)$/.exec(e);
-  if (m) {
-    const [, type, name, attr] = m;
-    const body = tf.resource[type]?.[name];
-    if (!body) throw new Error(`reference to a missing resource: ${e}`);
-    const r: TfResource = { type, name, address: `${type}.${name}`, body };
-    if (attr === 'arn') return fakeArn(tf, r);
-    if (attr === 'id' && type === 'aws_sns_topic') return fakeArn(tf, r);
-    // A function URL looks like https://<url-id>.lambda-url.<region>.on.aws/ (with the slash).
-    if (attr === 'function_url' && type === 'aws_lambda_function_url') return `https://${name.toLowerCase().replace(/[^a-z0-9]/g, '')}.lambda-url.${homeRegion(tf)}.on.aws/`;
-    if (attr in body && typeof body[attr] === 'string') return resolveReferences(body[attr] as string, tf);
-  }
-  throw new Error(`cannot fake the value of \${${e}}`);
+  return stack;
 }
 
 /** Replaces every Terraform reference with a fake value, then unescapes `$${` / `%%{` as Terraform would. */
 export function resolveReferences(text: string, tf: TfJson): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith('$${', i)) {
-      out += '${';
-      i += 2;
-    } else if (text.startsWith('%%{', i)) {
-      out += '%{';
-      i += 2;
-    } else if (text.startsWith('${', i)) {
-      const [expr] = expressions(text.slice(i));
-      out += fakeValue(expr, tf);
-      i += expr.length + 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
+  return stackOf(tf).resolveString(text, 'test');
 }
