@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { addressIn, allows, list, policiesOfRoleUsedBy, resourcePolicies, rolePolicies, statementsOf, trustPolicies, type Statement } from './iam-view';
+import { allStates as stateMap } from '../../runner/asl-engine';
 import {
   allResources,
   block,
@@ -91,13 +92,9 @@ export function definitions(tf: TfJson): { address: string; type: string; defini
   }));
 }
 
+/** Every state of a definition, nested ones included, as [name, state] (the runner's walker). */
 function allStates(definition: Record<string, unknown>): [string, Record<string, unknown>][] {
-  const states = Object.entries((definition.States ?? {}) as Record<string, Record<string, unknown>>);
-  return states.flatMap(([name, s]) => [
-    [name, s] as [string, Record<string, unknown>],
-    ...(s.ItemProcessor || s.Iterator ? allStates((s.ItemProcessor ?? s.Iterator) as Record<string, unknown>) : []),
-    ...((s.Branches as Record<string, unknown>[] | undefined) ?? []).flatMap(allStates),
-  ]);
+  return [...stateMap(definition)];
 }
 export { allStates as statesOfDefinition };
 

@@ -14,6 +14,7 @@ import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-l
 import { TASKS } from '../../tasks/registry';
 import type { TaskSpec } from '../../tasks/shared/task-spec';
 import { block, resolveReferences, resourcesOf, type TfJson } from './terraform';
+import { allStates } from '../../runner/asl-engine';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -65,12 +66,9 @@ export const OK_SERVICES: Record<string, ServiceRecorder> = {
 
 type AslState = Record<string, any>;
 
+/** Every state of a definition, nested ones included, as [name, state] (the runner's walker). */
 function statesOf(scope: AslState): [string, AslState][] {
-  return Object.entries(scope.States as Record<string, AslState>).flatMap(([name, s]) => [
-    [name, s] as [string, AslState],
-    ...(s.ItemProcessor || s.Iterator ? statesOf(s.ItemProcessor ?? s.Iterator) : []),
-    ...((s.Branches as AslState[] | undefined) ?? []).flatMap(statesOf),
-  ]);
+  return [...allStates(scope)];
 }
 
 /** The task spec whose function a raw `${aws_lambda_function.<x>.arn}` FunctionName designates. */
