@@ -9,6 +9,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import type { DeployConfig } from './config/schema';
 import { ConfigError, loadDeployConfig } from './config/load';
+import { CONSOLE_DOMAINS } from './core/arn';
 import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES } from './core/findings';
 import { ApprovalEndpoint, ApprovalsTable } from './infra/approvals';
 import { LambdaEventRule, StateMachineEventRule } from './infra/event-rules';
@@ -29,8 +30,6 @@ const APPROVAL_LINK_SENDER = 'action-request-approval';
 
 export const DASHBOARD_REBUILD_SCHEDULE = 'rate(1 hour)';
 
-/** Console host per partition (no hard-coded `aws`). */
-const CONSOLE_HOSTS = { aws: 'console.aws.amazon.com', 'aws-cn': 'console.amazonaws.cn', 'aws-us-gov': 'console.amazonaws-us-gov.com' };
 
 export interface PersonalizeMonitorStackProps {
   config: DeployConfig;
@@ -169,7 +168,7 @@ export class PersonalizeMonitorStack extends TerraformStack {
       });
     }
 
-    const consoleHost = Fn.lookup(CONSOLE_HOSTS, partition, CONSOLE_HOSTS.aws);
+    const consoleHost = Fn.lookup(CONSOLE_DOMAINS, partition, CONSOLE_DOMAINS.aws);
     const home = config.homeRegion;
     new TerraformOutput(this, 'monitor_state_machine_arn', { value: monitor.machine.arn });
     new TerraformOutput(this, 'action_state_machine_arn', { value: action.machine.arn });

@@ -44,21 +44,22 @@ export function parseArn(arn: string): ParsedArn {
   return { partition, service, region, accountId, resource, resourceType, resourceName };
 }
 
+/** Console domain per partition with a public console (the infrastructure looks it up at apply time). */
+export const CONSOLE_DOMAINS: Readonly<Record<string, string>> = {
+  aws: 'console.aws.amazon.com',
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+
 /**
- * Base URL of the AWS console for a partition and region (no trailing slash).
+ * Base URL of the AWS console for a partition and region (no trailing slash); the commercial
+ * partition's console is served per region.
  * @throws Error for a partition without a known public console.
  */
 export function consoleHost(partition: string, region: string): string {
-  switch (partition) {
-    case 'aws':
-      return `https://${region}.console.aws.amazon.com`;
-    case 'aws-cn':
-      return 'https://console.amazonaws.cn';
-    case 'aws-us-gov':
-      return 'https://console.amazonaws-us-gov.com';
-    default:
-      throw new Error(`no known console host for partition "${partition}" (region ${region})`);
-  }
+  const domain = CONSOLE_DOMAINS[partition];
+  if (!domain) throw new Error(`no known console host for partition "${partition}" (region ${region})`);
+  return partition === 'aws' ? `https://${region}.${domain}` : `https://${domain}`;
 }
 
 const SHA256_HEX_LENGTH = 64;
