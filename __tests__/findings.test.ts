@@ -1,4 +1,5 @@
-import { buildFinding, MAX_SUBJECT_LENGTH, rankFindings } from '../core/findings';
+import { buildFinding, rankFindings } from '../core/findings';
+import { MAX_SUBJECT_LENGTH } from '../core/sns-text';
 import { evaluateIdle } from '../core/idle';
 import { evaluateOverProvisioned } from '../core/capacity';
 import type { Finding, FindingEvidence, MonitoredResource } from '../core/types';

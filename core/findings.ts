@@ -5,6 +5,7 @@
  */
 import type { Behaviour } from '../config/schema';
 import { shortHash } from './arn';
+import { asciiText, MAX_SUBJECT_LENGTH } from './sns-text';
 import { DAY_MS } from './time';
 import type { ActionKind, Finding, FindingEvidence, FindingKind, MonitoredResource, ResourceType } from './types';
 
@@ -34,8 +35,6 @@ export const RESULT_DETAIL_TYPES = {
 /** Asks for a dashboard rebuild. */
 export const DASHBOARD_DETAIL_TYPE = 'BuildPersonalizeMonitorDashboard';
 
-/** SNS subjects: at most 100 printable ASCII characters. */
-export const MAX_SUBJECT_LENGTH = 100;
 const SUBJECT_PREFIX = '[Personalize Monitor]';
 const DRY_RUN_PREFIX = '[dry-run]';
 
@@ -70,10 +69,6 @@ export function findingReason(kind: FindingKind, type: ResourceType, e: FindingE
   return `Lowest hourly average in ${e.datapoints} h was ${e.lowWatermark} ${unit}; minimum ${e.currentMin} -> ${e.newMin}.`;
 }
 
-/** Printable ASCII only (SNS rejects other subjects); `keepNewlines` for message bodies. */
-function ascii(text: string, keepNewlines = false): string {
-  return text.replace(keepNewlines ? /[^\x20-\x7e\n]/g : /[^\x20-\x7e]/g, '?');
-}
 
 /** What the subject says will happen. */
 function outcome(action: ActionKind, e: FindingEvidence, actionEnabled: boolean, dryRun: boolean): string {
@@ -91,13 +86,13 @@ const MIN_NAME_IN_SUBJECT = 10;
  */
 function subject(kind: FindingKind, resource: MonitoredResource, what: string, dryRun: boolean): string {
   const head = `${dryRun ? `${DRY_RUN_PREFIX} ` : ''}${SUBJECT_PREFIX} ${kind === 'idle' ? 'Idle' : 'Over-provisioned'} ${resource.type} `;
-  const name = ascii(resource.name);
+  const name = asciiText(resource.name);
   for (const tail of [` in ${resource.region}: ${what}`, `: ${what}`]) {
     const room = MAX_SUBJECT_LENGTH - head.length - tail.length;
-    if (name.length <= room) return ascii(head + name + tail);
-    if (room >= MIN_NAME_IN_SUBJECT) return ascii(`${head}${name.slice(0, room - 3)}...${tail}`);
+    if (name.length <= room) return asciiText(head + name + tail);
+    if (room >= MIN_NAME_IN_SUBJECT) return asciiText(`${head}${name.slice(0, room - 3)}...${tail}`);
   }
-  return ascii(`${head}${name}: ${what}`).slice(0, MAX_SUBJECT_LENGTH);
+  return asciiText(`${head}${name}: ${what}`).slice(0, MAX_SUBJECT_LENGTH);
 }
 
 /**
@@ -117,7 +112,7 @@ function message(f: Omit<Finding, 'notification' | 'event' | 'actionName'>, beha
   ];
   if (!f.actionEnabled) lines.push(`Report only: ${behaviourFlag} is off.`);
   else if (f.dryRun) lines.push(`Dry-run: nothing is changed.`);
-  return ascii(lines.join('\n'), true);
+  return asciiText(lines.join('\n'), true);
 }
 
 /** Builds the finding for a decision: action, whether it is enabled, request event, email. */

@@ -6,13 +6,13 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DEFAULT_BEHAVIOUR } from '../../config/schema';
 import { actionFacts, describeAction, type ActionRequest, type Fact } from '../../core/actions';
 import type { Prices } from '../../core/cost';
+import { snsSubject } from '../../core/sns-text';
 
 /** Outcomes an ACTION execution reports. */
 export const OUTCOMES = ['report', 'approved', 'rejected', 'expired', 'skipped', 'done', 'failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-/** SNS rejects email subjects longer than this. */
-export const MAX_SUBJECT_LENGTH = 100;
+/** First words of every action email subject. */
 const SUBJECT_PREFIX = 'Personalize Monitor';
 const ELLIPSIS = '…';
 
@@ -44,11 +44,7 @@ export function truncate(text: string, max: number): string {
  * characters on one line (SNS rejects anything else, and the action would fail).
  */
 export function subjectLine(title: string, request: ActionRequest): string {
-  const line = `${SUBJECT_PREFIX} - ${title}: ${describeAction(request)} (${request.region})`
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\x20-\x7e]/g, '?');
-  return line.length <= MAX_SUBJECT_LENGTH ? line : line.slice(0, MAX_SUBJECT_LENGTH - 3) + '...';
+  return snsSubject(`${SUBJECT_PREFIX} - ${title}: ${describeAction(request)} (${request.region})`);
 }
 
 /** A caught Step Functions error's readable message: Lambda causes are JSON with `errorMessage`. */
