@@ -4,7 +4,8 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, ListDashboardsCommand, PutDashboardCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_BEHAVIOUR, DEFAULT_DEPLOY, type DeployConfig } from '../config/schema';
-import { cleanup, ownDashboards } from '../scripts/cleanup';
+import { ownDashboardNames } from '../core/dashboard/names';
+import { cleanup } from '../scripts/cleanup';
 import { SimAccount, simClientConfig, startSimServer, type SimServer } from '../sim';
 
 const config = { ...DEFAULT_DEPLOY, ...DEFAULT_BEHAVIOUR, stackName: 'pm-clean', homeRegion: 'us-east-1', regions: ['us-east-1', 'eu-west-1'] } as DeployConfig;
@@ -66,6 +67,6 @@ describe('cleanup before destroy', () => {
   });
 
   it('recognizes only the index dashboard and its numbered pages', () => {
-    expect(ownDashboards('pm', ['pm-dashboard', 'pm-dashboard-12', 'pm-dashboard-x', 'pm-dashboards', 'xpm-dashboard'])).toEqual(['pm-dashboard', 'pm-dashboard-12']);
+    expect(ownDashboardNames('pm', ['pm-dashboard', 'pm-dashboard-12', 'pm-dashboard-x', 'pm-dashboards', 'xpm-dashboard'])).toEqual(['pm-dashboard', 'pm-dashboard-12']);
   });
 });

@@ -8,6 +8,7 @@
 import { CloudWatchClient, DeleteDashboardsCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import type { DeployConfig } from '../config/schema';
 import { ConfigError, loadDeployConfig } from '../config/load';
+import { ownDashboardNames } from '../core/dashboard/names';
 import { dashboardName } from '../infra/names';
 import { listOurAlarms, reconcileAlarms } from '../tasks/collect/alarm-reconciler';
 import { ApiCallCounter } from '../tasks/collect/aws-calls';
@@ -16,13 +17,6 @@ export interface CleanupReport {
   alarmsDeleted: Record<string, number>;
   dashboardsDeleted: string[];
   dryRun: boolean;
-}
-
-/** Our dashboards among `names`: the index one and its numbered pages. */
-export function ownDashboards(stackName: string, names: readonly string[]): string[] {
-  const index = dashboardName(stackName);
-  const page = new RegExp(`^${index.replace(/[-]/g, '\\-')}-\\d+$`);
-  return names.filter((n) => n === index || page.test(n)).sort();
 }
 
 /**
@@ -50,7 +44,7 @@ export async function cleanup(config: DeployConfig, client: (region: string) => 
     names.push(...(page.DashboardEntries ?? []).map((d) => d.DashboardName!).filter(Boolean));
     token = page.NextToken;
   } while (token);
-  report.dashboardsDeleted = ownDashboards(config.stackName, names);
+  report.dashboardsDeleted = ownDashboardNames(config.stackName, names);
   if (!dryRun && report.dashboardsDeleted.length) await home.send(new DeleteDashboardsCommand({ DashboardNames: report.dashboardsDeleted }));
   return report;
 }

@@ -14,3 +14,9 @@ export function dashboardPageName(stackName: string, page = 1): string {
   const index = dashboardName(stackName);
   return page === 1 ? index : checkName('dashboard', `${index}-${page}`);
 }
+
+/** The stack's dashboards among `names` (the index one and its numbered pages), sorted. */
+export function ownDashboardNames(stackName: string, names: readonly string[]): string[] {
+  const index = dashboardPageName(stackName);
+  return names.filter((n) => n === index || (n.startsWith(`${index}-`) && /^[1-9]\d*$/.test(n.slice(index.length + 1)))).sort();
+}

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PERSONALIZE_ARN_PATTERN, REGION_PATTERN, describeIssues } from '../../config/schema';
 import type { DashboardAction, LastRun } from '../../core/dashboard/types';
+import { DASHBOARD_DETAIL_TYPE } from '../../core/findings';
 import type { Finding, MonitoredResource } from '../../core/types';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
 
@@ -20,8 +21,6 @@ export const ENV = {
   recommenderArns: 'PM_RECOMMENDER_ARNS',
 } as const;
 
-/** detail-type of the original's rebuild request event (kept for compatibility). */
-export const REBUILD_DETAIL_TYPE = 'BuildPersonalizeMonitorDashboard';
 
 export interface BuildDashboardEnv {
   regions: string[];
@@ -170,7 +169,7 @@ export function parseRequest(event: unknown): BuildRequest {
   const parsed = inputSchema.safeParse(event ?? {});
   if (!parsed.success) throw new InvalidRunInputError(`invalid build-dashboard input: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
-  const fromEvent = e['detail-type'] === REBUILD_DETAIL_TYPE;
+  const fromEvent = e['detail-type'] === DASHBOARD_DETAIL_TYPE;
   const reason = e.reason ?? e.detail?.Reason ?? (fromEvent ? 'BuildPersonalizeMonitorDashboard event' : e.run ? 'monitor run' : 'manual invocation');
 
   let runAt: number | undefined;

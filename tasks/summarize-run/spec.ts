@@ -1,3 +1,4 @@
+import { MONITOR_NAMESPACE } from '../../core/types';
 import type { TaskSpec } from '../shared/task-spec';
 
 export const spec: TaskSpec = {
@@ -10,7 +11,7 @@ export const spec: TaskSpec = {
       sid: 'PublishMonitorMetrics',
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'PersonalizeMonitor' } },
+      conditions: { StringEquals: { 'cloudwatch:namespace': MONITOR_NAMESPACE } },
       why: 'PutMetricData has no resource type; the condition limits it to our namespace',
     },
   ],
