@@ -110,6 +110,26 @@ interface Phase<S> {
   state: S | null;
 }
 
+/** CREATE PENDING from `createdAt`, CREATE IN_PROGRESS from `inProgressAt`, then ACTIVE (or CREATE FAILED) from `doneAt`. */
+function creationPhases<S extends { status: string; lastUpdatedDateTime: number }>(
+  base: S,
+  createdAt: number,
+  inProgressAt: number,
+  doneAt: number,
+  fails = false,
+): Phase<S>[] {
+  return [
+    { from: createdAt, state: base },
+    { from: inProgressAt, state: { ...base, status: 'CREATE IN_PROGRESS', lastUpdatedDateTime: inProgressAt } },
+    {
+      from: doneAt,
+      state: fails
+        ? { ...base, status: 'CREATE FAILED', failureReason: 'simulated create failure', lastUpdatedDateTime: doneAt }
+        : { ...base, status: 'ACTIVE', lastUpdatedDateTime: doneAt },
+    },
+  ];
+}
+
 /** A campaign or recommender and its timeline. */
 export interface SimResource {
   kind: PersonalizeKind;
@@ -273,16 +293,7 @@ export class PersonalizeModel {
       seed: seedFromString(arn) ^ this.env.seed,
       phases: [],
     });
-    res.phases.push(
-      { from: createdAt, state: base },
-      { from: createdAt + d.pendingMs, state: { ...base, status: 'CREATE IN_PROGRESS', lastUpdatedDateTime: createdAt + d.pendingMs } },
-      {
-        from: activeAt,
-        state: spec.createFails
-          ? { ...base, status: 'CREATE FAILED', failureReason: 'simulated create failure', lastUpdatedDateTime: activeAt }
-          : { ...base, status: 'ACTIVE', lastUpdatedDateTime: activeAt },
-      },
-    );
+    res.phases.push(...creationPhases(base, createdAt, createdAt + d.pendingMs, activeAt, spec.createFails));
     return arn;
   }
 
@@ -315,16 +326,7 @@ export class PersonalizeModel {
       seed: seedFromString(arn) ^ this.env.seed,
       phases: [],
     });
-    res.phases.push(
-      { from: createdAt, state: base },
-      { from: createdAt + d.pendingMs, state: { ...base, status: 'CREATE IN_PROGRESS', lastUpdatedDateTime: createdAt + d.pendingMs } },
-      {
-        from: activeAt,
-        state: spec.createFails
-          ? { ...base, status: 'CREATE FAILED', failureReason: 'simulated create failure', lastUpdatedDateTime: activeAt }
-          : { ...base, status: 'ACTIVE', lastUpdatedDateTime: activeAt },
-      },
-    );
+    res.phases.push(...creationPhases(base, createdAt, createdAt + d.pendingMs, activeAt, spec.createFails));
     return arn;
   }
 
