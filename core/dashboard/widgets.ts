@@ -50,46 +50,39 @@ interface MetricWidgetOptions extends Size {
   period?: number;
 }
 
-/** A single-value (number) widget. */
-export function singleValueWidget(o: MetricWidgetOptions & { sparkline?: boolean }): Omit<MetricWidget, 'x' | 'y'> {
+/** The parts every metric widget shares; `extra` holds what its view adds. */
+function metricWidget(o: MetricWidgetOptions, view: 'singleValue' | 'timeSeries', extra: Record<string, unknown>): Omit<MetricWidget, 'x' | 'y'> {
   checkMetricWidget(o);
   return {
     type: 'metric',
     width: o.width,
     height: o.height,
     properties: {
-      view: 'singleValue',
+      view,
       title: o.title,
       region: o.region,
       metrics: o.metrics,
       stat: o.stat,
       period: o.period ?? GRAPH_PERIOD_SECONDS,
-      ...(o.sparkline ? { sparkline: true } : {}),
+      ...extra,
     },
   };
+}
+
+/** A single-value (number) widget. */
+export function singleValueWidget(o: MetricWidgetOptions & { sparkline?: boolean }): Omit<MetricWidget, 'x' | 'y'> {
+  return metricWidget(o, 'singleValue', o.sparkline ? { sparkline: true } : {});
 }
 
 /** A line graph (timeSeries) with optional horizontal annotations. */
 export function timeSeriesWidget(
   o: MetricWidgetOptions & { yAxis?: { left?: YAxis; right?: YAxis }; annotations?: HorizontalAnnotation[] },
 ): Omit<MetricWidget, 'x' | 'y'> {
-  checkMetricWidget(o);
-  return {
-    type: 'metric',
-    width: o.width,
-    height: o.height,
-    properties: {
-      view: 'timeSeries',
-      title: o.title,
-      region: o.region,
-      metrics: o.metrics,
-      stat: o.stat,
-      period: o.period ?? GRAPH_PERIOD_SECONDS,
-      stacked: false,
-      ...(o.yAxis ? { yAxis: o.yAxis } : {}),
-      ...(o.annotations && o.annotations.length > 0 ? { annotations: { horizontal: o.annotations } } : {}),
-    },
-  };
+  return metricWidget(o, 'timeSeries', {
+    stacked: false,
+    ...(o.yAxis ? { yAxis: o.yAxis } : {}),
+    ...(o.annotations && o.annotations.length > 0 ? { annotations: { horizontal: o.annotations } } : {}),
+  });
 }
 
 /**
