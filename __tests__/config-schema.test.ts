@@ -1,6 +1,7 @@
 import { DEFAULT_BEHAVIOUR, DEFAULT_DEPLOY, deployConfigSchema, describeIssues } from '../config/schema';
 
-const valid = { ...DEFAULT_DEPLOY, ...DEFAULT_BEHAVIOUR, homeRegion: 'us-east-1', regions: ['us-east-1'] };
+// The defaults plus an endpoint: the default approval modes mail their links (see config-strictness.test.ts).
+const valid = { ...DEFAULT_DEPLOY, ...DEFAULT_BEHAVIOUR, homeRegion: 'us-east-1', regions: ['us-east-1'], notificationEndpoint: 'ops@example.com' };
 
 function issues(patch: Record<string, unknown>): string {
   const r = deployConfigSchema.safeParse({ ...valid, ...patch });
@@ -21,13 +22,17 @@ describe('deployment configuration schema', () => {
       recommenderArns: 'all',
       autoDeleteOrStopIdleResources: 'Yes',
       autoCreateIdleAlarms: 'no',
-      idleThresholdHours: '48',
+      idleThresholdHours: 48,
     });
     expect(r.regions).toEqual(['us-east-1', 'eu-west-1']);
     expect(r.campaignArns).toHaveLength(2);
     expect(r.autoDeleteOrStopIdleResources).toBe(true);
     expect(r.autoCreateIdleAlarms).toBe(false);
     expect(r.idleThresholdHours).toBe(48);
+  });
+
+  it('takes numbers only as JSON numbers: a numeric string is rejected, not coerced', () => {
+    expect(issues({ idleThresholdHours: '48' })).toBe('idleThresholdHours: expected a whole number from 2 to 168, got "48"');
   });
 
   it('allows idle thresholds up to 7 days (the original broke above 24 h)', () => {
@@ -50,7 +55,7 @@ describe('deployment configuration schema', () => {
     [{ logRetentionDays: 10 }, /logRetentionDays: expected one of 1, 3, 5, 7, 14, 30/],
     [{ utilizationThresholdAlarmLowerBound: 1001 }, /utilizationThresholdAlarmLowerBound: expected a number from 0 to 1000/],
     [{ stackName: '9bad' }, /stackName: expected 1-28 letters/],
-    [{ scheduleExpression: 'every 5 minutes' }, /scheduleExpression: expected rate/],
+    [{ scheduleExpression: 'every 5 minutes' }, /scheduleExpression: expected rate\(value unit\), cron\(.*\) or at\(/],
     [{ regions: [] }, /regions: expected at least one region/],
     [{ campaignArns: 'arn:aws:s3:::bucket' }, /campaignArns.0: expected a Personalize campaign ARN/],
     [{ extra: 1 }, /unknown field\(s\) "extra"/],

@@ -33,6 +33,10 @@ describe('MONITOR run input', () => {
     expect(out.run.idleThresholdHours).toBe(48);
   });
 
+  it('lists may be JSON arrays in a string, as in the config', () => {
+    expect(resolveRun({ ...base, input: { regions: '["eu-west-1"]' } }).regions).toEqual(['eu-west-1']);
+  });
+
   it('null input counts as no overrides', () => {
     expect(resolveRun({ ...base, input: null }).run.dryRun).toBe(false);
   });
@@ -47,6 +51,14 @@ describe('MONITOR run input', () => {
     [{ campaignArns: ['arn:aws:personalize:us-east-1:123456789012:recommender/r1'] }, /campaignArns.0: expected a campaign ARN/],
     [{ campaignArns: ['arn:aws:personalize:ap-south-1:123456789012:campaign/c1'] }, /campaignArns.0: ARN is in region ap-south-1, which is not in regions/],
     [{ maxStepPercent: 0 }, /maxStepPercent/],
+    [{ idleThresholdHours: '48' }, /idleThresholdHours: expected a whole number from 2 to 168, got "48"/],
+    [{ coolDownHours: null }, /coolDownHours: expected a whole number from 0 to 720, got null/],
+    [{ maxStepPercent: true }, /maxStepPercent: expected a whole number from 1 to 100, got true/],
+    [{ dryRun: 1 }, /dryRun: expected Yes, No, true or false, got 1/],
+    [{ dryRun: null }, /dryRun: expected Yes, No, true or false, got null/],
+    [{ regions: '["eu-west-1"' }, /regions: starts with \[ but is not a valid JSON array/],
+    [{ maxMinCapacity: 5 }, /unknown field\(s\) "maxMinCapacity"; maxMinCapacity: deployment-only/],
+    [{ notificationEndpoint: '' }, /unknown field\(s\) "notificationEndpoint"/],
     [[1, 2], /must be a JSON object/],
     ['dryRun', /must be a JSON object/],
   ])('rejects %j naming the problem', (input, pattern) => {

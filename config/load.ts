@@ -6,12 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import {
+  CONFIG_KEY_SPECS,
   DEFAULT_BEHAVIOUR,
   DEFAULT_DEPLOY,
   behaviourShape,
   deployConfigSchema,
   deployShape,
   describeIssues,
+  type ConfigKey,
   type DeployConfig,
 } from './schema';
 
@@ -25,7 +27,10 @@ export const CONFIG_FILE_ENV = 'PM_CONFIG_FILE';
 export const FALLBACK_REGION = 'us-east-1';
 
 /** Every key the config file and the environment may set. */
-export const CONFIG_KEYS = [...Object.keys(deployShape), ...Object.keys(behaviourShape)] as const;
+export const CONFIG_KEYS = [...Object.keys(deployShape), ...Object.keys(behaviourShape)] as readonly ConfigKey[];
+
+/** A number in an environment variable: a plain decimal literal (no exponent, hex, Infinity, blanks inside). */
+export const ENV_DECIMAL = /^-?\d+(\.\d+)?$/;
 
 /** The configuration is invalid; the message lists every bad field and where it came from. */
 export class ConfigError extends Error {
@@ -79,8 +84,14 @@ export function loadDeployConfig({ file, env }: LoadOptions): DeployConfig {
       problems.push(`${name} (environment): unknown variable; known: ${[...byEnvName.keys()].join(', ')}, ${CONFIG_FILE_ENV}`);
       continue;
     }
-    values[key] = value;
-    sources[key] = `env ${name}=${JSON.stringify(value)}`;
+    const source = `env ${name}=${JSON.stringify(value)}`;
+    const converted = fromEnv(name, key, value);
+    if ('problem' in converted) {
+      problems.push(`${key}: ${converted.problem} (from ${source})`);
+      continue;
+    }
+    values[key] = converted.value;
+    sources[key] = source;
   }
 
   const homeRegion = values.homeRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? FALLBACK_REGION;
@@ -91,18 +102,36 @@ export function loadDeployConfig({ file, env }: LoadOptions): DeployConfig {
     ...values,
     homeRegion,
   };
+  const sourceOf = (key: string) => sources[key] ?? (key === 'homeRegion' ? 'AWS_REGION / AWS_DEFAULT_REGION' : 'default');
   const parsed = deployConfigSchema.safeParse(merged);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '');
-      const source = sources[key] ?? (key === 'homeRegion' ? 'AWS_REGION / AWS_DEFAULT_REGION' : 'default');
-      problems.push(`${describeIssues(new z.ZodError([issue]))} (from ${source})`);
+      const related = issue.code === z.ZodIssueCode.custom && Array.isArray(issue.params?.related) ? (issue.params.related as string[]) : [];
+      const from = [sourceOf(key), ...related.map((k) => `${k} from ${sourceOf(k)}`)].join('; ');
+      problems.push(`${describeIssues(new z.ZodError([issue]))} (from ${from})`);
     }
   }
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid deployment configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return parsed.data;
+}
+
+/**
+ * Turns a `PM_` variable into the value the schema validates, by the kind of its key: a number key
+ * needs a decimal literal; booleans and lists stay strings (the schema reads Yes/No, JSON or CSV).
+ * An empty or blank variable is always an error: it must not silently mean 0, false or "none".
+ */
+function fromEnv(name: string, key: ConfigKey, raw: string): { value: unknown } | { problem: string } {
+  const { kind, expected } = CONFIG_KEY_SPECS[key];
+  const trimmed = raw.trim();
+  if (trimmed === '') return { problem: `${name} is empty: unset it or give ${expected}` };
+  if (kind === 'number') {
+    if (!ENV_DECIMAL.test(trimmed)) return { problem: `expected ${expected} written as a decimal number (e.g. 12 or 0.5), got ${JSON.stringify(raw)}` };
+    return { value: Number(trimmed) };
+  }
+  return { value: raw };
 }
 
 function readConfigFile(filePath: string): Record<string, unknown> {

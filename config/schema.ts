@@ -6,6 +6,9 @@
  * Keys keep the original monitor's parameter meanings (see README, "Configuration").
  */
 import { z } from 'zod';
+import { SCHEDULE_EXPRESSION_FORMS, checkScheduleExpression } from './schedule-expression';
+
+export { checkScheduleExpression } from './schedule-expression';
 
 /** Regions look like `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`. */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -22,52 +25,165 @@ export const LOG_RETENTION_DAYS = [
 export const APPROVAL_MODES = ['auto', 'approval', 'report'] as const;
 export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
-/** Booleans accept true/false and the original's Yes/No (case-insensitive), nothing else. */
-const yesNo = z.union([
-  z.boolean(),
-  z.string().transform((value, ctx) => {
-    const v = value.trim().toLowerCase();
-    if (v === 'yes' || v === 'true') return true;
-    if (v === 'no' || v === 'false') return false;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected Yes, No, true or false, got "${value}"` });
+/**
+ * How a key's value is written, which is how the loader turns a `PM_` environment variable (a
+ * string) into the value the schema validates. Every schema builder below tags what it builds, so
+ * the kind of each key is derived from the shapes themselves (`CONFIG_KEY_SPECS`), never listed twice.
+ */
+export type ValueKind = 'number' | 'boolean' | 'list' | 'string';
+export interface KeySpec {
+  readonly kind: ValueKind;
+  /** The allowed values in words, for messages: `a whole number from 0 to 720`. */
+  readonly expected: string;
+}
+const SPECS = new WeakMap<z.ZodTypeAny, KeySpec>();
+function tagged<T extends z.ZodTypeAny>(schema: T, kind: ValueKind, expected: string): T {
+  SPECS.set(schema, { kind, expected });
+  return schema;
+}
+
+/** A value as a message shows it: `null`, `true`, `[]`, `"24"`, `nothing`. */
+export function received(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Error map for a wrong JSON type: `expected <expected>, got <value>`; other issues keep their message. */
+function typeError(expected: string): z.ZodErrorMap {
+  return (issue, ctx) =>
+    issue.code === z.ZodIssueCode.invalid_type ? { message: `expected ${expected}, got ${received(ctx.data)}` } : { message: ctx.defaultError };
+}
+
+/**
+ * Booleans: true/false and the original's Yes/No as strings (case-insensitive), nothing else
+ * (no numbers, no null: a value that is not clearly a boolean must not switch a safety setting).
+ */
+const YES_NO = 'Yes, No, true or false';
+const yesNo = tagged(
+  z.unknown().transform((value, ctx): boolean => {
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string') {
+      const v = value.trim().toLowerCase();
+      if (v === 'yes' || v === 'true') return true;
+      if (v === 'no' || v === 'false') return false;
+    }
+    // fatal: a value that is not a boolean must not reach the cross-field checks as truthy.
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected ${YES_NO}, got ${received(value)}`, fatal: true });
     return z.NEVER;
   }),
-]);
+  'boolean',
+  YES_NO,
+);
 
-/** Whole numbers given as numbers or numeric strings (environment variables are strings). */
+/**
+ * Whole numbers: finite JSON numbers only. A string (even "24" or ""), null, boolean, array or
+ * object is rejected; environment variables are converted by the loader (config/load.ts).
+ */
 function int(min: number, max: number) {
-  return z.coerce
-    .number({ invalid_type_error: `expected a whole number from ${min} to ${max}` })
-    .int(`expected a whole number from ${min} to ${max}`)
-    .min(min, `expected a whole number from ${min} to ${max}`)
-    .max(max, `expected a whole number from ${min} to ${max}`);
+  const expected = `a whole number from ${min} to ${max}`;
+  const msg = `expected ${expected}`;
+  return tagged(z.number({ errorMap: typeError(expected) }).finite(msg).int(msg).min(min, msg).max(max, msg), 'number', expected);
 }
+/** Numbers (fractions allowed): finite JSON numbers only, as `int`. */
 function num(min: number, max: number) {
-  return z.coerce
-    .number({ invalid_type_error: `expected a number from ${min} to ${max}` })
-    .min(min, `expected a number from ${min} to ${max}`)
-    .max(max, `expected a number from ${min} to ${max}`);
+  const expected = `a number from ${min} to ${max}`;
+  const msg = `expected ${expected}`;
+  return tagged(z.number({ errorMap: typeError(expected) }).finite(msg).min(min, msg).max(max, msg), 'number', expected);
 }
 
-/** A CSV string or an array, trimmed, empties dropped. */
-function list<T extends z.ZodTypeAny>(item: T) {
-  return z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+/** Strings, with an optional check returning the problem. */
+function text(expected: string, check?: (value: string) => string | undefined) {
+  return tagged(
+    z.string({ errorMap: typeError(expected) }).superRefine((value, ctx) => {
+      const problem = check?.(value);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }),
+    'string',
+    expected,
+  );
 }
 
-const region = z.string().regex(REGION_PATTERN, 'expected an AWS region such as us-east-1');
-const regions = list(region).refine((r) => r.length > 0, 'expected at least one region');
+/**
+ * Lists: an array, or a string holding a JSON array (it starts with `[`) or CSV (trimmed, empties
+ * dropped), so `["us-east-1","eu-west-1"]` and `us-east-1, eu-west-1` mean the same everywhere.
+ */
+function list<T extends z.ZodTypeAny>(item: T, expected: string, atLeastOne?: string) {
+  return z
+    .unknown()
+    .transform((value, ctx): unknown => {
+      if (typeof value !== 'string') return value;
+      const t = value.trim();
+      if (!t.startsWith('[')) return t.split(',').map((s) => s.trim()).filter(Boolean);
+      try {
+        return JSON.parse(t);
+      } catch (err) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `starts with [ but is not a valid JSON array (${(err as Error).message}); expected ${expected}`,
+          fatal: true,
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(atLeastOne ? z.array(item, { errorMap: typeError(expected) }).min(1, atLeastOne) : z.array(item, { errorMap: typeError(expected) }));
+}
+
+const REGION_EXPECTED = 'an AWS region such as us-east-1';
+const region = z.string({ errorMap: typeError(REGION_EXPECTED) }).regex(REGION_PATTERN, `expected ${REGION_EXPECTED}`);
+const REGIONS_EXPECTED = 'at least one AWS region, as a JSON array or CSV (e.g. us-east-1,eu-west-1)';
+const regions = tagged(list(region, REGIONS_EXPECTED, 'expected at least one region'), 'list', REGIONS_EXPECTED);
 
 /** `all` or a list (CSV or array) of ARNs of the given kind. */
 function arnSelection(kind: 'campaign' | 'recommender') {
+  const arnExpected = `a Personalize ${kind} ARN (arn:<partition>:personalize:<region>:<account>:${kind}/<name>)`;
   const arn = z
-    .string()
-    .regex(PERSONALIZE_ARN_PATTERN, `expected a Personalize ${kind} ARN (arn:<partition>:personalize:<region>:<account>:${kind}/<name>)`)
+    .string({ errorMap: typeError(arnExpected) })
+    .regex(PERSONALIZE_ARN_PATTERN, `expected ${arnExpected}`)
     .refine((a) => a.split(':')[5]?.startsWith(`${kind}/`), `expected a ${kind} ARN, got another resource type`);
-  return z.preprocess(
-    (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'all' ? 'all' : v),
-    z.union([z.literal('all'), list(arn)]),
+  const expected = `all, or ${kind} ARNs as a JSON array or CSV`;
+  return tagged(
+    z.preprocess(
+      (v) => (typeof v === 'string' && v.trim().toLowerCase() === 'all' ? 'all' : v),
+      z.union([z.literal('all'), list(arn, expected)]),
+    ),
+    'list',
+    expected,
   );
 }
+
+function approvalMode(forWhat: string) {
+  const expected = `one of ${APPROVAL_MODES.join(', ')}`;
+  return tagged(
+    z.enum(APPROVAL_MODES, { errorMap: (_issue, ctx) => ({ message: `expected ${expected} (${forWhat}), got ${received(ctx.data)}` }) }),
+    'string',
+    expected,
+  );
+}
+
+/** IAM role or user ARN in any partition (path allowed; no wildcards, no root, no STS session). */
+export const IAM_PRINCIPAL_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const PRINCIPAL_EXPECTED = 'an IAM role or user ARN (arn:<partition>:iam::<12-digit account>:role/<path/name> or :user/<path/name>)';
+/** Why an ARN is not an IAM role or user ARN; undefined when it is one. */
+export function checkRequestSenderArn(arn: string): string | undefined {
+  if (IAM_PRINCIPAL_ARN_PATTERN.test(arn)) return undefined;
+  if (/^arn:aws(-[a-z]+)*:iam::\d{12}:root$/.test(arn)) {
+    return `${arn} is the account root, which is not accepted (it would let every principal of the account send requests); expected ${PRINCIPAL_EXPECTED}`;
+  }
+  if (/[*?]/.test(arn)) return `${arn} contains a wildcard, which is not accepted; expected ${PRINCIPAL_EXPECTED}`;
+  if (/^arn:[^:]*:sts::/.test(arn)) return `${arn} is an STS session, which is not accepted; name its role instead: ${PRINCIPAL_EXPECTED}`;
+  return `expected ${PRINCIPAL_EXPECTED}, got ${received(arn)}`;
+}
+const REQUEST_SENDERS_EXPECTED = 'IAM role or user ARNs as a JSON array or CSV ([] for none)';
+const requestSenderArn = z.string({ errorMap: typeError(PRINCIPAL_EXPECTED) }).superRefine((arn, ctx) => {
+  const problem = checkRequestSenderArn(arn);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
 
 /** Behaviour that may be overridden per run (all keys optional in a run input). */
 export const behaviourShape = {
@@ -90,7 +206,7 @@ export const behaviourShape = {
   /** Compute, report and notify every decision; change nothing. */
   dryRun: yesNo,
   /** Tag key that exempts a resource (`true`/any value) or snoozes it (`YYYY-MM-DD`). */
-  exemptionTagKey: z.string().min(1).max(128),
+  exemptionTagKey: text('a tag key of 1 to 128 characters', (v) => (v.length >= 1 && v.length <= 128 ? undefined : `expected a tag key of 1 to 128 characters, got ${v.length} characters`)),
   /** Days of hourly history used to find the low watermark of traffic. */
   lookBackDays: int(1, 60),
   /** Hours a resource must be left alone after its minimum changed (or it was updated). */
@@ -105,11 +221,11 @@ export const behaviourShape = {
   campaignTpsHourPrice: num(0, 1000),
   recommenderRpsHourPrice: num(0, 1000),
   /** What the ACTION machine does with idle findings: act, ask a person first, or only report. */
-  idleActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  idleActionMode: approvalMode('for idle actions'),
   /** Same for lowering an over-provisioned minimum. */
-  capacityActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  capacityActionMode: approvalMode('for lowering a minimum'),
   /** Same for actions requested by users through EventBridge events or manual executions. */
-  eventActionMode: z.enum(APPROVAL_MODES, { errorMap: () => ({ message: `expected one of ${APPROVAL_MODES.join(', ')}` }) }),
+  eventActionMode: approvalMode('for requested actions'),
   /** Hours an approval link stays valid; the ACTION execution waits at most this long. */
   approvalLifetimeHours: int(1, 168),
 };
@@ -138,23 +254,65 @@ export const DEFAULT_BEHAVIOUR = {
   approvalLifetimeHours: 24,
 } as const;
 
-/** Deployment-only settings (not overridable per run). */
+/**
+ * Bounds of a Personalize minimum capacity. Source: Amazon Personalize API reference,
+ * `minProvisionedTPS` (UpdateCampaign / CampaignConfig,
+ * https://docs.aws.amazon.com/personalize/latest/dg/API_UpdateCampaign.html) and
+ * `RecommenderConfig.minRecommendationRequestsPerSecond`
+ * (https://docs.aws.amazon.com/personalize/latest/dg/API_RecommenderConfig.html): type Integer,
+ * "Valid Range: Minimum value of 1", no published maximum, so the wire type's (32-bit signed
+ * integer) maximum is the hard ceiling.
+ */
+export const PERSONALIZE_MIN_CAPACITY = 1;
+/** See `PERSONALIZE_MIN_CAPACITY`: 2^31 - 1, the largest value of the API's Integer type. */
+export const PERSONALIZE_MAX_CAPACITY = 2147483647;
+
+/** Limits of what the ACTION machine may do to a minimum capacity (deployment-only). */
+export const actionLimitsShape = {
+  /** Largest minimum capacity (minProvisionedTPS / minRecommendationRequestsPerSecond) an action may set. */
+  maxMinCapacity: int(PERSONALIZE_MIN_CAPACITY, PERSONALIZE_MAX_CAPACITY),
+  /** Largest factor by which an automatic action may raise a minimum (new <= factor x current). */
+  maxAutoRaiseFactor: int(1, 1000),
+};
+export const actionLimitsSchema = z.object(actionLimitsShape).strict();
+export type ActionLimits = z.output<typeof actionLimitsSchema>;
+export const DEFAULT_ACTION_LIMITS: Readonly<ActionLimits> = {
+  maxMinCapacity: 100,
+  maxAutoRaiseFactor: 10,
+};
+
+const SCHEDULE_EXPECTED = `an EventBridge Scheduler expression: ${SCHEDULE_EXPRESSION_FORMS}`;
+const EMAIL_EXPECTED = 'an email address ("" in the config file: no subscription)';
+const email = z.string().email();
+
+/** Deployment-only settings (not overridable per run: a MONITOR run input that sets one is rejected). */
 export const deployShape = {
   /** Prefix of every resource name; also the state machine name prefix. */
-  stackName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,27}$/, 'expected 1-28 letters, digits or hyphens, starting with a letter'),
+  stackName: text('1-28 letters, digits or hyphens, starting with a letter', (v) =>
+    /^[a-zA-Z][a-zA-Z0-9-]{0,27}$/.test(v) ? undefined : 'expected 1-28 letters, digits or hyphens, starting with a letter',
+  ),
   /** Region where the monitor itself runs (state machines, functions, dashboard). */
-  homeRegion: region,
-  /** Email address for notifications; empty = no subscription. */
-  notificationEndpoint: z.union([z.literal(''), z.string().email('expected an email address')]),
-  /** Schedule of the MONITOR (EventBridge Scheduler expression). */
-  scheduleExpression: z.string().regex(/^(rate\(\d+ (minute|minutes|hour|hours)\)|cron\(.+\))$/, 'expected rate(N minutes) or cron(...)'),
+  homeRegion: text(REGION_EXPECTED, (v) => (REGION_PATTERN.test(v) ? undefined : `expected ${REGION_EXPECTED}`)),
+  /** Email address for notifications and approval links; empty = no subscription (then no approval mode may be in use). */
+  notificationEndpoint: text(EMAIL_EXPECTED, (v) => (v === '' || email.safeParse(v).success ? undefined : 'expected an email address')),
+  /** Schedule of the MONITOR (EventBridge Scheduler expression, see config/schedule-expression.ts). */
+  scheduleExpression: text(SCHEDULE_EXPECTED, checkScheduleExpression),
   /** false: the schedule is created DISABLED (manual executions only). */
   scheduleEnabled: yesNo,
-  logRetentionDays: z.coerce
-    .number()
-    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `expected one of ${LOG_RETENTION_DAYS.join(', ')}`),
+  logRetentionDays: tagged(
+    z
+      .number({ errorMap: typeError(`one of ${LOG_RETENTION_DAYS.join(', ')}`) })
+      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `expected one of ${LOG_RETENTION_DAYS.join(', ')}`),
+    'number',
+    `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  ),
   /** Lambda memory in MB. */
   lambdaMemoryMb: int(128, 10240),
+  /** IAM roles / users (ARNs) whose requests (events, manual executions) the ACTION machine accepts. */
+  requestSenders: tagged(list(requestSenderArn, REQUEST_SENDERS_EXPECTED), 'list', REQUEST_SENDERS_EXPECTED),
+  /** Accept requests from the default event bus; delete/stop requests from there always need approval. */
+  acceptDefaultBusRequests: yesNo,
+  ...actionLimitsShape,
 };
 
 export const DEFAULT_DEPLOY = {
@@ -164,13 +322,33 @@ export const DEFAULT_DEPLOY = {
   scheduleEnabled: true,
   logRetentionDays: 30,
   lambdaMemoryMb: 256,
+  requestSenders: [] as string[],
+  acceptDefaultBusRequests: false,
+  ...DEFAULT_ACTION_LIMITS,
 } as const;
+
+/** Every key the config file and the environment may set, with its schema. */
+export const configShape = { ...deployShape, ...behaviourShape };
+export type ConfigKey = keyof typeof configShape;
+
+/**
+ * Kind and allowed values of every config key, read from the tags of the shapes' schemas.
+ * A key built without a tagging builder fails here, when the module loads.
+ */
+export const CONFIG_KEY_SPECS: Readonly<Record<ConfigKey, KeySpec>> = Object.fromEntries(
+  Object.entries(configShape).map(([key, schema]) => {
+    const spec = SPECS.get(schema);
+    if (!spec) throw new Error(`config/schema.ts: key ${key} has no value kind (build its schema with int, num, yesNo, list, text or tagged)`);
+    return [key, spec];
+  }),
+) as Record<ConfigKey, KeySpec>;
 
 /** Everything the config file / environment may hold. */
 export const deployConfigSchema = z
-  .object({ ...deployShape, ...behaviourShape })
+  .object(configShape)
   .strict()
-  .superRefine(checkArnRegions);
+  .superRefine(checkArnRegions)
+  .superRefine(checkApprovalEndpoint);
 
 /** Per-run input of the MONITOR: any behaviour key, nothing else. */
 export const runOverridesSchema = z.object(behaviourShape).partial().strict();
@@ -182,6 +360,43 @@ export type DeployConfig = z.output<typeof deployConfigSchema>;
 export type Behaviour = z.output<typeof behaviourSchema>;
 export type RunOverrides = z.output<typeof runOverridesSchema>;
 
+/**
+ * An approval request is mailed to notificationEndpoint; without one it would never reach anybody,
+ * so a setting that can make approval requests needs the endpoint. The issue's `params.related`
+ * names the other fields involved (the loader reports their sources too).
+ */
+function checkApprovalEndpoint(
+  cfg: {
+    notificationEndpoint: string;
+    autoDeleteOrStopIdleResources: boolean;
+    idleActionMode: ApprovalMode;
+    autoAdjustMinTps: boolean;
+    capacityActionMode: ApprovalMode;
+    eventActionMode: ApprovalMode;
+    acceptDefaultBusRequests: boolean;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (cfg.notificationEndpoint !== '') return;
+  const why = 'approval links are sent by email to notificationEndpoint, which is empty; set notificationEndpoint or choose auto/report';
+  const issue = (field: string, message: string, related: string[]) =>
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message, params: { related: [...related, 'notificationEndpoint'] } });
+  if (cfg.autoDeleteOrStopIdleResources === true && cfg.idleActionMode === 'approval') {
+    issue('idleActionMode', `is approval while autoDeleteOrStopIdleResources is true: ${why}`, ['autoDeleteOrStopIdleResources']);
+  }
+  if (cfg.autoAdjustMinTps === true && cfg.capacityActionMode === 'approval') {
+    issue('capacityActionMode', `is approval while autoAdjustMinTps is true: ${why}`, ['autoAdjustMinTps']);
+  }
+  if (cfg.eventActionMode === 'approval') issue('eventActionMode', `is approval: ${why}`, []);
+  if (cfg.acceptDefaultBusRequests === true) {
+    issue(
+      'acceptDefaultBusRequests',
+      'is true, and requests from the default event bus always need approval for delete/stop: approval links are sent by email to notificationEndpoint, which is empty; set notificationEndpoint or set acceptDefaultBusRequests to false',
+      [],
+    );
+  }
+}
+
 /** Listed ARNs must lie in the monitored regions, or they would silently never be read. */
 function checkArnRegions(
   cfg: { campaignArns: 'all' | string[]; recommenderArns: 'all' | string[]; regions: string[] },
@@ -189,7 +404,7 @@ function checkArnRegions(
 ): void {
   for (const key of ['campaignArns', 'recommenderArns'] as const) {
     const sel = cfg[key];
-    if (sel === 'all') continue;
+    if (!Array.isArray(sel) || !Array.isArray(cfg.regions)) continue;
     sel.forEach((arn, i) => {
       const r = arn.split(':')[3];
       if (!cfg.regions.includes(r)) {

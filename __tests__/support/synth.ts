@@ -28,8 +28,8 @@ export interface Synthesized {
 
 const cache = new Map<string, Synthesized>();
 
-/** Synthesizes with `TEST_ENV` plus `env` (PM_* variables), independent of any local config file. */
-export function synth(env: Record<string, string> = {}): Synthesized {
+/** Synthesizes with `TEST_ENV` plus `env` (PM_* variables; `undefined` unsets one of TEST_ENV), independent of any local config file. */
+export function synth(env: Record<string, string | undefined> = {}): Synthesized {
   const merged = { ...TEST_ENV, ...env };
   const key = JSON.stringify(merged);
   const hit = cache.get(key);

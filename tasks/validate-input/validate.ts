@@ -2,7 +2,7 @@
  * Resolves the behaviour of one MONITOR run: deployment defaults (embedded in the state machine
  * definition) overridden by the execution input. Pure: no AWS calls.
  */
-import { behaviourSchema, describeIssues, runOverridesSchema, type Behaviour } from '../../config/schema';
+import { behaviourSchema, deployShape, describeIssues, runOverridesSchema, type Behaviour } from '../../config/schema';
 import { InvalidRunInputError } from '../shared/errors';
 
 /** What every later task of the run receives as `run`. */
@@ -47,8 +47,16 @@ export function resolveRun(event: ValidateInput): ValidateOutput {
   const size = Buffer.byteLength(JSON.stringify(raw));
   if (size > MAX_RUN_INPUT_BYTES) throw new InvalidRunInputError(`run input is ${size} bytes; at most ${MAX_RUN_INPUT_BYTES} are accepted`);
 
+  // Same strictness as the config file: numbers are JSON numbers, booleans true/false/Yes/No, and
+  // deployment-only settings (limits, request senders, endpoint, ...) are unknown here.
   const overrides = runOverridesSchema.safeParse(raw);
-  if (!overrides.success) throw new InvalidRunInputError(`invalid run input: ${describeIssues(overrides.error)}`);
+  if (!overrides.success) {
+    const deployOnly = Object.keys(raw).filter((k) => Object.prototype.hasOwnProperty.call(deployShape, k));
+    const hint = deployOnly.length
+      ? `; ${deployOnly.join(', ')}: deployment-only, set in the config file or PM_ variables and deployed, never per run`
+      : '';
+    throw new InvalidRunInputError(`invalid run input: ${describeIssues(overrides.error)}${hint}`);
+  }
 
   const configured = defaults.data.regions;
   const unknownRegions = (overrides.data.regions ?? []).filter((r) => !configured.includes(r));
