@@ -19,6 +19,7 @@ import {
   startExecution,
   validateDefinition,
 } from '../workflows/asl';
+import { StateMachine } from 'aws-local-stepfunctions';
 
 const ctx = { partition: 'aws' };
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:f';
@@ -161,6 +162,46 @@ describe('validation while building', () => {
     expect(() => path('x')).toThrow(/not a JSONPath/);
     expect(() => intrinsic('Array($.x)')).toThrow(/not an intrinsic/);
     expect(() => Condition.stringEquals('kind', 'idle')).toThrow(/must be a JSONPath/);
+  });
+});
+
+describe('Fail', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aslValidator: (d: unknown, o: { checkPaths: boolean; checkArn: boolean }) => { isValid: boolean; errorsText: (s?: string) => string } = require('asl-validator');
+  const failing = (fail: Fail) => new StateMachineDefinition(new Pass('Shape', { parameters: { why: path('$.why'), code: path('$.code') } }).next(fail), { type: 'EXPRESS' });
+
+  it('renders a fixed Error and Cause', () => {
+    expect(new Fail('F', { error: 'E', cause: 'c', comment: 'why' }).render()).toEqual({ Type: 'Fail', Comment: 'why', Error: 'E', Cause: 'c' });
+    expect(new Fail('F', { error: 'E' }).render()).toEqual({ Type: 'Fail', Error: 'E' });
+  });
+
+  it('renders CausePath and ErrorPath, which asl-validator accepts', () => {
+    const def = failing(new Fail('F', { error: 'E', causePath: '$.why' })).render(ctx);
+    expect((def.States as any).F).toEqual({ Type: 'Fail', Error: 'E', CausePath: '$.why' });
+    expect(aslValidator(structuredClone(def), { checkPaths: true, checkArn: true }).errorsText('\n')).toBe('');
+    const both = failing(new Fail('G', { errorPath: '$.code', causePath: "States.Format('because {}', $.why)" })).render(ctx);
+    expect((both.States as any).G).toEqual({ Type: 'Fail', ErrorPath: '$.code', CausePath: "States.Format('because {}', $.why)" });
+    expect(aslValidator(structuredClone(both), { checkPaths: true, checkArn: true }).isValid).toBe(true);
+    // asl-validator itself refuses Cause together with CausePath: the builder refuses it earlier.
+    expect(aslValidator({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'E', Cause: 'c', CausePath: '$.why' } } }, { checkPaths: true, checkArn: true }).isValid).toBe(false);
+  });
+
+  it('fails the execution with the cause and error read from the state input (aws-local-stepfunctions)', async () => {
+    const def = failing(new Fail('F', { errorPath: '$.code', causePath: '$.why' })).render(ctx);
+    const run = new StateMachine(def as never).run({ why: '2 of 3 regions failed: eu-west-1: AccessDenied', code: 'RegionsFailed' });
+    const err = await run.result.then(
+      () => undefined,
+      (e: Error & { cause?: Error }) => e.cause,
+    );
+    expect(err).toMatchObject({ name: 'RegionsFailed', message: '2 of 3 regions failed: eu-west-1: AccessDenied' });
+  });
+
+  it('refuses cause with causePath, error with errorPath, no error at all, and a causePath that is no path', () => {
+    expect(() => new Fail('F', { error: 'E', cause: 'c', causePath: '$.why' })).toThrow(/cause or causePath, not both/);
+    expect(() => new Fail('F', { error: 'E', errorPath: '$.code' })).toThrow(/error or errorPath, not both/);
+    expect(() => new Fail('F', { cause: 'c' })).toThrow(/needs an Error name/);
+    expect(() => new Fail('F', { error: 'E', causePath: 'why' })).toThrow(/causePath "why" must be a JSONPath/);
+    expect(() => new Fail('F', { errorPath: 'Format($.x)' })).toThrow(/errorPath "Format\(\$\.x\)" must be a JSONPath/);
   });
 });
 

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DEFAULT_BEHAVIOUR } from '../config/schema';
 import { handler, resetState } from '../tasks/summarize-run/handler';
-import { summarize, type RegionOutcome } from '../tasks/summarize-run/summarize';
+import { failureCause, MAX_FAILURE_CAUSE_CHARS, summarize, type RegionOutcome } from '../tasks/summarize-run/summarize';
 
 const run = { ...DEFAULT_BEHAVIOUR, regions: ['us-east-1', 'eu-west-1'], now: '2026-11-22T10:05:00.000Z', executionName: 'e1' } as never;
 
@@ -75,6 +75,53 @@ describe('run summary', () => {
     const second = await handler({ run, regionResults: [okRegion('us-east-1', 3)] });
     expect(first.fleetChanged).toBe(true);
     expect(second.fleetChanged).toBe(false);
+  });
+
+  it('names each failed region and its error in one bounded line (failureCause), from the Lambda error JSON or a plain cause', () => {
+    const lambdaCause = (type: string, message: string) => JSON.stringify({ errorType: type, errorMessage: message, trace: ['at x (y.js:1:1)', 'at z'] });
+    const s = summarize({
+      run,
+      regionResults: [
+        okRegion('us-east-1', 4),
+        { region: 'eu-west-1', ok: false, error: 'RegionCollectError', cause: lambdaCause('RegionCollectError', 'region eu-west-1: ListCampaigns failed on page 1: AccessDeniedException: not authorized') },
+        { region: 'ap-south-1', ok: false, error: 'States.Timeout', cause: 'Task timed out\nafter 65 s' },
+      ],
+    });
+    expect(s.failureCause).toBe(
+      '2 of 3 regions failed: eu-west-1: RegionCollectError: region eu-west-1: ListCampaigns failed on page 1: AccessDeniedException: not authorized; ap-south-1: States.Timeout: Task timed out after 65 s',
+    );
+    expect(summarize({ run, regionResults: [okRegion('us-east-1', 1)] }).failureCause).toBeUndefined();
+    // A cause longer than the summary keeps (500) still gives its message, not broken JSON.
+    const long = summarize({ run, regionResults: [{ region: 'eu-west-1', ok: false, error: 'RegionCollectError', cause: lambdaCause('RegionCollectError', `region eu-west-1: ${'x'.repeat(600)}`) }] });
+    expect(long.failureCause).toMatch(/^1 of 1 region failed: eu-west-1: RegionCollectError: region eu-west-1: x+$/);
+  });
+
+  it('keeps failureCause at most 1,000 characters, every failed region named, cut with "…"', () => {
+    const failed = Array.from({ length: 8 }, (_, i) => ({ region: `xx-test-${i + 1}`, error: 'RegionCollectError', cause: `region xx-test-${i + 1}: ${'denied '.repeat(100)}` }));
+    const cause = failureCause(failed, 10);
+    expect(cause.length).toBeLessThanOrEqual(MAX_FAILURE_CAUSE_CHARS);
+    expect(cause.startsWith('8 of 10 regions failed: xx-test-1: RegionCollectError: region xx-test-1: denied')).toBe(true);
+    for (const f of failed) expect(cause).toContain(`${f.region}: RegionCollectError`);
+    expect(cause).toContain('…');
+    expect(cause).not.toMatch(/\n/);
+    const many = failureCause(Array.from({ length: 40 }, (_, i) => ({ region: `xx-test-${i}`, error: 'E', cause: 'c'.repeat(200) })), 40);
+    expect(many.length).toBe(MAX_FAILURE_CAUSE_CHARS);
+    expect(many.endsWith('…')).toBe(true);
+  });
+
+  it('a failed monitoredResourceCount is a named problem of the summary, never an error of the run', async () => {
+    cw.on(PutMetricDataCommand).rejects(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalServiceFault' }));
+    const out = await handler({ run, regionResults: [okRegion('us-east-1', 3), okRegion('eu-west-1', 2)] });
+    expect(out.runProblems).toEqual([
+      { target: 'metrics:us-east-1', error: 'PutMetricData monitoredResourceCount (PersonalizeMonitor, us-east-1): InternalServiceFault: We encountered an internal error.' },
+    ]);
+    expect(out.problems).toBe(1);
+    expect(out.anyRegionFailed).toBe(false);
+    expect(out.failureCause).toBeUndefined();
+    // Published: no problem.
+    cw.reset();
+    cw.on(PutMetricDataCommand).resolves({});
+    expect((await handler({ run, regionResults: [okRegion('us-east-1', 3)] })).runProblems).toEqual([]);
   });
 
   it('rejects a malformed input', () => {

@@ -372,18 +372,39 @@ export class Succeed extends State {
 
 export interface FailOptions {
   comment?: string;
-  error: string;
-  cause: string;
+  /** A fixed error name; or `errorPath`. */
+  error?: string;
+  /** A fixed cause; or `causePath`. */
+  cause?: string;
+  /** Error name read from the state input at run time (a JSONPath or intrinsic function); excludes `error`. */
+  errorPath?: string;
+  /** Cause read from the state input at run time (a JSONPath or intrinsic function, a string); excludes `cause`. */
+  causePath?: string;
 }
 
-/** Ends the execution with an error. */
+/** A Fail `ErrorPath` / `CausePath`: a reference path (`$.x`, `$$.Execution.Name`) or an intrinsic function. */
+function checkFailPath(name: string, field: string, value: string): string {
+  if (!/^\$/.test(value) && !/^States\.[A-Za-z]+\(.*\)$/.test(value)) {
+    throw new Error(`fail "${name}": ${field} "${value}" must be a JSONPath (starting with $) or an intrinsic function (States.Xxx(...))`);
+  }
+  return value;
+}
+
+/**
+ * Ends the execution with an error. Error and cause are fixed (`error`, `cause`) or read from the
+ * state input (`errorPath`, `causePath`: JSONPath mode only), never both for the same field.
+ */
 export class Fail extends State {
   constructor(
     name: string,
     private readonly options: FailOptions,
   ) {
     super(name, options.comment);
-    if (!options.error) throw new Error(`fail "${name}" needs an Error name`);
+    if (options.error !== undefined && options.errorPath !== undefined) throw new Error(`fail "${name}": give error or errorPath, not both`);
+    if (options.cause !== undefined && options.causePath !== undefined) throw new Error(`fail "${name}": give cause or causePath, not both`);
+    if (!options.error && options.errorPath === undefined) throw new Error(`fail "${name}" needs an Error name (error or errorPath)`);
+    if (options.errorPath !== undefined) checkFailPath(name, 'errorPath', options.errorPath);
+    if (options.causePath !== undefined) checkFailPath(name, 'causePath', options.causePath);
   }
   get ends(): readonly NextableState[] {
     return [];
@@ -392,7 +413,12 @@ export class Fail extends State {
     return [];
   }
   render(): JsonObject {
-    return { ...this.base('Fail'), Error: this.options.error, Cause: this.options.cause };
+    const out = this.base('Fail');
+    if (this.options.error !== undefined) out.Error = this.options.error;
+    if (this.options.errorPath !== undefined) out.ErrorPath = this.options.errorPath;
+    if (this.options.cause !== undefined) out.Cause = this.options.cause;
+    if (this.options.causePath !== undefined) out.CausePath = this.options.causePath;
+    return out;
   }
 }
 

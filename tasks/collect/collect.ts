@@ -114,7 +114,9 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   }
   const { kept, deferred } = fitFindings(rankFindings(findings, run.maxFindingsPerRegion));
 
-  const written = await writeMetrics(deps.cloudwatch, points, calls);
+  // A failed write is a problem of this region (call, namespace, region named), never a failed
+  // region: the alarms and findings below still happen.
+  const written = await writeMetrics(deps.cloudwatch, points, calls, region);
   for (const f of written.failures) problems.push({ target: `metrics:${region}`, error: f });
 
   const alarms = { created: 0, updated: 0, deleted: 0, unchanged: 0 };

@@ -60,20 +60,32 @@ export function planPutCalls(data: readonly MetricDatum[]): MetricDatum[][] {
   return calls;
 }
 
+/** Where a failed write went: the call, the namespace and, when known, the region. */
+export function putFailureText(metrics: number, region: string | undefined, err: unknown): string {
+  return `PutMetricData of ${metrics} metrics failed (${MONITOR_NAMESPACE}${region ? `, ${region}` : ''}): ${describeError(err)}`;
+}
+
 /**
- * Publishes `points`. A failing call does not stop the others: one bad batch never costs the
- * region all its metrics.
+ * Publishes `points` (to `region`'s CloudWatch: named in failures). A failing call does not
+ * stop the others: one bad batch never costs the region all its metrics. Never throws: every
+ * failure, even planning the calls, is returned in `failures`.
  */
-export async function writeMetrics(cloudwatch: CloudWatchClient, points: readonly MetricPoint[], calls: ApiCallCounter): Promise<WriteResult> {
+export async function writeMetrics(cloudwatch: CloudWatchClient, points: readonly MetricPoint[], calls: ApiCallCounter, region?: string): Promise<WriteResult> {
   let written = 0;
   const failures: string[] = [];
-  for (const batch of planPutCalls(points.map(toDatum))) {
+  let batches: MetricDatum[][];
+  try {
+    batches = planPutCalls(points.map(toDatum));
+  } catch (err) {
+    return { written, failures: [putFailureText(points.length, region, err)] };
+  }
+  for (const batch of batches) {
     calls.add('PutMetricData');
     try {
       await cloudwatch.send(new PutMetricDataCommand({ Namespace: MONITOR_NAMESPACE, MetricData: batch }));
       written += batch.length;
     } catch (err) {
-      failures.push(`PutMetricData of ${batch.length} metrics failed: ${describeError(err)}`);
+      failures.push(putFailureText(batch.length, region, err));
     }
   }
   return { written, failures };

@@ -38,15 +38,36 @@ export interface RunSummary {
   alarms: { created: number; updated: number; deleted: number; unchanged: number };
   metricsWritten: number;
   apiCalls: number;
+  /** Problems of every region plus those of the run itself (`runProblems`). */
   problems: number;
+  /**
+   * Problems of the run itself, not of one region (the regions' own are in their results), e.g.
+   * `monitoredResourceCount` not published. A problem never fails the run.
+   */
+  runProblems: RunProblem[];
+  /**
+   * Set when a region failed: one line naming each failed region and its error, at most
+   * MAX_FAILURE_CAUSE_CHARS; the MONITOR fails with it as the execution's cause.
+   */
+  failureCause?: string;
   /** Hash over the regions' fleet fingerprints: changes when the fleet does. */
   fleetFingerprint: string;
   /** The fleet differs from the previous run this container saw (or no previous run is known). */
   fleetChanged: boolean;
 }
 
+/** A named problem: what (`target`) and what went wrong, naming the call. */
+export interface RunProblem {
+  target: string;
+  error: string;
+}
+
 /** Most characters of a failure cause kept in the summary (causes can be whole stack traces). */
 const MAX_CAUSE_CHARS = 500;
+/** Most characters of `failureCause` (the execution's error cause). */
+export const MAX_FAILURE_CAUSE_CHARS = 1000;
+/** Fewest characters each failed region gets in `failureCause` before the whole line is cut. */
+const MIN_REGION_CAUSE_CHARS = 80;
 
 /** Combines region outcomes; `previousFingerprint` is what the last run saw, if known. */
 export function summarize(input: SummarizeInput, previousFingerprint?: string): RunSummary {
@@ -54,9 +75,10 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
     throw new Error('summarize-run expects { run, regionResults: [...] }');
   }
   const ok = input.regionResults.filter((r): r is Extract<RegionOutcome, { ok: true }> => r.ok === true);
-  const failed = input.regionResults
+  const failedInFull = input.regionResults
     .filter((r): r is Extract<RegionOutcome, { ok: false }> => r.ok !== true)
-    .map((r) => ({ region: r.region, error: r.error, cause: String(r.cause ?? '').slice(0, MAX_CAUSE_CHARS) }));
+    .map((r) => ({ region: r.region, error: String(r.error ?? 'Error'), cause: String(r.cause ?? '') }));
+  const failed = failedInFull.map((r) => ({ ...r, cause: r.cause.slice(0, MAX_CAUSE_CHARS) }));
   const sum = (f: (r: (typeof ok)[number]) => number) => ok.reduce((acc, r) => acc + f(r), 0);
   const fingerprint = createHash('sha256')
     .update(
@@ -90,6 +112,8 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
     metricsWritten: sum((r) => r.metricsWritten),
     apiCalls: sum((r) => r.apiCalls),
     problems: sum((r) => r.problems.length),
+    runProblems: [],
+    ...(failed.length > 0 ? { failureCause: failureCause(failedInFull, input.regionResults.length) } : {}),
     fleetFingerprint: fingerprint,
     // A failed region hides part of the fleet: do not call that a change.
     fleetChanged: failed.length === 0 && fingerprint !== previousFingerprint,
@@ -111,3 +135,36 @@ export function resourceCountMetric(summary: RunSummary): MetricPoint | undefine
   };
 }
 
+/** Cuts `text` to `max` characters, marking the cut with "…". */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * `Error: message` of a failed region as the workflow recorded it: the Cause of a Lambda error
+ * is the JSON `{ errorType, errorMessage, trace }`; any other cause is taken as it is.
+ */
+export function regionError(f: { error: string; cause: string }): string {
+  try {
+    const parsed = JSON.parse(f.cause) as { errorType?: unknown; errorMessage?: unknown };
+    if (parsed && typeof parsed.errorMessage === 'string') {
+      return `${typeof parsed.errorType === 'string' && parsed.errorType ? parsed.errorType : f.error}: ${parsed.errorMessage}`;
+    }
+  } catch {
+    // not JSON: the cause as given
+  }
+  const detail = f.cause.trim();
+  return detail ? `${f.error}: ${detail}` : f.error;
+}
+
+/**
+ * One line for the execution's cause: "2 of 3 regions failed: eu-west-1: RegionCollectError: …;
+ * ap-south-1: …". Each region gets a fair share of MAX_FAILURE_CAUSE_CHARS (at least
+ * MIN_REGION_CAUSE_CHARS), so one long error does not hide the regions after it.
+ */
+export function failureCause(failed: readonly { region: string; error: string; cause: string }[], regionCount: number): string {
+  const head = `${failed.length} of ${regionCount} region${regionCount === 1 ? '' : 's'} failed: `;
+  const share = Math.max(MIN_REGION_CAUSE_CHARS, Math.floor((MAX_FAILURE_CAUSE_CHARS - head.length) / failed.length) - 2);
+  const parts = failed.map((f) => truncate(`${f.region}: ${regionError(f)}`.replace(/\s+/g, ' '), share));
+  return truncate(head + parts.join('; '), MAX_FAILURE_CAUSE_CHARS);
+}
