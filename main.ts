@@ -12,7 +12,9 @@ import { ConfigError, loadDeployConfig } from './config/load';
 import { CONSOLE_DOMAINS } from './core/arn';
 import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES } from './core/findings';
 import { ApprovalEndpoint, ApprovalsTable } from './infra/approvals';
-import { LambdaEventRule, StateMachineEventRule } from './infra/event-rules';
+import { LambdaEventRule, StateMachineEventRule, WHOLE_EVENT } from './infra/event-rules';
+import { RequestsBus } from './infra/requests-bus';
+import { BUS_VIA, INPUT_ENVELOPE, type ActionPolicy } from './core/actions';
 import { MonitorSchedule } from './infra/monitor-schedule';
 import { actionStateMachineName, dashboardName, monitorStateMachineName } from './infra/names';
 import { NodejsFunction } from './infra/nodejs-function';
@@ -102,9 +104,14 @@ export class PersonalizeMonitorStack extends TerraformStack {
       return { arn: fn.function.arn, timeoutSeconds: fn.spec.timeoutSeconds };
     };
 
+    const policy: ActionPolicy = {
+      maxMinCapacity: config.maxMinCapacity,
+      maxAutoRaiseFactor: config.maxAutoRaiseFactor,
+      approvalsDeliverable: config.notificationEndpoint !== '',
+    };
     const action = new StateMachine(this, 'action', {
       name: actionStateMachineName(config.stackName),
-      definition: actionDefinition({ lambda, defaults: behaviourDefaults(config) }),
+      definition: actionDefinition({ lambda, defaults: behaviourDefaults(config), policy }),
       partition,
       accountId,
       logRetentionDays: config.logRetentionDays,
@@ -112,17 +119,37 @@ export class PersonalizeMonitorStack extends TerraformStack {
       // Inputs of the approval step hold the task token: never written to logs.
       includeExecutionData: false,
     });
+    // Request events: on the stack's own bus, whose policy names who may send. The rule wraps the
+    // event in the envelope the ACTION reads its origin from; a sender cannot choose it.
+    const requestPattern = {
+      source: [EVENT_SOURCE],
+      'detail-type': [REQUEST_DETAIL_TYPES.delete, REQUEST_DETAIL_TYPES.stop, ...Object.values(REQUEST_DETAIL_TYPES.setMinCapacity)],
+    };
+    const requests = new RequestsBus(this, 'requests-bus', { stackName: config.stackName, senders: config.requestSenders });
     new StateMachineEventRule(this, 'action-requests', {
       stackName: config.stackName,
       suffix: 'action-requests',
-      description: 'The original request events (delete, stop, set minimum) start an ACTION execution',
-      eventPattern: {
-        source: [EVENT_SOURCE],
-        'detail-type': [REQUEST_DETAIL_TYPES.delete, REQUEST_DETAIL_TYPES.stop, ...Object.values(REQUEST_DETAIL_TYPES.setMinCapacity)],
-      },
+      description: 'Request events (delete, stop, set minimum) from the listed senders start an ACTION execution',
+      eventBusName: requests.bus.name,
+      eventPattern: requestPattern,
+      inputTemplate: { [INPUT_ENVELOPE.via]: BUS_VIA.requestsBus, [INPUT_ENVELOPE.event]: WHOLE_EVENT },
       stateMachineArn: action.machine.arn,
       accountId,
     });
+    if (config.acceptDefaultBusRequests) {
+      // Opt-in for the original's integrations: anyone allowed PutEvents on the default bus can
+      // send these, so a stop or delete from there always waits for a person's approval.
+      new StateMachineEventRule(this, 'default-bus-requests', {
+        stackName: config.stackName,
+        suffix: 'default-bus-requests',
+        description: 'Request events on the default bus (acceptDefaultBusRequests) start an ACTION execution; stop/delete need approval',
+        eventPattern: requestPattern,
+        inputTemplate: { [INPUT_ENVELOPE.via]: BUS_VIA.defaultBus, [INPUT_ENVELOPE.event]: WHOLE_EVENT },
+        stateMachineArn: action.machine.arn,
+        accountId,
+      });
+    }
+    new TerraformOutput(this, 'requests_event_bus_name', { value: requests.bus.name, description: 'Where request events go (only requestSenders may put events)' });
 
     const monitor = new StateMachine(this, 'monitor', {
       name: monitorStateMachineName(config.stackName),

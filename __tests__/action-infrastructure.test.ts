@@ -98,7 +98,7 @@ describe('request events → ACTION', () => {
   const rule = resourceWhere(tf, 'aws_cloudwatch_event_rule', 'name', `${stack}-action-requests`);
   const [target] = resourcesOf(tf, 'aws_cloudwatch_event_target').filter((t) => t.body.rule === `\${${rule.address}.name}`);
 
-  it("routes the original's four request detail-types to the ACTION machine, the event as input", () => {
+  it("routes the original's four request detail-types on the stack's requests bus to the ACTION machine, wrapped by the rule", () => {
     expect(JSON.parse(String(rule.body.event_pattern))).toEqual({
       source: ['personalize.monitor'],
       'detail-type': [
@@ -110,6 +110,9 @@ describe('request events → ACTION', () => {
     });
     expect(target.body.arn).toBe(`\${${machine.address}.arn}`);
     expect(target.body.input).toBeUndefined();
+    expect(String(rule.body.event_bus_name)).toMatch(/^\$\{aws_cloudwatch_event_bus\.[\w-]+\.name\}$/);
+    expect(target.body.event_bus_name).toBe(rule.body.event_bus_name);
+    expect(block(target.body.input_transformer).input_template).toBe('{"via":"requests-bus","event":<aws.events.event.json>}');
   });
 
   it('starts it with a role EventBridge assumes, allowed to start only that machine, created before the target (traps 8, 20)', () => {

@@ -77,7 +77,7 @@ describe('friendly notifications', () => {
 });
 
 describe('finish', () => {
-  const deps = () => ({ cloudwatch: () => new CloudWatchClient({}), events: new EventBridgeClient({}), sns: new SNSClient({}), topicArn: TOPIC, logger });
+  const deps = () => ({ cloudwatch: () => new CloudWatchClient({}), events: new EventBridgeClient({}), logger });
 
   it('deletes only our alarms on the resource, emits the original result event and a dashboard rebuild, notifies done', async () => {
     cloudwatch
@@ -96,7 +96,12 @@ describe('finish', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
 
     const out = await finish({ request: request(), run: RUN, settle: { detail: 'deleted' } }, deps());
-    expect(out).toEqual({ alarmsDeleted: ['PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b'], eventsSent: 2, problems: [] });
+    expect(out).toEqual({
+      alarmsDeleted: ['PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b'],
+      eventsSent: 2,
+      problems: [],
+      reason: 'deleted; 2 alarm(s) removed',
+    });
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNamePrefix).toBe('PersonalizeMonitor-');
     expect(cloudwatch.commandCalls(DeleteAlarmsCommand)[0].args[0].input.AlarmNames).toEqual(out.alarmsDeleted);
     const entries = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries ?? [];
@@ -105,7 +110,8 @@ describe('finish', () => {
       ['personalize.monitor', 'BuildPersonalizeMonitorDashboard'],
     ]);
     expect(JSON.parse(entries[0].Detail as string)).toEqual({ ARN: CAMPAIGN_ARN, Reason: 'No requests for 24 hours' });
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toMatch(/Done: Delete campaign shop-ranking/);
+    // The email is NotifyDone's (a separate, retried state): finish itself sends none.
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it.each([
@@ -123,12 +129,12 @@ describe('finish', () => {
     expect(cloudwatch.commandCalls(DescribeAlarmsCommand)).toHaveLength(action === 'stop' ? 1 : 0);
   });
 
-  it('reports alarm and event problems in the done email instead of failing a finished action', async () => {
+  it('reports alarm and event problems in the done reason instead of failing a finished action', async () => {
     cloudwatch.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }, {}] });
     const out = await finish({ request: request(), run: RUN }, deps());
     expect(out.problems).toEqual(['deleting its alarms: AccessDenied: denied', 'sending result events: Error: PutEvents rejected 1 of 2 events (InternalFailure)']);
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/but: deleting its alarms: AccessDenied/);
+    expect(out.reason).toMatch(/but: deleting its alarms: AccessDenied/);
   });
 
   it('lets throttling fail the state so it is retried', async () => {

@@ -9,7 +9,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteCampaignCommand, DescribeCampaignCommand, ListTagsForResourceCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { DeleteCampaignCommand, DescribeCampaignCommand, ListTagsForResourceCommand, PersonalizeClient, UpdateCampaignCommand } from '@aws-sdk/client-personalize';
 import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { validateDefinition } from '../workflows/asl';
@@ -24,14 +24,18 @@ import { handler as finishHandler } from '../tasks/action-finish/handler';
 import { handler as notifyHandler } from '../tasks/action-notify/handler';
 import { handler as approvalHandler } from '../tasks/approval/handler';
 import { fakeApprovalsTable } from './support/approvals-table-fake';
-import { BEHAVIOUR, CAMPAIGN_ARN } from './support/action-fixtures';
+import { BEHAVIOUR, CAMPAIGN_ARN, POLICY } from './support/action-fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (d: unknown, o: { checkPaths: boolean; checkArn: boolean }) => { isValid: boolean; errorsText: (s?: string) => string } = require('asl-validator');
 
 const ACCOUNT = '123456789012';
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:pm-${name}`;
-const wiring = { lambda: (name: string) => ({ arn: fnArn(name), timeoutSeconds: TASKS.find((t) => t.name === name)!.timeoutSeconds }), defaults: BEHAVIOUR };
+const wiring = {
+  lambda: (name: string) => ({ arn: fnArn(name), timeoutSeconds: TASKS.find((t) => t.name === name)!.timeoutSeconds }),
+  defaults: { ...BEHAVIOUR, autoDeleteOrStopIdleResources: true },
+  policy: POLICY,
+};
 const definition = actionDefinition(wiring).render({ partition: 'aws' }) as Record<string, any>;
 
 const personalize = mockClient(PersonalizeClient);
@@ -49,6 +53,7 @@ const lambdaStates: Record<string, Handler> = {
   NotifyRejected: notifyHandler,
   NotifySkipped: notifyHandler,
   NotifyFailed: notifyHandler,
+  NotifyDone: notifyHandler,
   RecheckResource: recheckHandler,
   Act: actHandler,
   CheckSettled: checkSettledHandler,
@@ -72,7 +77,12 @@ function runAction(input: unknown, def: Record<string, any> = definition, token 
     });
   const machine = new StateMachine(def as never, { validationOptions: { checkPaths: true, checkArn: true } });
   const execution = machine.run(input as never, {
-    overrides: { taskResourceLocalHandlers: handlers, waitTimeOverrides: { WaitUntilSettled: 0 } },
+    overrides: {
+      taskResourceLocalHandlers: handlers,
+      waitTimeOverrides: { WaitUntilSettled: 0 },
+      // Retries happen as defined; only their waits are shortened.
+      retryIntervalOverrides: Object.fromEntries(Object.keys(lambdaStates).map((k) => [k, 0])),
+    },
     // The executor fills in Execution.StartTime but not State: EnteredTime is given here.
     context: { Execution: { Id: `arn:aws:states:us-east-1:${ACCOUNT}:execution:pm-action:e1` }, State: { EnteredTime: new Date().toISOString() }, Task: { Token: token } },
   } as never);
@@ -135,13 +145,20 @@ beforeEach(() => {
     return {};
   });
   personalize.on(DescribeCampaignCommand).callsFake(() => {
-    if (!deleted) return { campaign: { campaignArn: CAMPAIGN_ARN, status: 'ACTIVE', minProvisionedTPS: 1 } };
+    if (!deleted) return { campaign: { campaignArn: CAMPAIGN_ARN, status: 'ACTIVE', minProvisionedTPS: 1, creationDateTime: new Date('2026-01-01T00:00:00Z') } };
     if (checks++ < 1) return { campaign: { campaignArn: CAMPAIGN_ARN, status: 'DELETE IN_PROGRESS' } };
     throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
   });
 });
 
-const idleFinding = { action: 'delete', resourceArn: CAMPAIGN_ARN, source: 'monitor', reason: 'No requests for 24 hours', evidence: { windowStart: '2026-11-21T09:00:00Z', windowEnd: '2026-11-22T09:00:00Z', monthlyWasteUsd: 146 } };
+/** How the MONITOR starts an idle action (workflows/monitor.ts): its finding's request event under `finding`. */
+const idleFinding = {
+  finding: {
+    'detail-type': 'DeletePersonalizeCampaign',
+    detail: { ARN: CAMPAIGN_ARN, Reason: 'No requests for 24 hours', Evidence: { Window: '2026-11-21T09:00:00Z/2026-11-22T09:00:00Z', MonthlyWasteUsd: 146 } },
+  },
+};
+const manualDelete = { action: 'delete', resourceArn: CAMPAIGN_ARN };
 
 describe('ACTION definition', () => {
   it('passes asl-validator and the structural checks, and waits for approval at most the configured lifetime', () => {
@@ -199,14 +216,14 @@ describe('ACTION executions (real handlers, mocked AWS)', () => {
 
   it('traffic since the finding → skipped with the reason, nothing changed', async () => {
     cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [4] }] });
-    await runAction({ ...idleFinding, approval: 'auto' });
+    await runAction(manualDelete);
     expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(0);
     expect(subjects()).toEqual([expect.stringMatching(/Skipped: Delete campaign/)]);
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/4 requests since the finding/);
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/4 requests between .* and now/);
   });
 
   it('dry-run → report only, nothing changed, no approval stored', async () => {
-    await runAction({ ...idleFinding, dryRun: true });
+    await runAction({ ...manualDelete, dryRun: true });
     expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(0);
     expect(approvalIds()).toHaveLength(0);
     expect(subjects()).toEqual([expect.stringMatching(/Report only: Delete campaign/)]);
@@ -233,5 +250,84 @@ describe('ACTION executions (real handlers, mocked AWS)', () => {
     expect(failure.name).toBe('ActionFailed');
     expect(subjects()).toEqual([expect.stringMatching(/FAILED: Delete campaign/)]);
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/^Delete campaign shop-ranking did not complete: .*not allowed/);
+  });
+});
+
+/** A campaign serving about 3 requests a second: every 5-minute datapoint holds ~900 requests. */
+function busyTraffic() {
+  cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [880, 910, 905] }, { Id: 'm1', Values: [] }] });
+}
+
+describe('ACTION trust and bounds (regressions of the 2026-12 audit)', () => {
+  const future = { windowStart: '2099-01-01T00:00:00.000Z', windowEnd: '2099-01-01T00:00:00.000Z' };
+
+  it('a forged evidence window in a manual input cannot disable the traffic re-check: the busy campaign is not deleted after approval', async () => {
+    busyTraffic();
+    const result = runAction({ action: 'delete', resourceArn: CAMPAIGN_ARN, approval: 'approval', evidence: future });
+    await until(() => approvalIds().length === 1);
+    await post(approvalIds()[0], 'approve');
+    await result;
+    expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(0);
+    expect(subjects()[1]).toMatch(/Skipped: Delete campaign/);
+    // The window it read is its own: one idle window before the start, up to now – not 2099.
+    const read = cloudwatch.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(read.StartTime!.getTime()).toBeLessThan(Date.now() - 23 * 3_600_000);
+    expect(read.EndTime!.getTime()).toBeLessThan(Date.parse('2099-01-01T00:00:00Z'));
+  });
+
+  it('a forged Evidence in a request event neither disables the re-check nor makes it a MONITOR request', async () => {
+    busyTraffic();
+    const event = {
+      version: '0', id: 'e-1', 'detail-type': 'DeletePersonalizeCampaign', source: 'personalize.monitor', account: ACCOUNT, time: new Date().toISOString(), region: 'us-east-1', resources: [],
+      detail: { ARN: CAMPAIGN_ARN, Evidence: { Window: '2099-01-01T00:00:00.000Z/2099-01-01T00:00:00.000Z' } },
+    };
+    const out = await runAction({ via: 'requests-bus', event });
+    expect(out).toMatchObject({ request: { origin: 'requestsBus', source: 'event', mode: 'auto' } });
+    expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(0);
+    expect(subjects()).toEqual([expect.stringMatching(/Skipped: Delete campaign/)]);
+  });
+
+  it.each([100000, 1e21])('refuses newMin %d at once, naming the bound, and changes nothing', async (newMin) => {
+    const failure = await failureOf(runAction({ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin }));
+    expect(failure.name).toBe('ActionInputError');
+    expect(failure.message).toMatch(/newMin.*(maxMinCapacity 100|from 1 to 2147483647)/);
+    expect(personalize.calls()).toHaveLength(0);
+  });
+
+  it('a raise beyond maxAutoRaiseFactor asked in auto waits for a person, then happens once', async () => {
+    let min = 2;
+    personalize.on(DescribeCampaignCommand).callsFake(() => ({ campaign: { campaignArn: CAMPAIGN_ARN, status: 'ACTIVE', minProvisionedTPS: min, creationDateTime: new Date('2026-01-01T00:00:00Z') } }));
+    personalize.on(UpdateCampaignCommand).callsFake((i) => {
+      min = i.minProvisionedTPS;
+      return {};
+    });
+    const result = runAction({ action: 'setMinCapacity', resourceArn: CAMPAIGN_ARN, newMin: 50, approval: 'auto' });
+    await until(() => approvalIds().length === 1);
+    expect(personalize.commandCalls(UpdateCampaignCommand)).toHaveLength(0);
+    expect(subjects()[0]).toMatch(/Approval needed: Set minimum TPS of campaign shop-ranking to 50/);
+    await post(approvalIds()[0], 'approve');
+    await result;
+    expect(personalize.commandCalls(UpdateCampaignCommand).map((c) => c.args[0].input.minProvisionedTPS)).toEqual([50]);
+    expect(subjects()[1]).toMatch(/Done: Set minimum/);
+  });
+
+  it('an email that fails after a successful delete does not turn it into a failure: SUCCEEDED, done, the failure recorded and retried', async () => {
+    sns.on(PublishCommand).rejects(Object.assign(new Error('SNS is down'), { name: 'InternalErrorException' }));
+    const out = (await runAction(manualDelete)) as Record<string, any>;
+    expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(1);
+    expect(out.notificationFailure).toMatchObject({ Error: 'InternalErrorException' });
+    expect(out.finish.reason).toMatch(/deleted/);
+    // 1 attempt + 3 retries of NotifyDone (NOTIFY_RETRY); NotifyFailed was never entered.
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(4);
+    expect(sns.commandCalls(PublishCommand).every((c) => /Done: Delete campaign/.test(c.args[0].input.Subject ?? ''))).toBe(true);
+  });
+
+  it('two approvals racing each other while the re-check runs act once', async () => {
+    const result = runAction(idleFinding);
+    await until(() => approvalIds().length === 1);
+    const [a, b] = await Promise.all([post(approvalIds()[0], 'approve'), post(approvalIds()[0], 'approve')]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    await result;
+    expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(1);
   });
 });

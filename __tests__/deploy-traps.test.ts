@@ -103,6 +103,24 @@ describe('SNS (traps 16-17)', () => {
   });
 });
 
+describe('EventBridge buses, policies and rules (traps 20-21, custom buses)', () => {
+  it('has the requests bus with a policy on itself, rules and targets on the same bus, valid input templates', () => {
+    expect(resourcesOf(tf, 'aws_cloudwatch_event_bus')).toHaveLength(1);
+    expect(checks.eventBuses(tf)).toEqual([]);
+  });
+
+  it('catches a target left on the default bus, a broken template, a policy on another resource, a reserved bus name', () => {
+    const onBus = (b: Record<string, any>) => b.event_bus_name !== undefined;
+    expect(checks.eventBuses(broken('aws_cloudwatch_event_target', (b) => delete b.event_bus_name, onBus))).toEqual([expect.stringMatching(/its rule on/)]);
+    expect(checks.eventBuses(broken('aws_cloudwatch_event_target', (b) => (b.input_transformer.input_template = '{"event":<aws.events.event.json>'), (b) => b.input_transformer !== undefined))).toEqual([
+      expect.stringMatching(/not valid JSON once filled/),
+    ]);
+    expect(checks.eventBuses(broken('aws_cloudwatch_event_bus_policy', (b) => (b.policy = b.policy.replace(/\$\{aws_cloudwatch_event_bus\.[\w-]+\.arn\}/g, '*'))))).not.toEqual([]);
+    expect(checks.eventBuses(broken('aws_cloudwatch_event_bus', (b) => (b.name = 'default')))).toEqual([expect.stringMatching(/bus name "default" invalid/)]);
+    expect(checks.eventBuses(broken('aws_cloudwatch_event_target', (b) => delete b.role_arn, (b) => String(b.arn).includes('aws_sfn_state_machine')))).toEqual([expect.stringMatching(/needs role_arn/)]);
+  });
+});
+
 describe('DynamoDB (trap 22)', () => {
   it('lists only key attributes (none of our tables break it; a broken one is caught)', () => {
     expect(checks.dynamoTables(tf)).toEqual([]);

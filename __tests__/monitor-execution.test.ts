@@ -80,7 +80,8 @@ describe('MONITOR execution', () => {
     expect(result.calls[0].parameters).toEqual({
       StateMachineArn: `arn:aws:states:us-east-1:123456789012:stateMachine:${config.stackName}-action`,
       Name: expect.stringMatching(/^delete-[0-9a-f]{16}-[0-9a-f]{12}$/),
-      Input: { source: 'personalize.monitor', 'detail-type': 'DeletePersonalizeCampaign', detail: expect.objectContaining({ ARN }) },
+      // The MONITOR's envelope: the ACTION reads the origin from it, never from the event's fields.
+      Input: { finding: { 'detail-type': 'DeletePersonalizeCampaign', detail: expect.objectContaining({ ARN }) } },
     });
   });
 
@@ -103,7 +104,7 @@ describe('MONITOR execution', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.calls.map((c) => c.state)).toEqual(['StartCapacityChange']);
     expect(result.calls[0].parameters.Name).toMatch(/^setMinCapacity-[0-9a-f]{16}-[0-9a-f]{12}$/);
-    expect(result.calls[0].parameters.Input).toMatchObject({ 'detail-type': 'UpdatePersonalizeCampaignMinProvisionedTPS', detail: { ARN, NewMinTPS: 1 } });
+    expect(result.calls[0].parameters.Input).toMatchObject({ finding: { 'detail-type': 'UpdatePersonalizeCampaignMinProvisionedTPS', detail: { ARN, NewMinTPS: 1 } } });
     expect(result.output).toMatchObject({ findings: 2 });
   });
 
@@ -122,10 +123,15 @@ describe('MONITOR execution', () => {
 
     const result = await run({ dryRun: true });
 
-    expect(result).toMatchObject({ status: 'FAILED', error: 'RegionsFailed', cause: expect.stringContaining('SummarizeRun') });
+    // The execution's cause itself names the failed region and its error.
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'RegionsFailed',
+      cause: '1 of 2 regions failed: eu-west-1: RegionCollectError: region eu-west-1: ListCampaigns failed on page 1: AccessDeniedException: not authorized to list',
+    });
     const summary = result.lambdaCalls.find((c) => c.task === 'summarize-run')!;
     expect(summary.payload).toMatchObject({ regionResults: expect.arrayContaining([expect.objectContaining({ region: 'eu-west-1', ok: false })]) });
-    expect(summary.result).toMatchObject({ anyRegionFailed: true, regions: { ok: ['us-east-1'], failed: [expect.objectContaining({ region: 'eu-west-1' })] } });
+    expect(summary.result).toMatchObject({ anyRegionFailed: true, failureCause: result.cause, regions: { ok: ['us-east-1'], failed: [expect.objectContaining({ region: 'eu-west-1' })] } });
     expect(result.calls.filter((c) => c.integration === 'sns:publish')).toHaveLength(2);
   });
 

@@ -94,7 +94,7 @@ describe('MONITOR over a mixed fleet in two regions', () => {
     const { starts, statuses } = await oneHour(acting);
 
     expect(statuses.every((s) => s === 'SUCCEEDED')).toBe(true);
-    const requested = starts.map((c) => [c.state, c.parameters.Input['detail-type'], c.parameters.Input.detail.ARN]);
+    const requested = starts.map((c) => [c.state, c.parameters.Input.finding['detail-type'], c.parameters.Input.finding.detail.ARN]);
     expect(requested).toEqual(
       expect.arrayContaining([
         ['StartIdleAction', 'DeletePersonalizeCampaign', IDLE],
@@ -103,8 +103,8 @@ describe('MONITOR over a mixed fleet in two regions', () => {
     );
     expect(requested).toHaveLength(2);
     const capacity = starts.find((c) => c.state === 'StartCapacityChange')!;
-    expect(capacity.parameters.Input.detail).toMatchObject({ CurrentMinTPS: 10, NewMinTPS: 2 });
-    for (const quiet of [EXEMPT, CREATING, HEALTHY, UPDATING]) expect(starts.map((c) => c.parameters.Input.detail.ARN)).not.toContain(quiet);
+    expect(capacity.parameters.Input.finding.detail).toMatchObject({ CurrentMinTPS: 10, NewMinTPS: 2 });
+    for (const quiet of [EXEMPT, CREATING, HEALTHY, UPDATING]) expect(starts.map((c) => c.parameters.Input.finding.detail.ARN)).not.toContain(quiet);
   });
 
   it('a dry run requests nothing over the same hour', async () => {
@@ -118,6 +118,6 @@ describe('MONITOR over a mixed fleet in two regions', () => {
     const { starts, statuses } = await oneHour(acting);
 
     expect(new Set(statuses)).toEqual(new Set(['FAILED']));
-    expect(starts.map((c) => c.parameters.Input.detail.ARN)).toEqual([OVER]);
+    expect(starts.map((c) => c.parameters.Input.finding.detail.ARN)).toEqual([OVER]);
   });
 });

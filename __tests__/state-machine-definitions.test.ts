@@ -82,12 +82,12 @@ describe('the MONITOR reads like a runbook', () => {
     expect(states.RouteFinding.Default).toBe('ReportOnly');
     expect(states.ReportOnly.Type).toBe('Succeed');
     for (const start of ['StartIdleAction', 'StartCapacityChange']) {
-      // The ACTION input is the original request event; the name makes a repeated finding harmless.
+      // The ACTION input is the original request event in the MONITOR's envelope; the name makes a repeated finding harmless.
       expect(states[start].Resource).toBe('arn:aws:states:::states:startExecution');
       expect(states[start].Parameters).toEqual({
         StateMachineArn: `arn:aws:states:${config.homeRegion}:123456789012:stateMachine:${config.stackName}-action`,
         'Name.$': '$.actionName',
-        Input: { source: 'personalize.monitor', 'detail-type.$': '$.event.detailType', 'detail.$': '$.event.detail' },
+        Input: { finding: { 'detail-type.$': '$.event.detailType', 'detail.$': '$.event.detail' } },
       });
       expect(states[start].Retry).toBeUndefined();
       expect(states[start].Catch[0]).toMatchObject({ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], Next: `${start}AlreadyRequested` });
@@ -111,7 +111,7 @@ describe('the MONITOR reads like a runbook', () => {
   it('sums up the run and fails it, after every region ran, when a region failed', () => {
     expect(states.SummarizeRun.Parameters.Payload).toEqual({ 'run.$': '$.run', 'regionResults.$': '$.regionResults' });
     expect(states.AnyRegionFailed.Choices).toEqual([{ Variable: '$.anyRegionFailed', BooleanEquals: true, Next: 'RegionsFailed' }]);
-    expect(states.RegionsFailed).toMatchObject({ Type: 'Fail', Error: 'RegionsFailed', Cause: expect.stringContaining('SummarizeRun') });
+    expect(states.RegionsFailed).toMatchObject({ Type: 'Fail', Error: 'RegionsFailed', CausePath: '$.failureCause' });
     expect(states.AnyRegionFailed.Default).toBe('RunSucceeded');
   });
 });

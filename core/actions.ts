@@ -3,8 +3,9 @@
  * re-check lets the action proceed, when a change has settled, which result events follow, and
  * the facts every message about an action shows. Pure: no SDK imports, `now` passed in.
  */
-import type { ApprovalMode, Behaviour } from '../config/schema';
+import type { ActionLimits, ApprovalMode, Behaviour } from '../config/schema';
 import type { ActionKind, Exemption, FindingEvidence, ResourceType } from './types';
+import { lowestStepMinimum } from './capacity';
 import { monthlyCost, overProvisionWaste, type Prices } from './cost';
 import { isTransitional, isTransitionalStatus, isUpdatable, normalizeStatus } from './status';
 import { HOUR_MS } from './time';
@@ -13,6 +14,28 @@ import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES, RESULT_DETAI
 /** Who asked for the action: the MONITOR's findings, an EventBridge event, or a person. */
 export const ACTION_SOURCES = ['monitor', 'event', 'manual'] as const;
 export type ActionSource = (typeof ACTION_SOURCES)[number];
+
+/**
+ * How the execution was started, read from the input's envelope – which the entry point builds,
+ * never a field a request sender controls: the MONITOR wraps its finding under `finding`, the
+ * event rules wrap the delivered event under `event` with a fixed `via`, anything else is a
+ * person's direct input (only principals allowed states:StartExecution can send one).
+ */
+export const REQUEST_ORIGINS = ['monitor', 'manual', 'requestsBus', 'defaultBus'] as const;
+export type RequestOrigin = (typeof REQUEST_ORIGINS)[number];
+
+/** Keys of the input envelopes (the MONITOR definition and the event rules build them). */
+export const INPUT_ENVELOPE = { finding: 'finding', event: 'event', via: 'via' } as const;
+/** `via` values the request rules write: the stack's own requests bus, or the default bus (opt-in). */
+export const BUS_VIA: Record<Extract<RequestOrigin, 'requestsBus' | 'defaultBus'>, string> = {
+  requestsBus: 'requests-bus',
+  defaultBus: 'default-bus',
+};
+
+/** The source shown to people and in events, by origin. */
+export function sourceOf(origin: RequestOrigin): ActionSource {
+  return origin === 'monitor' ? 'monitor' : origin === 'manual' ? 'manual' : 'event';
+}
 
 /** The actions the machine can take. */
 export const ACTION_KINDS = ['stop', 'delete', 'setMinCapacity'] as const;
@@ -32,18 +55,31 @@ export interface ActionRequest {
   reason: string;
   evidence?: ActionEvidence;
   source: ActionSource;
+  /** Entry point of the execution (see REQUEST_ORIGINS). */
+  origin: RequestOrigin;
   mode: ApprovalMode;
-  /** Execution start (ISO-8601): when the action was requested. */
+  /** Execution start (ISO-8601, `$$.Execution.StartTime`): when the action was requested. */
   requestedAt: string;
 }
 
-/** The behaviour the ACTION execution runs with, plus its single notion of "now". */
-export type ActionRun = Behaviour & { now: string; executionArn: string };
+/** Deployment facts the ACTION needs besides its behaviour: the capacity bounds and whether anyone can receive an approval email. */
+export type ActionPolicy = ActionLimits & { approvalsDeliverable: boolean };
+
+/** The behaviour the ACTION execution runs with, its bounds, plus its single notion of "now". */
+export type ActionRun = Behaviour & ActionPolicy & { now: string; executionArn: string };
+
+/** A person's decision as the approval step returns it; `{ approved: false }` until one is made. */
+export interface ApprovalResult {
+  approved: boolean;
+  decidedAt?: string;
+}
 
 /** The state every ACTION task receives (later states add their results beside these keys). */
 export interface ActionState {
   request: ActionRequest;
   run: ActionRun;
+  /** Set by ValidateAction to `{ approved: false }`, replaced by the approval step's result. */
+  approval?: ApprovalResult;
 }
 
 /** The input of the ACTION machine is invalid. The execution fails at once; nothing was changed. */
@@ -74,19 +110,33 @@ export function checkActionFitsResource(action: ActionKind, type: ResourceType, 
   );
 }
 
+/** How cautious a mode is: a request may ask for a more cautious mode, never a less cautious one. */
+const CAUTION: Record<ApprovalMode, number> = { auto: 0, approval: 1, report: 2 };
+
+/** The more cautious of two modes. */
+export function moreCautious(a: ApprovalMode, b: ApprovalMode): ApprovalMode {
+  return CAUTION[a] >= CAUTION[b] ? a : b;
+}
+
 /**
- * The approval mode of a request: dry-run → `report`; an explicit `approval` wins; else monitor
- * idle findings → idleActionMode, monitor capacity findings → capacityActionMode, events and
- * manual requests → eventActionMode.
+ * The approval mode of a request, from its origin (who started the execution): MONITOR idle
+ * findings → idleActionMode, MONITOR capacity findings → capacityActionMode, people and the
+ * requests bus → eventActionMode; a stop or delete from the default bus needs approval at
+ * least. A requested `approval` or `dryRun` can only make it more cautious (dry-run → report).
  */
 export function resolveMode(
-  request: { action: ActionKind; source: ActionSource; approval?: ApprovalMode; dryRun: boolean },
+  request: { action: ActionKind; origin: RequestOrigin; approval?: ApprovalMode; dryRun: boolean },
   behaviour: Pick<Behaviour, 'idleActionMode' | 'capacityActionMode' | 'eventActionMode'>,
 ): ApprovalMode {
   if (request.dryRun) return 'report';
-  if (request.approval) return request.approval;
-  if (request.source !== 'monitor') return behaviour.eventActionMode;
-  return request.action === 'setMinCapacity' ? behaviour.capacityActionMode : behaviour.idleActionMode;
+  let mode: ApprovalMode =
+    request.origin !== 'monitor'
+      ? behaviour.eventActionMode
+      : request.action === 'setMinCapacity'
+        ? behaviour.capacityActionMode
+        : behaviour.idleActionMode;
+  if (request.origin === 'defaultBus' && isIdleAction(request.action)) mode = moreCautious(mode, 'approval');
+  return request.approval ? moreCautious(mode, request.approval) : mode;
 }
 
 /** What a describe says about the resource right now (absent fields: unknown or not applicable). */
@@ -98,9 +148,12 @@ export interface ResourceSnapshot {
   minCapacity?: number;
   /** Minimum requested by the latest update, when there is one. */
   pendingMinCapacity?: number;
+  /** Latest of creation, last update and restart (epoch ms), when the describe says. */
+  changedAt?: number;
 }
 
-export type RecheckDecision = 'proceed' | 'skip' | 'alreadyDone';
+/** `needsApproval`: allowed only after a person approves (a raise beyond maxAutoRaiseFactor in auto mode). */
+export type RecheckDecision = 'proceed' | 'skip' | 'alreadyDone' | 'needsApproval';
 
 /** Result of `action-recheck`; `current` is the snapshot it decided on. */
 export interface RecheckResult {
@@ -111,17 +164,29 @@ export interface RecheckResult {
 
 export interface RecheckInput {
   request: ActionRequest;
+  run: Pick<ActionRun, 'idleThresholdHours' | 'maxStepPercent' | 'maxMinCapacity' | 'maxAutoRaiseFactor' | 'approvalsDeliverable'>;
   current: ResourceSnapshot;
-  /** Requests served since the finding (stop/delete only; undefined when not read). */
-  requestsSinceFinding?: number;
+  /** The re-check's own clock (epoch ms). */
+  now: number;
+  /** Requests served in `trafficWindow` (stop/delete only; undefined when not read yet). */
+  requestsInWindow?: number;
   /** Exemption read from the tags (monitor-sourced requests only). */
   exemption?: Exemption;
+  /** A person approved this very execution. */
+  approved?: boolean;
 }
 
-/** The instant since which traffic cancels an idle action: the finding's window end, else the request time. */
-export function trafficCheckStart(request: ActionRequest): number {
-  const end = request.evidence?.windowEnd ? Date.parse(request.evidence.windowEnd) : NaN;
-  return Number.isFinite(end) ? end : Date.parse(request.requestedAt);
+/**
+ * The traffic window an idle action is re-checked over, decided only from what the execution
+ * knows itself (never from a request's evidence): it ends now and starts one idle window before
+ * the execution started (`$$.Execution.StartTime`, when the MONITOR found it idle, or now if
+ * that were later). So it covers the finding's whole window and everything since, however long
+ * the approval took; a forged evidence window cannot shorten or move it.
+ */
+export function trafficWindow(request: Pick<ActionRequest, 'requestedAt'>, idleThresholdHours: number, now: number): { start: number; end: number } {
+  const started = Date.parse(request.requestedAt);
+  const anchor = Number.isFinite(started) ? Math.min(started, now) : now;
+  return { start: anchor - idleThresholdHours * HOUR_MS, end: now };
 }
 
 /** True when the request stops or deletes (its safety rests on the resource still being idle). */
@@ -155,7 +220,7 @@ function alreadyGoingAway(action: ActionKind, s: ResourceSnapshot): boolean {
  * the minimum changed since a monitor finding → skip; stop/delete: any request since the finding → skip.
  */
 export function decideRecheck(input: RecheckInput): RecheckResult {
-  const { request, current, requestsSinceFinding, exemption } = input;
+  const { request, run, current, requestsInWindow, exemption, now } = input;
   const what = `${request.resourceType} ${request.name}`;
   const result = (decision: RecheckDecision, reason: string): RecheckResult => ({ decision, reason, current });
 
@@ -182,23 +247,49 @@ export function decideRecheck(input: RecheckInput): RecheckResult {
   if (!isUpdatable(statusFields(current))) {
     return result('skip', `The ${what} cannot be changed now (${statusText(current)}); it must be ACTIVE or CREATE FAILED.`);
   }
-  if (request.source === 'monitor' && exemption?.exempt) {
+  if (request.origin === 'monitor' && exemption?.exempt) {
     return result('skip', `The ${what} is now exempt: ${exemption.reason}.`);
   }
-  if (request.action === 'setMinCapacity' && request.source === 'monitor') {
-    const found = request.evidence?.currentMin;
-    if (found !== undefined && current.minCapacity !== undefined && current.minCapacity !== found) {
-      return result('skip', `The minimum of the ${what} changed since the finding (${found} → ${current.minCapacity}); the finding no longer applies.`);
+  if (request.action === 'setMinCapacity') {
+    const target = request.newMin;
+    if (target === undefined || !Number.isSafeInteger(target) || target < 1 || target > run.maxMinCapacity) {
+      // ValidateAction refuses these; the re-check never relies on it.
+      return result('skip', `The new minimum ${String(target)} is outside 1..${run.maxMinCapacity} (maxMinCapacity).`);
     }
-    if (current.minCapacity !== undefined && request.newMin !== undefined && request.newMin > current.minCapacity) {
-      return result('skip', `The monitor never raises a minimum on its own (${current.minCapacity} → ${request.newMin} requested).`);
+    const currentMin = current.minCapacity;
+    if (currentMin === undefined) return result('skip', `The current minimum of the ${what} is unknown; a change cannot be bounded.`);
+    if (request.origin === 'monitor') {
+      const found = request.evidence?.currentMin;
+      if (found !== undefined && currentMin !== found) {
+        return result('skip', `The minimum of the ${what} changed since the finding (${found} → ${currentMin}); the finding no longer applies.`);
+      }
+      if (target > currentMin) {
+        return result('skip', `The monitor never raises a minimum on its own (${currentMin} → ${target} requested).`);
+      }
+      const floor = lowestStepMinimum(currentMin, run.maxStepPercent);
+      if (target < floor) {
+        return result('skip', `Lowering the ${what} from ${currentMin} to ${target} cuts more than maxStepPercent ${run.maxStepPercent}% allows (at most to ${floor}).`);
+      }
+    }
+    if (target > currentMin * run.maxAutoRaiseFactor && request.mode === 'auto' && input.approved !== true) {
+      if (!run.approvalsDeliverable) {
+        return result('skip', `Raising the ${what} from ${currentMin} to ${target} is more than maxAutoRaiseFactor ${run.maxAutoRaiseFactor} times its minimum and needs a person's approval, but no notificationEndpoint is configured to ask one.`);
+      }
+      return result('needsApproval', `Raising the ${what} from ${currentMin} to ${target} is more than maxAutoRaiseFactor ${run.maxAutoRaiseFactor} times its minimum: a person must approve it first.`);
     }
   }
-  if (isIdleAction(request.action) && requestsSinceFinding !== undefined && requestsSinceFinding > 0) {
-    const n = requestsSinceFinding;
-    return result('skip', `${n} request${n === 1 ? '' : 's'} since the finding: the ${what} is in use again.`);
+  if (isIdleAction(request.action)) {
+    const window = trafficWindow(request, run.idleThresholdHours, now);
+    if (current.changedAt === undefined || current.changedAt > window.start) {
+      const since = current.changedAt === undefined ? 'at an unknown time' : `at ${new Date(current.changedAt).toISOString()}`;
+      return result('skip', `The ${what} was created, updated or restarted ${since}, within the ${run.idleThresholdHours}-hour idle window: it cannot be shown idle.`);
+    }
+    if (requestsInWindow !== undefined && requestsInWindow > 0) {
+      const n = requestsInWindow;
+      return result('skip', `${n} request${n === 1 ? '' : 's'} between ${new Date(window.start).toISOString()} and now: the ${what} is in use.`);
+    }
   }
-  return result('proceed', `The ${what} is ${request.action === 'setMinCapacity' ? 'still at minimum ' + String(current.minCapacity) : 'still idle'} and can be changed.`);
+  return result('proceed', `The ${what} is ${request.action === 'setMinCapacity' ? 'at minimum ' + String(current.minCapacity) : 'still idle'} and can be changed.`);
 }
 
 export type SettleState = 'settled' | 'pending' | 'failed';

@@ -36,14 +36,16 @@ export function lowWatermark(hourlySums: number[], fromIndex: number): number {
  * allows a cut of 1 (else a small minimum, e.g. 3 with a 25% step, could never be lowered).
  */
 export function newMinimum(current: number, watermark: number, maxStepPercent: number): number {
-  let target = Math.max(LOWEST_MINIMUM, Math.floor(watermark));
-  if (maxStepPercent < PERCENT) {
-    // Integer arithmetic: 10 × (1 − 0.3) is 7.000000000000001 in floating point.
-    const stepLimit = Math.ceil((current * (PERCENT - Math.max(0, maxStepPercent))) / PERCENT);
-    const limit = Math.max(LOWEST_MINIMUM, Math.min(stepLimit, current - 1));
-    target = Math.max(target, limit);
-  }
+  const target = Math.max(LOWEST_MINIMUM, Math.floor(watermark), lowestStepMinimum(current, maxStepPercent));
   return Math.min(target, current);
+}
+
+/** The lowest minimum one change may set from `current` under `maxStepPercent` (see newMinimum). */
+export function lowestStepMinimum(current: number, maxStepPercent: number): number {
+  if (maxStepPercent >= PERCENT) return LOWEST_MINIMUM;
+  // Integer arithmetic: 10 × (1 − 0.3) is 7.000000000000001 in floating point.
+  const stepLimit = Math.ceil((current * (PERCENT - Math.max(0, maxStepPercent))) / PERCENT);
+  return Math.max(LOWEST_MINIMUM, Math.min(stepLimit, current - 1));
 }
 
 /**

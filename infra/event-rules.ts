@@ -11,7 +11,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { assumeRolePolicy, policyDocument } from './iam';
 import { checkName, resourceName } from './names';
-import { terraformJson } from './terraform-strings';
+import { escapeTemplateLiterals, terraformJson } from './terraform-strings';
 
 export interface LambdaRuleProps {
   stackName: string;
@@ -68,7 +68,28 @@ export interface StateMachineRuleProps {
   eventPattern: Record<string, unknown>;
   stateMachineArn: string;
   accountId: string;
+  /** Bus the rule listens on (a name or reference); default: the default bus. */
+  eventBusName?: string;
+  /**
+   * The execution input as a template over the event (`<aws.events.event.json>` is the whole
+   * event): the rule, not the sender, decides the envelope. Absent: the event itself.
+   */
+  inputTemplate?: Record<string, unknown>;
 }
+
+/** Placeholder EventBridge replaces with the whole matched event (detail included). */
+export const WHOLE_EVENT_PLACEHOLDER = '<aws.events.event.json>';
+const PLACEHOLDER_MARK = '__WHOLE_EVENT__';
+
+/** An input template with the whole event in place of PLACEHOLDER_MARK values (EventBridge fills it unquoted). */
+export function wholeEventTemplate(template: Record<string, unknown>): string {
+  const text = JSON.stringify(template).replace(`"${PLACEHOLDER_MARK}"`, WHOLE_EVENT_PLACEHOLDER);
+  if (text.includes(PLACEHOLDER_MARK)) throw new Error('an input template may hold the whole event once');
+  return escapeTemplateLiterals(text);
+}
+
+/** Marks where the whole event goes in an input template. */
+export const WHOLE_EVENT = PLACEHOLDER_MARK;
 
 /**
  * One rule → one state machine (the matched event is the execution input). EventBridge needs a
@@ -86,6 +107,7 @@ export class StateMachineEventRule extends Construct {
     this.rule = new CloudwatchEventRule(this, 'rule', {
       name,
       description: props.description,
+      eventBusName: props.eventBusName,
       eventPattern: terraformJson(props.eventPattern),
     });
     this.role = new IamRole(this, 'role', {
@@ -100,8 +122,10 @@ export class StateMachineEventRule extends Construct {
     });
     this.target = new CloudwatchEventTarget(this, 'target', {
       rule: this.rule.name,
+      eventBusName: props.eventBusName,
       arn: props.stateMachineArn,
       roleArn: this.role.arn,
+      inputTransformer: props.inputTemplate ? { inputTemplate: wholeEventTemplate(props.inputTemplate) } : undefined,
       dependsOn: [this.policy],
     });
   }

@@ -16,6 +16,7 @@ export const NAME_LIMITS = {
   logGroup: 512,
   dashboard: 255,
   eventRule: 64,
+  eventBus: 256,
   dynamodbTable: 255,
   statementId: 100,
 } as const;
@@ -50,6 +51,11 @@ export function monitorStateMachineName(stackName: string): string {
 /** The ACTION state machine (one execution per action on one resource). */
 export function actionStateMachineName(stackName: string): string {
   return resourceName('stateMachine', stackName, 'action');
+}
+
+/** The stack's own event bus for action requests (its policy names who may send). */
+export function requestsBusName(stackName: string): string {
+  return resourceName('eventBus', stackName, 'requests');
 }
 
 /** The notification topic, same name in every monitored region. */

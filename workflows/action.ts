@@ -5,6 +5,7 @@
  * State names read like a runbook; see README "Acting safely".
  */
 import type { Behaviour } from '../config/schema';
+import type { ActionPolicy } from '../core/actions';
 import {
   Choice,
   Condition,
@@ -15,6 +16,7 @@ import {
   Succeed,
   Task,
   Wait,
+  intrinsic,
   lambdaTask,
   path,
   type JsonObject,
@@ -41,7 +43,12 @@ export interface ActionWiring {
   lambda(taskName: string): LambdaTarget;
   /** Deployed behaviour (modes, approval lifetime, prices, exemption tag, regions). */
   defaults: Behaviour;
+  /** Capacity bounds and whether approval emails can reach anyone. */
+  policy: ActionPolicy;
 }
+
+/** Retry of a notification (SNS may fail for a moment); after these the outcome stands and the failure is recorded. */
+export const NOTIFY_RETRY: RetryRule = { errors: ['States.ALL'], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, jitter: 'FULL' };
 
 /** A Lambda task of this machine (see `lambdaTask`: `select` picks fields of the handler's result). */
 function invoke(w: ActionWiring, name: string, task: string, options: Parameters<typeof lambdaTask>[2]): Task {
@@ -68,11 +75,25 @@ function requestApprovalTask(w: ActionWiring): Task {
   });
 }
 
-/** A Notify* state: the friendly email of one outcome. */
+/** A Notify* state: the friendly email of one outcome (retried; see `notifyThen`). */
 function notify(w: ActionWiring, name: string, outcome: string, detailPath?: string): Task {
   const payload: Template = { outcome, request: path('$.request'), run: path('$.run') };
   if (detailPath) payload.detail = path(detailPath);
-  return invoke(w, name, 'action-notify', { comment: `Email: ${outcome}`, payload, resultPath: null });
+  return invoke(w, name, 'action-notify', { comment: `Email: ${outcome}`, payload, resultPath: null, retry: [NOTIFY_RETRY] });
+}
+
+/**
+ * A Notify* state followed by the outcome it reports. The outcome is what happened to the
+ * resource: an email that still fails after its retries is recorded in `$.notificationFailure`
+ * and the execution ends in that same outcome, never as if the action had failed.
+ */
+function notifyThen(w: ActionWiring, name: string, outcome: string, detailPath: string | undefined, end: Succeed | Fail): Task {
+  const task = notify(w, name, outcome, detailPath);
+  const record = new Pass(`${name}Undelivered`, { comment: 'The email could not be sent after retries ($.notificationFailure); the outcome stands' });
+  task.addCatch(record, { resultPath: '$.notificationFailure' });
+  task.next(end);
+  record.next(end);
+  return task;
 }
 
 /** The ACTION definition. */
@@ -81,27 +102,30 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
 
   // Failure path: every caught error lands in $.error, is emailed, and fails the execution.
   const actionFailed = new Fail('ActionFailed', { error: 'ActionFailed', cause: 'The action did not complete; the failure email and the execution history say why.' });
-  const notifyFailed = notify(w, 'NotifyFailed', 'failed', '$.error').addCatch(actionFailed, { resultPath: '$.notifyError' });
-  notifyFailed.next(actionFailed);
+  const notifyFailed = notifyThen(w, 'NotifyFailed', 'failed', '$.error', actionFailed);
   const catchToFailed = { resultPath: '$.error' };
 
   const validate = invoke(w, 'ValidateAction', 'action-validate', {
-    comment: 'Validate the request (direct input or request event) and resolve its approval mode; invalid input fails here, before anything changes',
-    payload: { defaults: w.defaults as unknown as JsonObject, input: path('$'), startedAt: path('$$.Execution.StartTime'), executionArn: path('$$.Execution.Id') },
-    // No ResultPath: the selected result replaces the input (the local executor mishandles `$`).
-    select: ['request', 'run'],
+    comment: 'Validate the request, read its origin from the envelope the entry point built, resolve its approval mode; invalid input fails here, before anything changes',
+    payload: {
+      defaults: w.defaults as unknown as JsonObject,
+      policy: w.policy as unknown as JsonObject,
+      input: path('$'),
+      startedAt: path('$$.Execution.StartTime'),
+      executionArn: path('$$.Execution.Id'),
+    },
+    // No ResultPath: the selected result replaces the input (the local executor mishandles `$`),
+    // so nothing of the raw input survives except what ValidateAction accepted.
+    select: ['request', 'run', 'approval'],
   });
 
   // Report only.
-  const reportOnly = notify(w, 'NotifyReportOnly', 'report');
-  reportOnly.next(new Succeed('ReportedOnly', 'Dry-run or report mode: nothing was changed'));
+  const reportOnly = notifyThen(w, 'NotifyReportOnly', 'report', undefined, new Succeed('ReportedOnly', 'Dry-run or report mode: nothing was changed'));
 
   // Approval.
   const requestApproval = requestApprovalTask(w);
-  const notifyExpired = notify(w, 'NotifyExpired', 'expired', '$.error');
-  notifyExpired.next(new Succeed('ApprovalExpired', 'Nobody decided in time: nothing was changed'));
-  const notifyRejected = notify(w, 'NotifyRejected', 'rejected', '$.error');
-  notifyRejected.next(new Succeed('Rejected', 'A person rejected the action: nothing was changed'));
+  const notifyExpired = notifyThen(w, 'NotifyExpired', 'expired', '$.error', new Succeed('ApprovalExpired', 'Nobody decided in time: nothing was changed'));
+  const notifyRejected = notifyThen(w, 'NotifyRejected', 'rejected', '$.error', new Succeed('Rejected', 'A person rejected the action: nothing was changed'));
   requestApproval
     .addCatch(notifyExpired, { errors: ['States.Timeout'], resultPath: '$.error' })
     .addCatch(notifyRejected, { errors: [APPROVAL_REJECTED_ERROR], resultPath: '$.error' })
@@ -109,20 +133,19 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
 
   // Re-check, act, settle, finish.
   const recheck = invoke(w, 'RecheckResource', 'action-recheck', {
-    comment: 'Still idle / still at the minimum found, updatable, not exempt?',
-    payload: state,
+    comment: 'From its own reads: idle over its own window ending now / within the bounds, updatable, not exempt?',
+    payload: { ...state, approval: path('$.approval') },
     resultPath: '$.recheck',
     select: ['decision', 'reason', 'current'],
     retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
   }).addCatch(notifyFailed, catchToFailed);
   requestApproval.next(recheck);
 
-  const notifySkipped = notify(w, 'NotifySkipped', 'skipped', '$.recheck');
-  notifySkipped.next(new Succeed('Skipped', 'The re-check did not allow the action: nothing was changed'));
+  const notifySkipped = notifyThen(w, 'NotifySkipped', 'skipped', '$.recheck', new Succeed('Skipped', 'The re-check did not allow the action: nothing was changed'));
 
   const act = invoke(w, 'Act', 'action-act', {
     comment: 'Delete / stop / set the minimum; a resource already deleting, stopping or updating counts as done',
-    payload: state,
+    payload: { ...state, approval: path('$.approval') },
     resultPath: '$.act',
     select: ['result', 'detail'],
     retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
@@ -144,13 +167,23 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
   });
   settleTimedOut.next(notifyFailed);
 
+  // From here on the action has taken effect: nothing after it may report it as failed.
+  const notifyDone = notifyThen(w, 'NotifyDone', 'done', '$.finish', new Succeed('Done', 'The action took effect (read back from Personalize)'));
   const finish = invoke(w, 'Finish', 'action-finish', {
-    comment: "Remove the resource's alarms (stop/delete), emit the result event and a dashboard rebuild, email done",
+    comment: "Remove the resource's alarms (stop/delete), emit the result event and a dashboard rebuild",
     payload: { ...state, recheck: path('$.recheck'), act: path('$.act'), settle: path('$.settle') },
-    resultPath: null,
+    resultPath: '$.finish',
+    select: ['reason', 'problems'],
     retry: [LAMBDA_DEFAULT_RETRY, THROTTLING_RETRY],
-  }).addCatch(notifyFailed, catchToFailed);
-  finish.next(new Succeed('Done'));
+  });
+  const cleanupFailed = new Pass('CleanupFailed', {
+    comment: 'The action settled but its clean-up failed after retries: still done, and the email says what was left',
+    parameters: { reason: intrinsic("States.Format('{}; but the clean-up after it failed ({}): its alarms or result events may be left', $.settle.detail, $.finishFailure.Error)") },
+    resultPath: '$.finish',
+  });
+  finish.addCatch(cleanupFailed, { resultPath: '$.finishFailure' });
+  finish.next(notifyDone);
+  cleanupFailed.next(notifyDone);
 
   const settled = new Choice('Settled')
     .when(Condition.booleanEquals('$.settle.settled', true), finish)
@@ -162,9 +195,10 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
   noCall.next(startSettling);
   act.next(startSettling);
 
-  const recheckOutcome = new Choice('RecheckOutcome')
+  const recheckOutcome = new Choice('RecheckOutcome', { comment: 'needsApproval: a raise beyond maxAutoRaiseFactor waits for a person whatever mode was asked for' })
     .when(Condition.stringEquals('$.recheck.decision', 'proceed'), act)
     .when(Condition.stringEquals('$.recheck.decision', 'alreadyDone'), noCall)
+    .when(Condition.stringEquals('$.recheck.decision', 'needsApproval'), requestApproval)
     .otherwise(notifySkipped);
   recheck.next(recheckOutcome);
 

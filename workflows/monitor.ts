@@ -3,7 +3,7 @@
  * in parallel, route each finding (request an action, notify, or only report), sum up the run.
  * State names read like a runbook; see README "How it works".
  */
-import { EVENT_SOURCE } from '../core/findings';
+import { INPUT_ENVELOPE } from '../core/actions';
 import { behaviourShape, type Behaviour, type DeployConfig } from '../config/schema';
 import {
   Choice,
@@ -58,14 +58,15 @@ function decideFinding(w: MonitorWiring): Choice {
     comment: 'Delivery failed after retries; logged, the next run finds it again',
     parameters: { resourceArn: path('$.resourceArn'), delivered: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
   });
-  // The input is the original request event: the ACTION reads it exactly as one a user published.
+  // The input wraps the original request event in the MONITOR's envelope: the ACTION reads the
+  // finding's origin from it (and re-checks everything from its own reads).
   // The name is deterministic: a finding seen again (next hour, retried run) is not started twice.
   const startAction = (name: string, comment: string) =>
     startExecution(name, {
       comment,
       stateMachineArn: w.actionStateMachineArn,
       executionName: path('$.actionName'),
-      input: { source: EVENT_SOURCE, 'detail-type': path('$.event.detailType'), detail: path('$.event.detail') },
+      input: { [INPUT_ENVELOPE.finding]: { 'detail-type': path('$.event.detailType'), detail: path('$.event.detail') } },
       resultPath: null,
       // No blanket retry: ExecutionAlreadyExists is a task failure too. A start that fails
       // otherwise is logged below; the finding and its name come back next hour.
@@ -159,9 +160,9 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
       .when(
         Condition.booleanEquals('$.anyRegionFailed', true),
         new Fail('RegionsFailed', {
+          comment: 'The other regions were monitored; the cause names each failed region and its error (SummarizeRun failureCause)',
           error: 'RegionsFailed',
-          cause:
-            'At least one region could not be collected; the SummarizeRun output lists each failed region with its error (the other regions were monitored).',
+          causePath: '$.failureCause',
         })
       )
       .otherwise(new Succeed('RunSucceeded'))

@@ -1,6 +1,6 @@
 /** Shared inputs of the ACTION task tests. */
-import { DEFAULT_BEHAVIOUR, type Behaviour } from '../../config/schema';
-import type { ActionRequest, ActionRun } from '../../core/actions';
+import { DEFAULT_ACTION_LIMITS, DEFAULT_BEHAVIOUR, type Behaviour } from '../../config/schema';
+import type { ActionPolicy, ActionRequest, ActionRun } from '../../core/actions';
 
 export const ACCOUNT = '123456789012';
 export const CAMPAIGN_ARN = `arn:aws:personalize:us-east-1:${ACCOUNT}:campaign/shop-ranking`;
@@ -12,7 +12,10 @@ export const NOW = Date.parse(STARTED_AT);
 /** Deployment defaults as embedded in the ACTION definition. */
 export const BEHAVIOUR: Behaviour = { ...DEFAULT_BEHAVIOUR, regions: ['us-east-1', 'eu-west-1'] } as Behaviour;
 
-export const RUN: ActionRun = { ...BEHAVIOUR, now: STARTED_AT, executionArn: EXECUTION_ARN };
+/** Deployment bounds as embedded in the ACTION definition (an email endpoint is configured). */
+export const POLICY: ActionPolicy = { ...DEFAULT_ACTION_LIMITS, approvalsDeliverable: true };
+
+export const RUN: ActionRun = { ...BEHAVIOUR, ...POLICY, now: STARTED_AT, executionArn: EXECUTION_ARN };
 
 /** A validated request; override any field. */
 export function request(overrides: Partial<ActionRequest> = {}): ActionRequest {
@@ -34,6 +37,7 @@ export function request(overrides: Partial<ActionRequest> = {}): ActionRequest {
       monthlyWasteUsd: 146,
     },
     source: 'monitor',
+    origin: 'monitor',
     mode: 'approval',
     requestedAt: STARTED_AT,
     ...overrides,

@@ -375,3 +375,70 @@ export const leastPrivilege: Check = (tf) => {
   for (const p of [...trustPolicies(tf), ...resourcePolicies(tf)]) check(p.address, p.document.Statement, false);
   return problems;
 };
+
+/** An input template filled with sample values for every placeholder, as EventBridge would (trap 21). */
+export function fillInputTemplate(template: string): string {
+  const sampleEvent = JSON.stringify({ version: '0', id: 'x', 'detail-type': 'd', source: 's', account: '123456789012', time: '2026-01-01T00:00:00Z', region: 'us-east-1', resources: [], detail: {} });
+  return template.replace(/<([A-Za-z0-9_.-]+)>/g, (_m, name: string) => (name === 'aws.events.event.json' || name === 'aws.events.event' ? sampleEvent : '"sample"'));
+}
+
+/**
+ * Event buses, their policies and the rules on them (traps 20, 21 and the custom-bus ones): a bus
+ * name of [A-Za-z0-9._-/] up to 256 characters and never `default`; a bus policy that is valid
+ * JSON whose statements name the bus's own ARN, with a Principal and Effect each; a rule on a
+ * custom bus names it by reference (so Terraform creates the bus first) and its targets name the
+ * same bus (else "Rule does not exist on EventBus default"); a Step Functions target has a role,
+ * a Lambda target none; input / input_path / input_transformer are exclusive, and a transformer's
+ * template is valid JSON once filled.
+ */
+export const eventBuses: Check = (tf) => {
+  const problems: string[] = [];
+  for (const bus of resourcesOf(tf, 'aws_cloudwatch_event_bus')) {
+    const name = String(bus.body.name);
+    if (!/^[A-Za-z0-9._\-/]{1,256}$/.test(name) || name === 'default') problems.push(`${bus.address}: bus name "${name}" invalid`);
+  }
+  for (const p of resourcesOf(tf, 'aws_cloudwatch_event_bus_policy')) {
+    const busRef = String(p.body.event_bus_name ?? '');
+    const bus = /^\$\{(aws_cloudwatch_event_bus\.[\w-]+)\.name\}$/.exec(busRef)?.[1];
+    if (!bus) problems.push(`${p.address}: event_bus_name ${busRef} is not a reference to a bus of the stack`);
+    let doc: { Statement?: Record<string, unknown>[] } = {};
+    try {
+      doc = JSON.parse(String(p.body.policy));
+    } catch {
+      problems.push(`${p.address}: policy is not valid JSON`);
+      continue;
+    }
+    for (const s of doc.Statement ?? []) {
+      if (s.Effect !== 'Allow' && s.Effect !== 'Deny') problems.push(`${p.address}: statement ${String(s.Sid)} has Effect ${String(s.Effect)}`);
+      if (s.Principal === undefined) problems.push(`${p.address}: statement ${String(s.Sid)} has no Principal`);
+      if (bus && s.Resource !== `\${${bus}.arn}`) problems.push(`${p.address}: statement ${String(s.Sid)} is not on its bus (${String(s.Resource)})`);
+    }
+  }
+  const rules = new Map(resourcesOf(tf, 'aws_cloudwatch_event_rule').map((r) => [r.address, r]));
+  for (const t of resourcesOf(tf, 'aws_cloudwatch_event_target')) {
+    const ruleAddress = /^\$\{(aws_cloudwatch_event_rule\.[\w-]+)\.name\}$/.exec(String(t.body.rule))?.[1];
+    const rule = ruleAddress ? rules.get(ruleAddress) : undefined;
+    if (!rule) {
+      problems.push(`${t.address}: rule ${String(t.body.rule)} is not a rule of the stack`);
+      continue;
+    }
+    const ruleBus = rule.body.event_bus_name;
+    if (ruleBus !== undefined && !/^\$\{aws_cloudwatch_event_bus\.[\w-]+\.name\}$/.test(String(ruleBus))) problems.push(`${rule.address}: event_bus_name ${String(ruleBus)} is not a reference to a bus`);
+    if ((t.body.event_bus_name ?? 'default') !== (ruleBus ?? 'default')) problems.push(`${t.address}: target on bus ${String(t.body.event_bus_name ?? 'default')}, its rule on ${String(ruleBus ?? 'default')}`);
+    const arn = String(t.body.arn);
+    if (arn.includes('aws_sfn_state_machine') && !t.body.role_arn) problems.push(`${t.address}: a Step Functions target needs role_arn (trap 20)`);
+    if (arn.includes('aws_lambda_function') && t.body.role_arn) problems.push(`${t.address}: a Lambda target must not have role_arn (trap 20)`);
+    const inputs = ['input', 'input_path', 'input_transformer'].filter((k) => t.body[k] !== undefined);
+    if (inputs.length > 1) problems.push(`${t.address}: ${inputs.join(' and ')} are exclusive (trap 21)`);
+    if (t.body.input_transformer !== undefined) {
+      const transformer = block(t.body.input_transformer);
+      try {
+        JSON.parse(fillInputTemplate(String(transformer.input_template)));
+      } catch {
+        problems.push(`${t.address}: input_template is not valid JSON once filled (trap 21)`);
+      }
+      if (Object.keys((transformer.input_paths as Record<string, string>) ?? {}).length > 100) problems.push(`${t.address}: more than 100 input_paths`);
+    }
+  }
+  return problems;
+};

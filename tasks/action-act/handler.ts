@@ -25,6 +25,7 @@ export interface ActResult {
 
 export interface ActDeps {
   personalize: PersonalizeClients;
+  now: () => number;
   logger: Logger;
 }
 
@@ -58,16 +59,18 @@ async function callPersonalize(client: PersonalizeClient, request: ActionRequest
  * resource is no longer in a state to act on, or the Personalize error.
  */
 export async function act(state: ActionState, deps: ActDeps): Promise<ActResult> {
-  const { request } = state;
+  const { request, run } = state;
   const client = deps.personalize(request.region);
   const before = await describeResource(client, request);
-  // Traffic and exemption were re-checked moments ago; here only the status can have moved.
-  const check = decideRecheck({ request, current: before.snapshot });
+  // Traffic and exemption were re-checked moments ago; here the status, the minimum and the
+  // resource's age are checked again from this describe (traffic is not re-read: requestsInWindow unset).
+  const statusCheck = { request, run, now: deps.now(), approved: state.approval?.approved === true };
+  const check = decideRecheck({ ...statusCheck, current: before.snapshot });
   if (check.decision === 'alreadyDone') {
     deps.logger.info('already done, no call made', { resourceArn: request.resourceArn, action: request.action, reason: check.reason });
     return { result: 'alreadyDone', detail: check.reason };
   }
-  if (check.decision === 'skip') throw new ActionFailedError(`${request.action} on ${request.resourceArn} not possible: ${check.reason}`);
+  if (check.decision !== 'proceed') throw new ActionFailedError(`${request.action} on ${request.resourceArn} not possible: ${check.reason}`);
 
   try {
     await callPersonalize(client, request, before.recommender);
@@ -76,7 +79,7 @@ export async function act(state: ActionState, deps: ActDeps): Promise<ActResult>
     if (errorName(err) !== 'ResourceInUseException') throw err;
     // In use: someone (or an earlier attempt of this state) started the same change – check which.
     const after = await describeResource(client, request);
-    const again = decideRecheck({ request, current: after.snapshot });
+    const again = decideRecheck({ ...statusCheck, current: after.snapshot });
     if (again.decision === 'alreadyDone') return { result: 'alreadyDone', detail: again.reason };
     throw new ActionFailedError(
       `${request.action} on ${request.resourceArn} refused (ResourceInUseException); status ${normalizeStatus(after.snapshot.status)}: ${again.reason}`,
@@ -90,5 +93,5 @@ const logger = new Logger('action-act');
 
 /** Lambda entry point. */
 export async function handler(event: ActionState): Promise<ActResult> {
-  return act(event, { personalize: defaultPersonalizeClients, logger });
+  return act(event, { personalize: defaultPersonalizeClients, now: Date.now, logger });
 }

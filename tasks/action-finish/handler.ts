@@ -1,17 +1,16 @@
 /**
  * Lambda `action-finish`: after the action settled – remove the resource's alarms (delete/stop),
- * emit the original's result event and a dashboard rebuild request, and send the "done" email.
- * Alarm and event problems do not undo a finished action: they are reported in that email.
+ * emit the original's result event and a dashboard rebuild request, and say in one sentence what
+ * happened (the NotifyDone state emails it). Alarm and event problems do not undo a finished
+ * action: they are part of that sentence.
  */
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { EVENT_SOURCE, isIdleAction, resultEvents, type ActionRequest, type ActionState, type RecheckResult } from '../../core/actions';
 import { ALARM_PREFIX } from '../../core/types';
 import { Logger } from '../shared/logger';
-import { ENV, regionOfArn, requireEnv } from '../action-shared/env';
+import { ENV, requireEnv } from '../action-shared/env';
 import { RETRYABLE_THROTTLING, describeError, errorName, withThrottling } from '../action-shared/errors';
-import { composeNotification, publishNotification } from '../action-shared/notifications';
 
 /** DeleteAlarms accepts at most this many names per call. */
 export const MAX_ALARMS_PER_DELETE = 100;
@@ -24,13 +23,13 @@ export interface FinishResult {
   alarmsDeleted: string[];
   eventsSent: number;
   problems: string[];
+  /** What happened, for the "done" email: the settled state read back from Personalize, and what the clean-up did or could not do. */
+  reason: string;
 }
 
 export interface FinishDeps {
   cloudwatch: (region: string) => CloudWatchClient;
   events: EventBridgeClient;
-  sns: SNSClient;
-  topicArn: string;
   logger: Logger;
 }
 
@@ -86,9 +85,9 @@ async function step<T>(what: string, problems: string[], fallback: T, fn: () => 
   }
 }
 
-/** Cleans up, announces and notifies. @throws ThrottlingException (retried) or when the email cannot be sent. */
+/** Cleans up and announces. @throws ThrottlingException (retried by the state); other problems are reported. */
 export async function finish(event: FinishInput, deps: FinishDeps): Promise<FinishResult> {
-  const { request, run } = event;
+  const { request } = event;
   const problems: string[] = [];
   const alarmsDeleted = isIdleAction(request.action)
     ? await step('deleting its alarms', problems, [] as string[], () => deleteAlarmsOf(deps.cloudwatch(request.region), request))
@@ -101,26 +100,18 @@ export async function finish(event: FinishInput, deps: FinishDeps): Promise<Fini
     problems.length > 0 ? `but: ${problems.join('; ')}` : '',
   ].filter(Boolean);
   const reason = [done, ...extra].join('; ');
-  await publishNotification(
-    deps.sns,
-    deps.topicArn,
-    composeNotification('done', request, { prices: run, executionArn: run.executionArn, detail: { reason } }),
-  );
   const log = problems.length > 0 ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
   log('action finished', { resourceArn: request.resourceArn, action: request.action, alarmsDeleted, eventsSent, problems });
-  return { alarmsDeleted, eventsSent, problems };
+  return { alarmsDeleted, eventsSent, problems, reason };
 }
 
 const logger = new Logger('action-finish');
 const cloudwatchClients = new Map<string, CloudWatchClient>();
 let events: EventBridgeClient | undefined;
-let sns: SNSClient | undefined;
 
 /** Lambda entry point. */
 export async function handler(event: FinishInput): Promise<FinishResult> {
-  const topicArn = requireEnv(ENV.notifyTopicArn);
   events ??= new EventBridgeClient({ region: requireEnv(ENV.homeRegion) });
-  sns ??= new SNSClient({ region: regionOfArn(topicArn) });
   return finish(event, {
     cloudwatch: (region) => {
       let c = cloudwatchClients.get(region);
@@ -128,8 +119,6 @@ export async function handler(event: FinishInput): Promise<FinishResult> {
       return c;
     },
     events,
-    sns,
-    topicArn,
     logger,
   });
 }

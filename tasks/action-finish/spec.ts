@@ -1,10 +1,10 @@
 import { ALARM_PREFIX } from '../../core/types';
 import type { TaskSpec } from '../shared/task-spec';
 
-/** Removes only the monitor's own alarms, emits on the default bus, notifies the topic. */
+/** Removes only the monitor's own alarms and emits on the default bus (NotifyDone sends the email). */
 export const spec: TaskSpec = {
   name: 'action-finish',
-  description: 'Removes the alarms of a stopped/deleted resource, emits the result events and notifies',
+  description: 'Removes the alarms of a stopped/deleted resource and emits the result events',
   entry: 'tasks/action-finish/handler.ts',
   timeoutSeconds: 60,
   permissions: (ctx) => [
@@ -23,11 +23,6 @@ export const spec: TaskSpec = {
       sid: 'EmitResultEvents',
       actions: ['events:PutEvents'],
       resources: [`arn:${ctx.partition}:events:${ctx.homeRegion}:${ctx.accountId}:event-bus/default`],
-    },
-    {
-      sid: 'NotifyDone',
-      actions: ['sns:Publish'],
-      resources: [`arn:${ctx.partition}:sns:${ctx.homeRegion}:${ctx.accountId}:${ctx.stackName}-notifications`],
     },
   ],
 };

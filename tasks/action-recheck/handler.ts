@@ -1,11 +1,12 @@
 /**
  * Lambda `action-recheck`: right before acting, describe the resource again (and, for idle
- * actions, count its requests since the finding; for monitor findings, read its exemption tag)
- * and let the pure rules decide: proceed, skip, or alreadyDone.
+ * actions, count its requests over its own traffic window ending now; for monitor findings, read
+ * its exemption tag) and let the pure rules decide: proceed, skip, alreadyDone or needsApproval.
+ * Nothing the request carried (its evidence) is used: only what this task reads itself.
  */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { ListTagsForResourceCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
-import { decideRecheck, isIdleAction, trafficCheckStart, type ActionRequest, type ActionState, type RecheckResult } from '../../core/actions';
+import { decideRecheck, isIdleAction, trafficWindow, type ActionRequest, type ActionState, type RecheckResult } from '../../core/actions';
 import { parseExemption } from '../../core/exemption';
 import { FIVE_MINUTES_MS, FIVE_MINUTES_SECONDS, floorTo } from '../../core/time';
 import { METRIC_NAMES } from '../../core/utilization';
@@ -68,17 +69,20 @@ async function tagsOf(client: PersonalizeClient, arn: string): Promise<Record<st
 export async function recheck(state: ActionState, deps: RecheckDeps): Promise<RecheckResult> {
   const { request, run } = state;
   const now = deps.now();
+  const approved = state.approval?.approved === true;
   const client = deps.personalize(request.region);
   const { snapshot } = await describeResource(client, request);
   const exemption =
-    request.source === 'monitor' && snapshot.exists ? parseExemption(await tagsOf(client, request.resourceArn), run.exemptionTagKey, now) : undefined;
-  let result = decideRecheck({ request, current: snapshot, exemption });
-  let requestsSinceFinding: number | undefined;
+    request.origin === 'monitor' && snapshot.exists ? parseExemption(await tagsOf(client, request.resourceArn), run.exemptionTagKey, now) : undefined;
+  const input = { request, run, current: snapshot, exemption, now, approved };
+  let result = decideRecheck(input);
+  let requestsInWindow: number | undefined;
   if (result.decision === 'proceed' && isIdleAction(request.action)) {
-    requestsSinceFinding = await requestsBetween(deps.cloudwatch(request.region), request, trafficCheckStart(request), now);
-    result = decideRecheck({ request, current: snapshot, exemption, requestsSinceFinding });
+    const window = trafficWindow(request, run.idleThresholdHours, now);
+    requestsInWindow = await requestsBetween(deps.cloudwatch(request.region), request, window.start, window.end);
+    result = decideRecheck({ ...input, requestsInWindow });
   }
-  deps.logger.info('recheck', { resourceArn: request.resourceArn, action: request.action, decision: result.decision, reason: result.reason, requestsSinceFinding });
+  deps.logger.info('recheck', { resourceArn: request.resourceArn, action: request.action, origin: request.origin, decision: result.decision, reason: result.reason, requestsInWindow });
   return result;
 }
 

@@ -27,6 +27,12 @@ export interface Described {
   recommender?: Recommender;
 }
 
+/** The latest of the given times (epoch ms); undefined when none is known. */
+function latestOf(...times: (Date | undefined)[]): number | undefined {
+  const ms = times.map((t) => (t instanceof Date ? t.getTime() : NaN)).filter(Number.isFinite);
+  return ms.length > 0 ? Math.max(...ms) : undefined;
+}
+
 /** Describes the request's resource; a missing resource gives `{ exists: false }`. Throttling → ThrottledError. */
 export async function describeResource(client: PersonalizeClient, request: Pick<ActionRequest, 'resourceArn' | 'resourceType'>): Promise<Described> {
   const arn = request.resourceArn;
@@ -42,6 +48,7 @@ export async function describeResource(client: PersonalizeClient, request: Pick<
           latestUpdateStatus: c.latestCampaignUpdate?.status,
           minCapacity: c.minProvisionedTPS,
           pendingMinCapacity: c.latestCampaignUpdate?.minProvisionedTPS,
+          changedAt: latestOf(c.creationDateTime, c.lastUpdatedDateTime, c.latestCampaignUpdate?.creationDateTime, c.latestCampaignUpdate?.lastUpdatedDateTime),
         },
       };
     }
@@ -55,6 +62,8 @@ export async function describeResource(client: PersonalizeClient, request: Pick<
         latestUpdateStatus: r.latestRecommenderUpdate?.status,
         minCapacity: r.recommenderConfig?.minRecommendationRequestsPerSecond,
         pendingMinCapacity: r.latestRecommenderUpdate?.recommenderConfig?.minRecommendationRequestsPerSecond,
+        // A restart (START) updates lastUpdatedDateTime: the idle clock restarts with it.
+        changedAt: latestOf(r.creationDateTime, r.lastUpdatedDateTime, r.latestRecommenderUpdate?.creationDateTime, r.latestRecommenderUpdate?.lastUpdatedDateTime),
       },
       recommender: r,
     };

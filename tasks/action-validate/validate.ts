@@ -1,29 +1,46 @@
 /**
- * Validates the input of one ACTION execution – a direct request or a raw EventBridge request
- * event – and resolves its approval mode. Pure: no AWS calls.
+ * Validates the input of one ACTION execution and resolves its origin and approval mode. The
+ * origin comes from the input's envelope, which the entry point builds (the MONITOR's `finding`,
+ * a request rule's `event` + `via`); nothing a request carries (evidence, source, numbers) can
+ * switch a check off. Pure: no AWS calls.
  */
 import { z } from 'zod';
-import { APPROVAL_MODES, PERSONALIZE_ARN_PATTERN, behaviourSchema, describeIssues } from '../../config/schema';
+import {
+  APPROVAL_MODES,
+  PERSONALIZE_ARN_PATTERN,
+  PERSONALIZE_MAX_CAPACITY,
+  PERSONALIZE_MIN_CAPACITY,
+  actionLimitsSchema,
+  behaviourSchema,
+  describeIssues,
+} from '../../config/schema';
 import {
   ACTION_KINDS,
-  ACTION_SOURCES,
   ActionInputError,
+  BUS_VIA,
   EVENT_SOURCE,
+  INPUT_ENVELOPE,
   REQUEST_EVENTS,
   checkActionFitsResource,
+  isIdleAction,
   resolveMode,
+  sourceOf,
   type ActionEvidence,
+  type ActionPolicy,
   type ActionRequest,
   type ActionRun,
-  type ActionSource,
+  type ApprovalResult,
+  type RequestOrigin,
 } from '../../core/actions';
-import { parseArn } from '../../core/arn';
+import { parseArn, type ParsedArn } from '../../core/arn';
 import type { ActionKind, ResourceType } from '../../core/types';
 import type { ApprovalMode } from '../../config/schema';
 
 /** What the ValidateAction state passes (see the ACTION definition). */
 export interface ValidateActionInput {
   defaults: unknown;
+  /** Capacity bounds and whether approval emails can be delivered (embedded at synth). */
+  policy: unknown;
   input: unknown;
   startedAt: string;
   executionArn?: string;
@@ -32,6 +49,8 @@ export interface ValidateActionInput {
 export interface ValidateActionOutput {
   request: ActionRequest;
   run: ActionRun;
+  /** No decision yet: the approval step replaces it. */
+  approval: ApprovalResult;
 }
 
 /** Largest execution input accepted (it travels through every state). */
@@ -41,13 +60,18 @@ export const MAX_REASON_LENGTH = 1000;
 /** Top-level keys of an EventBridge event envelope. */
 const EVENT_ENVELOPE_KEYS = new Set(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail', 'replay-name']);
 
+const policySchema = actionLimitsSchema.extend({ approvalsDeliverable: z.boolean() }).strict();
+
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: `expected one of ${values.join(', ')}` }) });
 
+const capacityRange = `a whole number from ${PERSONALIZE_MIN_CAPACITY} to ${PERSONALIZE_MAX_CAPACITY} (Personalize's range)`;
+/** A minimum capacity as Personalize accepts it; the deployment's ceiling is checked after parsing. */
 const wholeNumberAtLeastOne = z
-  .number({ invalid_type_error: 'expected a whole number of at least 1', required_error: 'expected a whole number of at least 1' })
-  .int('expected a whole number of at least 1, got a fraction')
-  .min(1, 'expected a whole number of at least 1');
+  .number({ invalid_type_error: `expected ${capacityRange}`, required_error: `expected ${capacityRange}` })
+  .int(`expected ${capacityRange}, got a fraction`)
+  .min(PERSONALIZE_MIN_CAPACITY, `expected ${capacityRange}`)
+  .max(PERSONALIZE_MAX_CAPACITY, `expected ${capacityRange}`);
 
 const isoTime = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'expected an ISO-8601 time');
 const nonNegative = z.number().min(0);
@@ -80,7 +104,8 @@ const directSchema = z
     newMin: wholeNumberAtLeastOne.optional(),
     reason: z.string().max(MAX_REASON_LENGTH).optional(),
     evidence: evidenceSchema.optional(),
-    source: enumOf(ACTION_SOURCES).optional(),
+    // Who starts a direct input is a person with states:StartExecution: it is always manual.
+    source: z.literal('manual', { errorMap: () => ({ message: 'a direct input is a manual request: only "manual" is accepted (the origin is decided by who starts the execution, never by the input)' }) }).optional(),
     approval: enumOf(APPROVAL_MODES).optional(),
     dryRun: z.boolean({ invalid_type_error: 'expected true or false' }).optional(),
   })
@@ -114,19 +139,22 @@ const eventDetailSchema = z
   })
   .strict();
 
-/** The request as read from either input shape, before mode resolution. */
+/** The request as read from any input shape, before mode resolution. */
 interface ParsedRequest {
   action: ActionKind;
   resourceArn: string;
   newMin?: number;
   reason?: string;
+  /** Shown to the approver; never used by a check. */
   evidence?: ActionEvidence;
-  source: ActionSource;
   approval?: ApprovalMode;
   dryRun?: boolean;
   /** Resource type the input implies (event detail-types name one), checked against the ARN. */
   impliedType?: ResourceType;
-  origin: string;
+  /** Name of the capacity field in this input shape (for messages). */
+  newMinField: 'newMin' | 'NewMinTPS';
+  /** What the input was, for messages: `action input`, `DeletePersonalizeCampaign event`. */
+  what: string;
 }
 
 function fail(what: string, error: z.ZodError): never {
@@ -136,11 +164,37 @@ function fail(what: string, error: z.ZodError): never {
 function parseDirect(raw: Record<string, unknown>): ParsedRequest {
   const parsed = directSchema.safeParse(raw);
   if (!parsed.success) fail('action input', parsed.error);
-  const d = parsed.data;
-  return { ...d, source: d.source ?? 'manual', origin: 'action input' };
+  const { source: _source, ...d } = parsed.data;
+  return { ...d, newMinField: 'newMin', what: 'action input' };
 }
 
-function parseEvent(raw: Record<string, unknown>): ParsedRequest {
+/** `{ finding: { detail-type, detail } }`: the MONITOR's start (workflows/monitor.ts). */
+function parseFinding(raw: Record<string, unknown>): ParsedRequest {
+  const extra = Object.keys(raw).filter((k) => k !== INPUT_ENVELOPE.finding);
+  if (extra.length > 0) throw new ActionInputError(`invalid finding input: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')} beside "${INPUT_ENVELOPE.finding}"`);
+  const finding = raw[INPUT_ENVELOPE.finding];
+  if (finding === null || typeof finding !== 'object' || Array.isArray(finding)) {
+    throw new ActionInputError(`invalid finding input: "${INPUT_ENVELOPE.finding}" must be an object {"detail-type", "detail"}`);
+  }
+  const f = finding as Record<string, unknown>;
+  const unknownKeys = Object.keys(f).filter((k) => k !== 'detail-type' && k !== 'detail');
+  if (unknownKeys.length > 0) throw new ActionInputError(`invalid finding input: unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}`);
+  return parseEvent({ source: EVENT_SOURCE, ...f }, 'finding');
+}
+
+/** `{ event, via }`: a request rule's delivery (infra: the input transformer writes both). */
+function parseBusDelivery(raw: Record<string, unknown>): { parsed: ParsedRequest; origin: RequestOrigin } {
+  const extra = Object.keys(raw).filter((k) => k !== INPUT_ENVELOPE.event && k !== INPUT_ENVELOPE.via);
+  if (extra.length > 0) throw new ActionInputError(`invalid event delivery: unknown field(s) ${extra.map((k) => `"${k}"`).join(', ')}`);
+  const via = raw[INPUT_ENVELOPE.via];
+  const origin = (Object.keys(BUS_VIA) as (keyof typeof BUS_VIA)[]).find((o) => BUS_VIA[o] === via);
+  if (!origin) throw new ActionInputError(`invalid event delivery: via must be one of ${Object.values(BUS_VIA).join(', ')}, got ${JSON.stringify(via)}`);
+  const event = raw[INPUT_ENVELOPE.event];
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw new ActionInputError('invalid event delivery: "event" must be the EventBridge event object');
+  return { parsed: parseEvent(event as Record<string, unknown>, 'event'), origin };
+}
+
+function parseEvent(raw: Record<string, unknown>, kind: 'event' | 'finding'): ParsedRequest {
   const unknownKeys = Object.keys(raw).filter((k) => !EVENT_ENVELOPE_KEYS.has(k));
   if (unknownKeys.length > 0) {
     throw new ActionInputError(`invalid event: unknown field(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')}`);
@@ -154,7 +208,7 @@ function parseEvent(raw: Record<string, unknown>): ParsedRequest {
     throw new ActionInputError(`invalid event: source must be "${EVENT_SOURCE}", got ${JSON.stringify(raw.source)}`);
   }
   const parsed = eventDetailSchema.safeParse(raw.detail);
-  if (!parsed.success) fail(`${detailType} event detail`, parsed.error);
+  if (!parsed.success) fail(`${detailType} ${kind} detail`, parsed.error);
   const d = parsed.data;
   const evidence: ActionEvidence = {};
   if (d.Utilization !== undefined) evidence.utilizationPercent = d.Utilization;
@@ -167,13 +221,13 @@ function parseEvent(raw: Record<string, unknown>): ParsedRequest {
   const finding = d.Evidence;
   const arnRegion = d.ARN.split(':')[3];
   if (finding?.Region !== undefined && finding.Region !== arnRegion) {
-    throw new ActionInputError(`invalid ${String(detailType)} event detail: Evidence.Region ${finding.Region} differs from the ARN's region ${arnRegion}`);
+    throw new ActionInputError(`invalid ${String(detailType)} ${kind} detail: Evidence.Region ${finding.Region} differs from the ARN's region ${arnRegion}`);
   }
   if (finding?.MonthlyWasteUsd !== undefined) evidence.monthlyWasteUsd = finding.MonthlyWasteUsd;
   if (finding?.Window !== undefined) {
     const [start, end] = finding.Window.split('/');
     if (!Number.isFinite(Date.parse(start)) || !Number.isFinite(Date.parse(end))) {
-      throw new ActionInputError(`invalid ${String(detailType)} event detail: Evidence.Window: expected an ISO-8601 interval start/end, got "${finding.Window}"`);
+      throw new ActionInputError(`invalid ${String(detailType)} ${kind} detail: Evidence.Window: expected an ISO-8601 interval start/end, got "${finding.Window}"`);
     }
     evidence.windowStart = start;
     evidence.windowEnd = end;
@@ -184,11 +238,11 @@ function parseEvent(raw: Record<string, unknown>): ParsedRequest {
     newMin: d.NewMinTPS,
     reason: d.Reason,
     evidence: Object.keys(evidence).length > 0 ? evidence : undefined,
-    // A finding of our MONITOR (it adds Evidence) keeps the finding's approval mode; a user's event does not.
-    source: finding ? 'monitor' : 'event',
+    // DryRun can only make the request more cautious (report); it never loosens anything.
     ...(finding?.DryRun === true ? { dryRun: true } : {}),
     impliedType: known.resourceType,
-    origin: `${detailType} event`,
+    newMinField: 'NewMinTPS',
+    what: `${detailType} ${kind}`,
   };
 }
 
@@ -203,10 +257,30 @@ function executionAccount(executionArn: string | undefined): { partition: string
   }
 }
 
+/** The ARN's parts; a malformed one is the request's fault, named as such. */
+function parseRequestArn(arn: string, what: string): ParsedArn {
+  try {
+    return parseArn(arn);
+  } catch (err) {
+    throw new ActionInputError(`invalid ${what}: ${(err as Error).message}`);
+  }
+}
+
+/** Reads the input's shape: which entry point built it, and the request it carries. */
+function classify(obj: Record<string, unknown>): { parsed: ParsedRequest; origin: RequestOrigin } {
+  if (INPUT_ENVELOPE.finding in obj) return { parsed: parseFinding(obj), origin: 'monitor' };
+  if (INPUT_ENVELOPE.event in obj || INPUT_ENVELOPE.via in obj) return parseBusDelivery(obj);
+  // A raw event given as a direct input is still a person's request.
+  if ('detail-type' in obj || 'detail' in obj) return { parsed: parseEvent(obj, 'event'), origin: 'manual' };
+  return { parsed: parseDirect(obj), origin: 'manual' };
+}
+
 /**
- * Validates an ACTION execution input and resolves its mode over the embedded defaults.
+ * Validates an ACTION execution input and resolves its origin and mode over the embedded defaults.
  * @throws ActionInputError naming the problem (unknown action or field, wrong action for the
- * resource type, bad newMin, malformed ARN, unknown detail-type, unmonitored region or other account).
+ * resource type, a minimum outside Personalize's range or above maxMinCapacity, malformed ARN,
+ * unknown detail-type, unmonitored region or other account, a MONITOR finding of a kind that is
+ * switched off, an approval nobody could receive).
  */
 export function validateAction(event: ValidateActionInput): ValidateActionOutput {
   const defaults = behaviourSchema.safeParse(event.defaults);
@@ -214,6 +288,9 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
     // The definition was synthesized from a validated config; reaching this means it was edited.
     throw new Error(`state machine defaults are invalid (redeploy): ${describeIssues(defaults.error)}`);
   }
+  const policyParsed = policySchema.safeParse(event.policy);
+  if (!policyParsed.success) throw new Error(`state machine action policy is invalid (redeploy): ${describeIssues(policyParsed.error)}`);
+  const policy: ActionPolicy = policyParsed.data;
   const startedAt = Date.parse(event.startedAt);
   if (!Number.isFinite(startedAt)) throw new Error(`startedAt is not a timestamp: ${String(event.startedAt)}`);
 
@@ -224,21 +301,23 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
   const size = Buffer.byteLength(JSON.stringify(raw));
   if (size > MAX_ACTION_INPUT_BYTES) throw new ActionInputError(`action input is ${size} bytes; at most ${MAX_ACTION_INPUT_BYTES} are accepted`);
 
-  const obj = raw as Record<string, unknown>;
-  const isEvent = 'detail-type' in obj || 'detail' in obj;
-  const req = isEvent ? parseEvent(obj) : parseDirect(obj);
-
-  const arn = parseArn(req.resourceArn);
+  const { parsed: req, origin } = classify(raw as Record<string, unknown>);
+  const arn = parseRequestArn(req.resourceArn, req.what);
   const resourceType = arn.resourceType as ResourceType;
   if (req.impliedType && req.impliedType !== resourceType) {
-    throw new ActionInputError(`${req.origin} needs a ${req.impliedType} ARN, got a ${resourceType} ARN: ${req.resourceArn}`);
+    throw new ActionInputError(`${req.what} needs a ${req.impliedType} ARN, got a ${resourceType} ARN: ${req.resourceArn}`);
   }
   checkActionFitsResource(req.action, resourceType, req.resourceArn);
   if (req.action === 'setMinCapacity' && req.newMin === undefined) {
-    throw new ActionInputError(`invalid ${req.origin}: ${isEvent ? 'NewMinTPS' : 'newMin'} is required for setMinCapacity (a whole number of at least 1)`);
+    throw new ActionInputError(`invalid ${req.what}: ${req.newMinField} is required for setMinCapacity (${capacityRange})`);
   }
   if (req.action !== 'setMinCapacity' && req.newMin !== undefined) {
-    throw new ActionInputError(`invalid ${req.origin}: ${isEvent ? 'NewMinTPS' : 'newMin'} only applies to setMinCapacity, not to ${req.action}`);
+    throw new ActionInputError(`invalid ${req.what}: ${req.newMinField} only applies to setMinCapacity, not to ${req.action}`);
+  }
+  if (req.newMin !== undefined && req.newMin > policy.maxMinCapacity) {
+    throw new ActionInputError(
+      `invalid ${req.what}: ${req.newMinField} ${req.newMin} is above maxMinCapacity ${policy.maxMinCapacity}, the deployment's ceiling for any minimum (raise maxMinCapacity in the configuration to allow it)`,
+    );
   }
 
   const behaviour = defaults.data;
@@ -249,8 +328,22 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
   if (own && (own.accountId !== arn.accountId || own.partition !== arn.partition)) {
     throw new ActionInputError(`${req.resourceArn} belongs to account ${arn.accountId} (${arn.partition}); this deployment acts only in account ${own.accountId} (${own.partition})`);
   }
+  if (origin === 'monitor') {
+    // A finding is acted on only when the deployment lets the MONITOR act on its kind.
+    const [flag, on] = isIdleAction(req.action)
+      ? ['autoDeleteOrStopIdleResources', behaviour.autoDeleteOrStopIdleResources]
+      : ['autoAdjustMinTps', behaviour.autoAdjustMinTps];
+    if (!on) throw new ActionInputError(`invalid finding input: the MONITOR does not act on ${req.action} findings in this deployment (${flag} is false)`);
+  }
 
-  const dryRun = req.dryRun ?? behaviour.dryRun;
+  const dryRun = req.dryRun === true || behaviour.dryRun;
+  const mode = resolveMode({ action: req.action, origin, approval: req.approval, dryRun }, behaviour);
+  if (mode === 'approval' && !policy.approvalsDeliverable) {
+    throw new ActionInputError(
+      `${req.what} needs a person's approval (mode approval) but this deployment has no notificationEndpoint: nobody could receive the approval email. Set notificationEndpoint, or ask for report / dryRun`,
+    );
+  }
+  const source = sourceOf(origin);
   const requestedAt = new Date(startedAt).toISOString();
   const request: ActionRequest = {
     action: req.action,
@@ -259,11 +352,16 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
     region: arn.region,
     name: arn.resourceName,
     ...(req.newMin !== undefined ? { newMin: req.newMin } : {}),
-    reason: req.reason?.trim() || `Requested by ${req.source === 'event' ? req.origin : `a ${req.source} execution`}`,
+    reason: req.reason?.trim() || `Requested by ${origin === 'manual' ? 'a manual execution' : origin === 'monitor' ? 'the MONITOR' : req.what}`,
     ...(req.evidence ? { evidence: req.evidence } : {}),
-    source: req.source,
-    mode: resolveMode({ action: req.action, source: req.source, approval: req.approval, dryRun }, behaviour),
+    source,
+    origin,
+    mode,
     requestedAt,
   };
-  return { request, run: { ...behaviour, now: requestedAt, executionArn: String(event.executionArn ?? '') } };
+  return {
+    request,
+    run: { ...behaviour, ...policy, now: requestedAt, executionArn: String(event.executionArn ?? '') },
+    approval: { approved: false },
+  };
 }
