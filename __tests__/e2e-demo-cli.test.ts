@@ -1,8 +1,10 @@
 /** The demo's command line: options parsed strictly; a bad option prints the usage and exits with 2. */
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_OPTIONS, parseOptions, UsageError } from '../demo/options';
-import { compactPath } from '../demo/run';
+import { actionOutcome, countOutcomes, formatCounts, type EndedExecution } from '../demo/outcome';
+import { compactPath, requestOf } from '../demo/run';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -28,8 +30,75 @@ describe('demo options', () => {
     expect(() => parseOptions(argv as string[])).toThrow(message);
   });
 
+  it('reads what an ACTION was asked from its input, however the request came', () => {
+    const event = { 'detail-type': 'DeletePersonalizeCampaign', detail: { ARN: 'arn:aws:personalize:us-east-1:123456789012:campaign/old' } };
+    const expected = { request: 'DeletePersonalizeCampaign', resourceArn: event.detail.ARN };
+    expect(requestOf(event)).toEqual(expected);
+    expect(requestOf({ finding: event })).toEqual(expected);
+    expect(requestOf({ event: { ...event, source: 'personalize.monitor' }, via: 'requests-bus' })).toEqual(expected);
+    expect(requestOf({ action: 'stop', resourceArn: 'arn:aws:personalize:us-east-1:123456789012:recommender/r', source: 'manual' })).toEqual({ request: 'stop (direct request)', resourceArn: 'arn:aws:personalize:us-east-1:123456789012:recommender/r' });
+  });
+
   it('folds repeated poll rounds in an ACTION path', () => {
     expect(compactPath(['ValidateAction', 'ChooseApprovalMode', 'Act', 'Wait', 'Check', 'Wait', 'Check', 'Wait', 'Check', 'Done'])).toBe('ValidateAction → Act → Wait → Check ×3 → Done');
+  });
+});
+
+describe('ACTION outcome (from the terminal state, not the execution status)', () => {
+  const ended = (status: EndedExecution['status'], ...states: string[]): EndedExecution => ({ status, states: ['ValidateAction', 'ChooseApprovalMode', ...states] });
+  const failedAfter = (error: string, cause: string): EndedExecution => ({
+    status: 'FAILED',
+    states: ['ValidateAction', 'ChooseApprovalMode', 'RecheckResource', 'RecheckOutcome', 'Act', 'NotifyFailed', 'ActionFailed'],
+    error: 'ActionFailed',
+    cause: 'The action did not complete; the failure email and the execution history say why.',
+    tasks: [
+      { state: 'Act', input: { Payload: {} } },
+      // What the Catch put in $.error, as the NotifyFailed task was given it.
+      { state: 'NotifyFailed', input: { FunctionName: 'notify', Payload: { outcome: 'failed', detail: { Error: error, Cause: cause } } } },
+    ],
+  });
+
+  it.each([
+    ['done', ended('SUCCEEDED', 'RequestApproval', 'RecheckResource', 'Act', 'WaitUntilSettled', 'CheckSettled', 'Settled', 'Finish', 'Done')],
+    ['skipped', ended('SUCCEEDED', 'RecheckResource', 'RecheckOutcome', 'NotifySkipped', 'Skipped')],
+    ['rejected', ended('SUCCEEDED', 'RequestApproval', 'NotifyRejected', 'Rejected')],
+    ['expired', ended('SUCCEEDED', 'RequestApproval', 'NotifyExpired', 'ApprovalExpired')],
+    ['reported only', ended('SUCCEEDED', 'NotifyReportOnly', 'ReportedOnly')],
+  ])('%s', (word, execution) => {
+    expect(actionOutcome(execution)).toEqual({ outcome: word, terminalState: execution.states[execution.states.length - 1] });
+  });
+
+  it('while it runs: awaiting approval (in RequestApproval) or running; and as it stood before a given instant', () => {
+    const asking: EndedExecution = { status: 'RUNNING', states: ['ValidateAction', 'RequestApproval'], tasks: [{ state: 'RequestApproval', simStart: 1000 }] };
+    expect(actionOutcome(asking)).toEqual({ outcome: 'awaiting approval' });
+    expect(actionOutcome({ status: 'RUNNING', states: ['Act', 'WaitUntilSettled'], tasks: [{ state: 'Act', simStart: 0, simEnd: 0 }] })).toEqual({ outcome: 'running' });
+    // Expired at 2000: just before 2000 it was still awaiting approval; from 2001 on it is expired.
+    const expired: EndedExecution = { status: 'SUCCEEDED', states: ['ValidateAction', 'RequestApproval', 'NotifyExpired', 'ApprovalExpired'], stopMs: 2000, tasks: [{ state: 'RequestApproval', simStart: 1000, simEnd: 2000 }] };
+    expect(actionOutcome(expired, 2000).outcome).toBe('awaiting approval');
+    expect(actionOutcome(expired, 2001).outcome).toBe('expired');
+    expect(actionOutcome(expired).outcome).toBe('expired');
+  });
+
+  it("failed, with the error the machine caught (the Lambda error's message), not the Fail state's fixed cause", () => {
+    const o = actionOutcome(failedAfter('ResourceInUseException', JSON.stringify({ errorType: 'ResourceInUseException', errorMessage: 'campaign is updating', trace: [] })));
+    expect(o).toEqual({ outcome: 'failed', terminalState: 'ActionFailed', cause: 'ResourceInUseException: campaign is updating' });
+    expect(actionOutcome(failedAfter('SettleTimeout', 'The resource did not settle after 90 checks 60 s apart')).cause).toBe('SettleTimeout: The resource did not settle after 90 checks 60 s apart');
+  });
+
+  it('any other end is shown by its terminal state, never guessed', () => {
+    const invalid: EndedExecution = { status: 'FAILED', states: ['ValidateAction'], error: 'InvalidActionInput', cause: JSON.stringify({ errorType: 'InvalidActionInput', errorMessage: 'unknown action "explode"' }) };
+    expect(actionOutcome(invalid)).toEqual({ outcome: 'ended in ValidateAction', terminalState: 'ValidateAction', cause: 'InvalidActionInput: unknown action "explode"' });
+    expect(actionOutcome(ended('SUCCEEDED', 'SomethingNew')).outcome).toBe('ended in SomethingNew');
+    // A terminal state with the wrong status is not taken at its word.
+    expect(actionOutcome({ status: 'FAILED', states: ['Done'] }).outcome).toBe('ended in Done');
+    expect(actionOutcome({ status: 'TIMED_OUT', states: ['WaitUntilSettled'], error: 'States.Timeout' })).toEqual({ outcome: 'timed out', terminalState: 'WaitUntilSettled', cause: 'States.Timeout' });
+    expect(actionOutcome({ status: 'ABORTED', states: ['RequestApproval'] }).outcome).toBe('aborted');
+  });
+
+  it('counts outcomes with the same words', () => {
+    const counts = countOutcomes([ended('SUCCEEDED', 'Done'), ended('SUCCEEDED', 'Rejected'), ended('SUCCEEDED', 'Done'), ended('SUCCEEDED', 'ApprovalExpired')]);
+    expect(counts).toEqual({ done: 2, rejected: 1, expired: 1 });
+    expect(formatCounts(counts)).toBe('2 done, 1 rejected, 1 expired');
   });
 });
 
@@ -46,4 +115,37 @@ describe('npm run demo (the CLI)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('--interactive');
   });
+});
+
+describe('npm run demo (a whole run)', () => {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  /** One output folder for every run here, so the stack is synthesized once. */
+  const OUT = path.join(ROOT, '.gen', 'demo-cli-test-out');
+  const demo = (args: string[]) => {
+    const r = spawnSync(tsx, [path.join(ROOT, 'demo', 'cli.ts'), '--out', OUT, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'INFO' } });
+    if (r.status !== 0) throw new Error(`demo ${args.join(' ')} exited with ${r.status}:\n${r.stderr}\n${r.stdout.slice(-2000)}`);
+    const summary = JSON.parse(fs.readFileSync(path.join(OUT, 'summary.json'), 'utf8'));
+    return { stdout: r.stdout, summary };
+  };
+
+  it('2 simulated days start exactly the 576 due MONITOR runs, one per 5-minute instant', () => {
+    const { stdout, summary } = demo([]);
+    expect(summary.simulated.monitorRuns).toBe(576);
+    expect(stdout).toContain(': 576 MONITOR runs (0 failed)');
+    // Every hourly line counts the 12 runs of its hour.
+    const hours = stdout.split('\n').filter((l) => /^\[day \d \d\d:00\] \d+ runs/.test(l));
+    expect(hours).toHaveLength(48);
+    expect(hours.every((l) => / 12 runs /.test(l))).toBe(true);
+    expect(stdout).not.toMatch(/ACTION (succeeded|failed):/);
+  }, 240_000);
+
+  it('--reject: every ACTION is shown as rejected (from its terminal state), never as succeeded', () => {
+    const { stdout, summary } = demo(['--days', '1', '--reject']);
+    const ended = stdout.split('\n').filter((l) => /\] ACTION (?!started)/.test(l));
+    expect(ended.length).toBeGreaterThan(0);
+    expect(ended.every((l) => /\] ACTION rejected: /.test(l))).toBe(true);
+    expect(stdout).not.toContain('ACTION succeeded');
+    expect(summary.actions.length).toBeGreaterThan(0);
+    expect(summary.actions.every((a: { outcome: string }) => a.outcome === 'rejected')).toBe(true);
+  }, 240_000);
 });

@@ -74,6 +74,7 @@ function writeFixture(dir: string): string {
     StartAt: 'Fail',
     States: { Fail: lambdaTask('failer', {}, null, { Catch: [{ ErrorEquals: ['ResourceGoneError'], ResultPath: '$.error', Next: 'Caught' }] }), Caught: { Type: 'Pass', End: true } },
   };
+  const slow = { TimeoutSeconds: 300, StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 600, End: true } } };
   const stack = {
     provider: { aws: [{ region: REGION }] },
     data: { aws_partition: { p: {} }, aws_caller_identity: { me: {} } },
@@ -90,6 +91,7 @@ function writeFixture(dir: string): string {
       aws_sfn_state_machine: {
         flow: { name: 't-flow', type: 'STANDARD', definition: JSON.stringify(flow) },
         failing: { name: 't-failing', type: 'EXPRESS', definition: JSON.stringify(failing) },
+        slow: { name: 't-slow', type: 'STANDARD', definition: JSON.stringify(slow) },
       },
       aws_cloudwatch_event_rule: {
         go: { name: 't-go', event_pattern: JSON.stringify({ source: ['test.source'], 'detail-type': ['Go'], detail: { size: [{ numeric: ['>', 1] }] } }) },
@@ -173,8 +175,16 @@ describe('local runner', () => {
     const count = (exec.tasks.find((t) => t.state === 'Count')?.output as { Payload: { event: { startedAt: string; name: string } } }).Payload;
     expect(count.event.startedAt).toBe(new Date(start).toISOString());
     expect(count.event.name).toBe('first');
-    // The Wait moved the clock 10 minutes; nothing slept.
+    // Settled in its Wait of 10 minutes: the Wait does not move the clock, only advanceTo does.
+    expect(exec.states[exec.states.length - 1]).toBe('Pause');
+    expect(account.clock.now()).toBe(start);
+    expect(account.calls({ service: 'sns', operation: 'Publish' })).toHaveLength(0);
+    // 1 s short of the end of the Wait: still waiting; at its end it goes on, nothing slept.
+    await runner.advanceTo(start + 599_000);
+    expect(account.calls({ service: 'sns', operation: 'Publish' })).toHaveLength(0);
+    await runner.advanceTo(start + 600_000);
     expect(account.clock.now()).toBe(start + 600_000);
+    expect(exec.tasks.find((t) => t.state === 'Tell')?.simStart).toBe(start + 600_000);
     expect(account.calls({ service: 'sns', operation: 'Publish' })).toHaveLength(1);
     expect(account.calls({ service: 'sns', operation: 'Publish' })[0].caller).toBe('states.t-flow');
 
@@ -196,18 +206,20 @@ describe('local runner', () => {
     expect(b).toBe(a);
     await expect(runner.startExecution('t-flow', { x: 2 }, { name: 'dup' })).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
     await runner.settle();
-    runner.advanceTo(account.clock.now() + 2 * 3600_000);
+    const at = account.clock.now();
+    await runner.advanceTo(at + 2 * 3600_000);
+    // The Wait (10 min), then the token's timeout (1 h): each at its own instant.
     expect((await a.done).output).toEqual({ expired: true });
+    expect(a.stopMs).toBe(at + 600_000 + 3600_000);
   });
 
   it('times out an unanswered token when simulated time passes TimeoutSeconds (States.Timeout, not TaskFailed)', async () => {
     const exec = await runner.startExecution('t-flow', {}, { name: 'ignored' });
-    await runner.settle();
+    await runner.advanceTo(account.clock.now() + 600_000);
     expect(runner.openCallbacks().map((c) => c.execution)).toContain(exec);
-    runner.advanceTo(account.clock.now() + 3599_000);
-    await runner.settle();
+    await runner.advanceTo(account.clock.now() + 3599_000);
     expect(exec.status).toBe('RUNNING');
-    runner.advanceTo(account.clock.now() + 2_000);
+    await runner.advanceTo(account.clock.now() + 2_000);
     const done = await exec.done;
     expect(done.output).toEqual({ expired: true });
   });
@@ -247,6 +259,34 @@ describe('local runner', () => {
     expect(await get.text()).toBe('<p>GET /approve </p>');
     const post = await fetch(`${url}approve`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
     expect(await post.text()).toBe('<p>POST /approve decision=approve</p>');
+  });
+
+  it('runs executions concurrently: the Waits of two executions each end at their own instant, in order', async () => {
+    const t = account.clock.now();
+    const a = await runner.startExecution('t-flow', {}, { name: 'early' });
+    await runner.advanceTo(t + 300_000);
+    const b = await runner.startExecution('t-flow', {}, { name: 'late' });
+    expect(b.startMs).toBe(t + 300_000);
+    const seen: number[] = [];
+    await runner.advanceTo(t + 20 * 60_000, { onInstant: (at) => void seen.push(at) });
+    // A's Wait ends at +10 min, B's at +15 min; neither moved the clock for the other.
+    expect(seen).toEqual([t + 600_000, t + 900_000]);
+    expect(a.tasks.find((x) => x.state === 'Tell')?.simStart).toBe(t + 600_000);
+    expect(b.tasks.find((x) => x.state === 'Tell')?.simStart).toBe(t + 900_000);
+    expect(account.clock.now()).toBe(t + 20 * 60_000);
+    // Both wait for their token now; unanswered, each times out 1 h after it began waiting.
+    await runner.advanceTo(t + 3 * 3600_000);
+    expect([(await a.done).stopMs, (await b.done).stopMs]).toEqual([t + 600_000 + 3600_000, t + 900_000 + 3600_000]);
+  });
+
+  it("ends an execution at its own TimeoutSeconds, in simulated time (TIMED_OUT)", async () => {
+    const t = account.clock.now();
+    const exec = await runner.startExecution('t-slow', {});
+    await runner.advanceTo(t + 900_000);
+    const done = await exec.done;
+    expect(done.status).toBe('TIMED_OUT');
+    expect(done.stopMs).toBe(t + 300_000);
+    expect(account.sfn.executions.get(exec.arn)?.status).toBe('TIMED_OUT');
   });
 
   it('refuses a stack with a Task it cannot bind', async () => {

@@ -12,6 +12,7 @@ import { demoFleet, simClientConfig, type DemoFleet, type FleetResource, type Pu
 import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
 import { renderDashboardPage, type DashboardSource } from './dashboard-page';
 import type { DemoOptions } from './options';
+import { actionOutcome, countOutcomes, formatCounts } from './outcome';
 import { answerApproval, linksIn, type ApprovalVisit } from './person';
 import { demoConfig, Session, synthStack } from './session';
 
@@ -28,6 +29,12 @@ export interface Printer {
 
 interface ActionView {
   execution: string;
+  /** How it ended, from its terminal state (`done`, `skipped`, `rejected`, `expired`, `reported only`, `failed`, ...; see demo/outcome.ts). */
+  outcome: string;
+  terminalState?: string;
+  /** Why it failed, for failed outcomes. */
+  cause?: string;
+  /** The execution status (a rejected request is SUCCEEDED: read `outcome`). */
   status: string;
   resource?: string;
   request?: string;
@@ -47,6 +54,8 @@ export interface DemoSummary {
   findings: { firstSeen: string; kind: string; action: string; name: string; region: string; actionEnabled: boolean; reason: string; monthlyWasteUsd: number }[];
   alarmsCreated: number;
   actions: ActionView[];
+  /** ACTION executions per outcome (the same words as `actions[].outcome`). */
+  actionOutcomes: Record<string, number>;
   approvals: (ApprovalVisit & { decision: string; subject?: string })[];
   emails: number;
   bill: { withMonitorUsd: number; withoutMonitorUsd: number; savedInWindowUsd: number; estimatedMonthlySavingUsd: number; basis: string };
@@ -96,6 +105,20 @@ export function compactPath(states: string[]): string {
     if (!folded) out.push(shown[i++]);
   }
   return out.join(' → ');
+}
+
+/**
+ * What an ACTION execution was asked to do, from its input: a request event – bare, or wrapped
+ * by the MONITOR (`finding`) or a request rule (`event`) – or a direct request (`action`, `resourceArn`).
+ */
+export function requestOf(input: unknown): { request: string; resourceArn: string } {
+  const o = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const inner = ((o.finding ?? o.event ?? o) || {}) as Record<string, unknown>;
+  if (typeof inner['detail-type'] === 'string') {
+    const detail = (inner.detail ?? {}) as Record<string, unknown>;
+    return { request: inner['detail-type'], resourceArn: String(detail.ARN ?? detail.arn ?? '') };
+  }
+  return { request: typeof o.action === 'string' ? `${o.action} (direct request)` : 'direct request', resourceArn: typeof o.resourceArn === 'string' ? o.resourceArn : '' };
 }
 
 /** The first task error of an execution, with the function's own message when it has one. */
@@ -172,14 +195,34 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   let nextHour = start + HOUR_MS;
   const actionsStarted: ExecutionRecord[] = [];
 
-  /** Reads the emails sent since the last look; answering one may send more (read in the same loop). */
+  /** The progress line of the hour that ends at `nextHour` (its runs: [nextHour - 1 h, nextHour)). */
+  const flushHour = (): void => {
+    const bill = account.bill(start, nextHour);
+    // As things stood at the end of the hour (what happened at nextHour itself belongs to the next one).
+    const started = actionsStarted.filter((e) => e.startMs < nextHour);
+    const states = started.length ? ` (${formatCounts(countOutcomes(started, nextHour))})` : '';
+    if ((nextHour - start) % (o.days > 3 ? 6 * HOUR_MS : HOUR_MS) === 0) {
+      p(`[${clock(nextHour, start)}] ${hour.runs} runs${hour.failed ? ` (${hour.failed} failed)` : ''} · ${hour.findings} findings · +${hour.alarms} alarms · actions ${started.length}${states} · bill so far ${usd(bill.total)}`);
+    }
+    hour = { runs: 0, findings: 0, alarms: 0, failed: 0 };
+    nextHour += HOUR_MS;
+  };
+
+  /**
+   * Reads the emails sent since the last look, in a canonical order (time, subject, text: two
+   * sent at the same instant arrive in either order); answering one may send more (read in the
+   * same loop).
+   */
   const onSimEmails = async (): Promise<void> => {
     for (;;) {
       const messages = account.sns.messages();
       if (emailsSeen >= messages.length) return;
-      const m = messages[emailsSeen++];
-      const links = linksIn(m.message).filter((l) => approvalBases.some((b) => l.startsWith(b)));
-      if (links.length > 0) await handleApprovalEmail(m, links);
+      const batch = messages.slice(emailsSeen).sort((a, b) => a.time - b.time || (a.subject ?? '').localeCompare(b.subject ?? '') || a.message.localeCompare(b.message));
+      emailsSeen = messages.length;
+      for (const m of batch) {
+        const links = linksIn(m.message).filter((l) => approvalBases.some((b) => l.startsWith(b)));
+        if (links.length > 0) await handleApprovalEmail(m, links);
+      }
     }
   };
 
@@ -223,29 +266,40 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     await session.settle();
   };
 
+  /**
+   * Prints the activity since the last call in a canonical order – by simulated time, then
+   * started / rebuild requested / ended, then execution name – since what happens at one
+   * instant (two ACTIONs started by one MONITOR run, or ending together) arrives in either order.
+   */
   const reportActivity = (): void => {
-    while (activity.length) {
-      const a = activity.shift() as RunnerActivity;
+    const entries: { at: number; rank: number; name: string; lines: string[]; started?: ExecutionRecord }[] = [];
+    for (const a of activity.splice(0)) {
       if (a.kind === 'execution-started' && a.execution.machine.type === 'STANDARD') {
-        actionsStarted.push(a.execution);
-        const detail = (a.execution.input as { 'detail-type'?: string; detail?: Record<string, unknown> }) ?? {};
-        const what = detail['detail-type'] ?? 'manual';
-        const arn = String(detail.detail?.ARN ?? detail.detail?.arn ?? '');
-        p(`   [${clock(a.execution.startMs, start)}] ACTION started (${a.execution.startedBy}): ${what} ${arn.split('/').pop() ?? ''}`);
+        const { request, resourceArn } = requestOf(a.execution.input);
+        const at = a.execution.startMs;
+        entries.push({ at, rank: 0, name: a.execution.name, started: a.execution, lines: [`   [${clock(at, start)}] ACTION started (${a.execution.startedBy}): ${request} ${resourceArn.split('/').pop() ?? ''}`] });
+      }
+      if (a.kind === 'event-routed' && a.event['detail-type'] === 'BuildPersonalizeMonitorDashboard') {
+        const at = Date.parse(a.event.time);
+        entries.push({ at, rank: 1, name: a.rule, lines: [`   [${clock(at, start)}] dashboard rebuild requested (${a.rule})`] });
       }
       if (a.kind === 'execution-finished' && a.execution.machine.type === 'STANDARD') {
         const e = a.execution;
-        p(`   [${clock(e.stopMs ?? e.startMs, start)}] ACTION ${e.status.toLowerCase()}: ${e.name} – ${compactPath(e.states)}${e.error ? ` (${e.error})` : ''}`);
-        const failed = firstTaskError(e);
-        if (failed) p(`     ${failed.state} failed: ${failed.error}: ${failed.message}`);
+        const o = actionOutcome(e);
+        const at = e.stopMs ?? e.startMs;
+        entries.push({ at, rank: 2, name: e.name, lines: [`   [${clock(at, start)}] ACTION ${o.outcome}: ${e.name} – ${compactPath(e.states)}`, ...(o.cause ? [`     cause: ${o.cause}`] : [])] });
       }
-      if (a.kind === 'event-routed' && a.event['detail-type'] === 'BuildPersonalizeMonitorDashboard') {
-        p(`   [${clock(Date.parse(a.event.time), start)}] dashboard rebuild requested (${a.rule})`);
-      }
+    }
+    entries.sort((a, b) => a.at - b.at || a.rank - b.rank || a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (entry.started) actionsStarted.push(entry.started);
+      entry.lines.forEach((l) => p(l));
     }
   };
 
+  // Every instant at which something fired ([start, end): 2 days = 576 MONITOR runs), in time order.
   await session.runUntil(end, async (runs, at) => {
+    while (at >= nextHour) flushHour();
     for (const run of runs) {
       if (run.machine.type !== 'EXPRESS') continue;
       monitorRuns += 1;
@@ -278,19 +332,10 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     reportActivity();
     await onSimEmails();
     reportActivity();
-    while (at >= nextHour) {
-      const bill = account.bill(start, Math.max(start + 1, at));
-      const waiting = runner.openCallbacks().length;
-      const done = actionsStarted.filter((e) => e.status !== 'RUNNING').length;
-      if ((nextHour - start) % (o.days > 3 ? 6 * HOUR_MS : HOUR_MS) === 0) {
-        p(`[${clock(nextHour, start)}] ${hour.runs} runs${hour.failed ? ` (${hour.failed} failed)` : ''} · ${hour.findings} findings · +${hour.alarms} alarms · actions ${actionsStarted.length} (${done} done, ${waiting} awaiting approval) · bill so far ${usd(bill.total)}`);
-      }
-      hour = { runs: 0, findings: 0, alarms: 0, failed: 0 };
-      nextHour += HOUR_MS;
-    }
   });
   await session.settle();
   reportActivity();
+  while (end >= nextHour) flushHour();
 
   // ---- outcome on the simulated account
   p();
@@ -348,13 +393,18 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
 
   const apiCalls: Record<string, number> = {};
   for (const c of account.calls()) apiCalls[`${c.service}:${c.operation}`] = (apiCalls[`${c.service}:${c.operation}`] ?? 0) + 1;
+  const actionOutcomes = countOutcomes(actionsStarted);
   const actions: ActionView[] = actionsStarted.map((e) => {
-    const input = e.input as { 'detail-type'?: string; detail?: Record<string, unknown> };
+    const { request, resourceArn } = requestOf(e.input);
+    const outcome = actionOutcome(e);
     return {
       execution: e.name,
+      outcome: outcome.outcome,
+      terminalState: outcome.terminalState,
+      cause: outcome.cause,
       status: e.status,
-      request: input['detail-type'],
-      resource: String(input.detail?.ARN ?? ''),
+      request,
+      resource: resourceArn,
       states: e.states,
       error: e.error,
       failure: firstTaskError(e),
@@ -374,6 +424,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     findings: summaryFindings,
     alarmsCreated,
     actions,
+    actionOutcomes,
     approvals,
     emails: messages.length,
     bill: {
@@ -397,6 +448,6 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   p(`   ${path.relative(process.cwd(), summaryFile)}   run summary (JSON)`);
   p(`   ${path.relative(process.cwd(), logFile)}   Lambda logs`);
   p();
-  p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${actions.length} ACTION executions, ${approvals.length} approval request(s).`);
+  p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${actions.length} ACTION executions${actions.length ? ` (${formatCounts(summary.actionOutcomes)})` : ''}, ${approvals.length} approval request(s).`);
   return summary;
 }

@@ -14,7 +14,7 @@ import { findStackFile } from '../runner/terraform';
 
 /** Repository root (this file lives in demo/). */
 export const REPO_ROOT = path.resolve(__dirname, '..');
-/** The MONITOR's schedule in the synthesized stack: one run per tick. */
+/** The MONITOR's schedule in the synthesized stack (rate(5 minutes)): one run per grid point. */
 export const TICK_MS = 5 * 60 * 1000;
 
 /** Deploy configuration as the demo wants it: defaults, then the given values. */
@@ -108,34 +108,47 @@ export class Session {
   }
 
   /**
-   * One tick: the clock moves to `at` (if it is not past it already), due schedules fire (the
-   * MONITOR run, scheduled rules) and everything they start runs until it ends or waits for a person.
+   * Moves simulated time to `at` (inclusive): the schedules fire at every point of their grids
+   * on the way (started on the first call), every other timer at its own instant, and everything
+   * runs until it ends or waits (for a later timer or a person). Returns the runs the schedules
+   * started.
    */
   async tick(at: number): Promise<ExecutionRecord[]> {
-    this.runner.advanceTo(at);
-    const runs = await this.runner.fireDueSchedules();
-    await Promise.all(runs.map((r) => r.done));
-    await this.settle();
+    const runs: ExecutionRecord[] = [];
+    this.runner.startSchedules();
+    await this.runner.advanceTo(at, {
+      settle: () => this.settle(),
+      onInstant: async () => void runs.push(...(await this.runner.takeScheduledRuns())),
+    });
     return runs;
   }
 
-  /** Lets everything started run until it ends or waits for a person. */
+  /** Lets everything started run until it ends or waits for a timer or a person. */
   async settle(): Promise<void> {
     await this.runner.settle();
     await this.account.settleHooks();
     await this.runner.settle();
   }
 
-  /** Runs ticks every 5 simulated minutes up to `until`; `onTick` sees each tick's runs. */
+  /**
+   * Runs the stack from now to `until` (exclusive: [now, until)), the clock then at `until`.
+   * The schedules fire at every point of their grids (the MONITOR every 5 minutes), whatever
+   * other executions do meanwhile: an ACTION waiting for an approval or polling in its settle
+   * loop runs concurrently, each of its Waits and timeouts firing at its own instant. After each
+   * instant at which something fired, once everything settled, `onTick` sees the runs the
+   * schedules started at that instant (often none: a Wait ended) – a person reading mail then
+   * answers before time moves on.
+   */
   async runUntil(until: number, onTick?: (runs: ExecutionRecord[], at: number) => Promise<void> | void): Promise<void> {
-    let at = this.now();
-    while (at <= until) {
-      const runs = await this.tick(at);
-      await onTick?.(runs, this.now());
-      // A Wait of an ACTION may have moved the clock past the next tick: stay on the 5-minute grid.
-      do at += TICK_MS;
-      while (at < this.now());
-    }
+    this.runner.startSchedules();
+    await this.runner.advanceTo(until, {
+      exclusive: true,
+      settle: () => this.settle(),
+      onInstant: async (at) => {
+        const runs = await this.runner.takeScheduledRuns();
+        await onTick?.(runs, at);
+      },
+    });
   }
 
   async close(): Promise<void> {

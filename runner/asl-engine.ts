@@ -1,12 +1,17 @@
 /**
  * aws-local-stepfunctions, adapted to simulated time. The library stamps `$$.Execution.StartTime`
  * with the real clock and sleeps Waits and Retry intervals in real time; the runner needs the
- * simulated clock for both. Three small, documented adaptations, all outside the definitions:
+ * simulated clock for both. Four small, documented adaptations, all outside the definitions:
  *  1. StartTime: the first argument-less `new Date()` of an execution (the library's StartTime
  *     stamp) returns the simulated start instead; only during that execution's synchronous start.
- *  2. A synchronous hook on every StateEntered (state name, type, input), so a Wait can move the
- *     simulated clock by its own seconds while the real wait override is 0.
- *  3. The library's own `States.Timeout` error class, so a simulated task timeout is the same
+ *  2. A synchronous hook on every StateEntered (state name, type, input).
+ *  3. A Wait state waits in simulated time: the runner overrides every Wait to a real sleep of
+ *     `WAIT_SLEEP_MS`, and the library calls `setTimeout(resume, WAIT_SLEEP_MS)` synchronously
+ *     right after the Wait's StateEntered; that one call is taken over and `resume` runs when the
+ *     promise the `onWait` hook returned resolves (the runner's timer at the wait's end), not
+ *     after a real millisecond. The real clock plays no part; the execution stays in its Wait
+ *     while other executions run and the simulated clock moves.
+ *  4. The library's own `States.Timeout` error class, so a simulated task timeout is the same
  *     error a real one would be (not matched by `States.TaskFailed`).
  */
 import './polyfills';
@@ -19,7 +24,12 @@ export interface ExecutionHooks {
   /** Simulated StartTime (epoch ms) stamped into `$$.Execution.StartTime`. */
   startTimeMs: number;
   onStateEntered(stateName: string, type: string, input: unknown): void;
+  /** A Wait state was entered: it ends when the returned promise resolves. */
+  onWait?(stateName: string, input: unknown): Promise<void>;
 }
+
+/** The real sleep every Wait state is overridden to (`waitTimeOverrides`); adaptation 3 takes it over. */
+export const WAIT_SLEEP_MS = 1;
 
 /** Hooks by the context object passed in `run(..., { context })` (shared with nested iterations). */
 const hooksByContext = new WeakMap<object, ExecutionHooks>();
@@ -49,6 +59,7 @@ export function installSimulatedTime(): void {
     const dispatch = logger.dispatchStateEnteredEvent.bind(logger);
     logger.dispatchStateEnteredEvent = (name, type, stateInput) => {
       hooks.onStateEntered(name, type, stateInput);
+      if (type === 'Wait' && hooks.onWait) takeOverNextSleep(name, hooks.onWait(name, stateInput));
       dispatch(name, type, stateInput);
     };
     const RealDate = globalThis.Date;
@@ -68,6 +79,31 @@ export function installSimulatedTime(): void {
       globalThis.Date = RealDate;
     }
   };
+}
+
+/**
+ * Takes over the library's next `setTimeout(resume, WAIT_SLEEP_MS)` (the sleep of the Wait state
+ * just entered, called synchronously after its StateEntered): `resume` runs when `done` resolves.
+ * The handle returned is inert: on abort the library clears it (a no-op) and resolves the sleep
+ * itself. Should a library version ever sleep otherwise, the next microtask says so loudly.
+ */
+function takeOverNextSleep(stateName: string, done: Promise<void>): void {
+  const previous = globalThis.setTimeout;
+  let taken = false;
+  const intercept = function setTimeout(fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) {
+    if (taken || ms !== WAIT_SLEEP_MS) return previous(fn, ms, ...args);
+    taken = true;
+    globalThis.setTimeout = previous;
+    void done.then(() => fn(...args));
+    return { simulatedWait: stateName } as unknown as ReturnType<typeof previous>;
+  };
+  globalThis.setTimeout = intercept as unknown as typeof globalThis.setTimeout;
+  queueMicrotask(() => {
+    if (globalThis.setTimeout === (intercept as unknown)) globalThis.setTimeout = previous;
+    if (!taken) {
+      throw new Error(`aws-local-stepfunctions: Wait state ${stateName} did not sleep through setTimeout(fn, ${WAIT_SLEEP_MS}); runner/asl-engine.ts adaptation 3 does not fit this library version`);
+    }
+  });
 }
 
 /** Registers the hooks of one execution under its context object. */

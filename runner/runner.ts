@@ -13,12 +13,22 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine } from './asl-engine';
+import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine, WAIT_SLEEP_MS } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
 import { LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
 import { ratePeriodMs, readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
 import { Timeline, type ClockLike } from './timeline';
+
+/** How `advanceTo` moves time (see `Timeline.advanceTo`). */
+export interface AdvanceOptions {
+  /** Called at each instant at which timers fired, once it settled, before the clock moves on. */
+  onInstant?: (at: number) => Promise<void> | void;
+  /** Leave timers due exactly at the target for later ([now, ms) instead of [now, ms]). */
+  exclusive?: boolean;
+  /** What "settled" means; default the runner's `settle`. */
+  settle?: () => Promise<void>;
+}
 
 /** A SendTaskSuccess / SendTaskFailure the simulated account accepted. */
 export interface TaskCallback {
@@ -155,6 +165,8 @@ interface TokenWaiter {
   execution: ExecutionRecord;
   state: string;
   open: boolean;
+  /** The integration returned and the task now only waits (counted in `parked`). */
+  parked?: boolean;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   cancelTimer: () => void;
@@ -168,7 +180,12 @@ export class LocalRunner {
   readonly executions: ExecutionRecord[] = [];
   private readonly hosts = new Map<string, LambdaHost>();
   private readonly tokens = new Map<string, TokenWaiter>();
+  /** Per running execution: how many of its branches wait for a timer or a callback. */
   private readonly parked = new Map<ExecutionRecord, number>();
+  /** Per running execution: Task handlers in flight (not counting tasks parked on a token). */
+  private readonly activeTasks = new Map<ExecutionRecord, number>();
+  /** Per running execution: its pending timers (Waits, execution timeout), cancelled when it ends. */
+  private readonly timersOf = new Map<ExecutionRecord, Set<() => void>>();
   private readonly servers: http.Server[] = [];
   private readonly urlByTfName = new Map<string, string>();
   private asyncInvocations = 0;
@@ -177,8 +194,13 @@ export class LocalRunner {
   private readonly compiledMachines = new Map<LocalStateMachine, StateMachine>();
   private readonly clients = new Map<string, { destroy(): void }>();
   private readonly aborts = new Map<ExecutionRecord, () => void>();
-  private readonly nextFire = new Map<string, number>();
+  private schedulesStarted = false;
+  /** StartExecutions the schedules made, not yet handed out by `takeScheduledRuns`. */
+  private scheduledStarts: Promise<ExecutionRecord>[] = [];
   private settleWaiters: (() => void)[] = [];
+  /** Count of changes (`changed()`); `quietAt`: the count when quiet was last confirmed. */
+  private changes = 0;
+  private quietAt = -1;
   private timeoutError!: new () => Error;
   private closed = false;
   model!: StackModel;
@@ -347,44 +369,73 @@ export class LocalRunner {
   }
 
   /**
-   * Fires what is due at the current simulated time: the Scheduler schedules (each run of the
-   * MONITOR) and scheduled EventBridge rules (e.g. an hourly dashboard rebuild). The first call
-   * fires everything; later ones fire each schedule on its `rate(...)` grid (missed runs are not
-   * replayed, as with the real services). Returns the executions the schedules started.
+   * Starts the stack's schedules as EventBridge Scheduler and EventBridge run them: every enabled
+   * Scheduler schedule (each run of the MONITOR) and scheduled rule (e.g. the hourly dashboard
+   * rebuild) fires now and then at every point of its `rate(...)` grid, as timers on the
+   * timeline, whatever other executions are doing. Idempotent.
    */
-  async fireDueSchedules(): Promise<ExecutionRecord[]> {
-    const now = this.timeline.now();
-    const due = (key: string, expression: string): boolean => {
-      const period = ratePeriodMs(expression);
-      if (period === undefined) throw new Error(`schedule ${key}: only rate(...) expressions run locally, got ${expression}`);
-      const next = this.nextFire.get(key);
-      if (next !== undefined && next > now) return false;
-      this.nextFire.set(key, next === undefined ? now + period : next + Math.ceil((now - next + 1) / period) * period);
-      return true;
-    };
-    const started: Promise<ExecutionRecord>[] = [];
+  startSchedules(): void {
+    if (this.schedulesStarted) return;
+    this.schedulesStarted = true;
+    const first = this.timeline.now();
     for (const s of this.model.schedules) {
-      if (!s.enabled || !due(`schedule:${s.name}`, s.expression)) continue;
+      if (!s.enabled) continue;
       const input = s.input ? (JSON.parse(s.input) as unknown) : {};
-      const at = new Date(now).toISOString().replace(/[:.]/g, '-');
-      started.push(this.startExecution(s.targetArn, input, { name: `${s.name}-${at}`.slice(0, 80), caller: 'scheduler.amazonaws.com' }));
+      this.everyPeriod(`schedule ${s.name}`, s.expression, first, (at) => {
+        const name = `${s.name}-${new Date(at).toISOString().replace(/[:.]/g, '-')}`.slice(0, 80);
+        const started = this.startExecution(s.targetArn, input, { name, caller: 'scheduler.amazonaws.com' });
+        started.catch(() => undefined); // handed out (rejection included) by takeScheduledRuns
+        this.scheduledStarts.push(started);
+      });
     }
     for (const rule of this.model.rules) {
-      if (!rule.enabled || !rule.scheduleExpression || !due(`rule:${rule.name}`, rule.scheduleExpression)) continue;
-      const event: BusEvent = {
-        version: '0',
-        id: randomUUID(),
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: LOCAL_ACCOUNT_ID,
-        time: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-        region: rule.region,
-        resources: [`arn:aws:events:${rule.region}:${LOCAL_ACCOUNT_ID}:rule/${rule.name}`],
-        detail: {},
-      };
-      for (const target of rule.targets) this.deliver(rule.name, event, target);
+      if (!rule.enabled || !rule.scheduleExpression) continue;
+      this.everyPeriod(`rule ${rule.name}`, rule.scheduleExpression, first, (at) => {
+        const event: BusEvent = {
+          version: '0',
+          id: randomUUID(),
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          account: LOCAL_ACCOUNT_ID,
+          time: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          region: rule.region,
+          resources: [`arn:aws:events:${rule.region}:${LOCAL_ACCOUNT_ID}:rule/${rule.name}`],
+          detail: {},
+        };
+        for (const target of rule.targets) this.deliver(rule.name, event, target);
+      });
     }
-    return Promise.all(started);
+  }
+
+  /** A timer at `first` and at every period after it (the next one is set before this one fires). */
+  private everyPeriod(what: string, expression: string, first: number, fire: (at: number) => void): void {
+    const period = ratePeriodMs(expression);
+    if (period === undefined) throw new Error(`${what}: only rate(...) expressions run locally, got ${expression}`);
+    const arm = (at: number): void => {
+      this.timeline.at(at, () => {
+        if (this.closed) return;
+        arm(at + period);
+        fire(at);
+      });
+    };
+    arm(first);
+  }
+
+  /** The executions the schedules started since the last call, in the order they started. */
+  async takeScheduledRuns(): Promise<ExecutionRecord[]> {
+    const starts = this.scheduledStarts;
+    this.scheduledStarts = [];
+    return Promise.all(starts);
+  }
+
+  /**
+   * Fires what is due at the current simulated time (starting the schedules on the first call)
+   * and returns the executions the schedules started. Time does not move.
+   */
+  async fireDueSchedules(): Promise<ExecutionRecord[]> {
+    this.startSchedules();
+    await this.advanceTo(this.timeline.now());
+    return this.takeScheduledRuns();
   }
 
   /** The sim accepted a StartExecution (from anyone): run it. */
@@ -410,21 +461,35 @@ export class LocalRunner {
     this.changed();
   }
 
-  /** Moves simulated time forward (firing task-token timeouts on the way). */
-  advanceTo(ms: number): void {
-    this.timeline.advanceTo(ms);
+  /**
+   * Moves simulated time forward to `ms`, the only way it moves: every timer on the way (Wait
+   * states, task-token and execution timeouts, schedules, scheduled rules) fires at its own
+   * instant, in time order, and what it starts runs until it settles before the clock moves on
+   * (see `Timeline.advanceTo`). Resolves with the clock at `ms` and everything settled.
+   */
+  async advanceTo(ms: number, options: AdvanceOptions = {}): Promise<void> {
+    const settle = options.settle ?? (() => this.settle());
+    await this.timeline.advanceTo(ms, { settle, onInstant: options.onInstant, exclusive: options.exclusive });
+    await settle();
   }
 
   /**
-   * Resolves once nothing is running: every unfinished execution waits for a callback (a person)
-   * and no asynchronous invocation is in flight. Time does not pass while settling.
+   * Resolves once nothing can run without simulated time passing: every unfinished execution
+   * waits for a timer (a Wait, a timeout) or a callback (a person), and no start or asynchronous
+   * invocation is in flight. Time does not pass while settling.
    */
   async settle(): Promise<void> {
     for (;;) {
+      // Quiet already confirmed and nothing happened since: still quiet.
+      if (this.quietAt === this.changes && this.quiet()) return;
       if (this.quiet()) {
         // Let in-flight I/O callbacks land (an event put by a finishing task starts a new execution).
+        const before = this.changes;
         await new Promise((r) => setTimeout(r, 5));
-        if (this.quiet()) return;
+        if (this.quiet()) {
+          if (this.changes === before) this.quietAt = before;
+          return;
+        }
       }
       await new Promise<void>((r) => this.settleWaiters.push(r));
     }
@@ -467,10 +532,34 @@ export class LocalRunner {
 
   private quiet(): boolean {
     if (this.asyncInvocations > 0 || this.pendingStarts > 0) return false;
-    return this.running().every((e) => (this.parked.get(e) ?? 0) > 0);
+    return this.running().every((e) => (this.activeTasks.get(e) ?? 0) === 0 && (this.parked.get(e) ?? 0) > 0);
+  }
+
+  private park(record: ExecutionRecord, delta: 1 | -1): void {
+    const n = (this.parked.get(record) ?? 0) + delta;
+    if (n > 0) this.parked.set(record, n);
+    else this.parked.delete(record);
+  }
+
+  private countTask(record: ExecutionRecord, delta: 1 | -1): void {
+    const n = (this.activeTasks.get(record) ?? 0) + delta;
+    if (n > 0) this.activeTasks.set(record, n);
+    else this.activeTasks.delete(record);
+  }
+
+  /** A timer of one execution, cancelled if the execution ends first. */
+  private timerOf(record: ExecutionRecord, at: number, fire: () => void): void {
+    const set = this.timersOf.get(record) ?? new Set<() => void>();
+    this.timersOf.set(record, set);
+    const cancel = this.timeline.at(at, () => {
+      set.delete(cancel);
+      fire();
+    });
+    set.add(cancel);
   }
 
   private changed(): void {
+    this.changes += 1;
     const waiters = this.settleWaiters;
     this.settleWaiters = [];
     for (const w of waiters) w();
@@ -506,30 +595,46 @@ export class LocalRunner {
     (record as ExecutionRecord & { issuedTokens?: Set<string> }).issuedTokens = issued;
     attachHooks(context, {
       startTimeMs: record.startMs,
-      onStateEntered: (stateName, type, stateInput) => {
+      onStateEntered: (stateName) => {
         record.states.push(stateName);
         stateContext.Name = stateName;
         stateContext.EnteredTime = new Date(this.timeline.now()).toISOString();
-        if (type === 'Wait') this.onWait(record, stateName, stateInput);
+        this.changed();
       },
+      onWait: (stateName, stateInput) => this.onWait(record, stateName, stateInput),
     });
     const sm = this.compiled(machine);
+    let timedOut = false;
     try {
       const execution = sm.run(record.input as never, {
         context: context as never,
         overrides: {
           taskResourceLocalHandlers: handlers as never,
-          waitTimeOverrides: Object.fromEntries(waits.map(([n]) => [n, 0])),
-          // Retry intervals pass in simulated time too: no real sleeping.
+          // Every Wait sleeps WAIT_SLEEP_MS for real, which asl-engine turns into a wait in simulated time.
+          waitTimeOverrides: Object.fromEntries(waits.map(([n]) => [n, WAIT_SLEEP_MS])),
+          // Retry intervals take no time (simulated or real): a retry follows at once.
           retryIntervalOverrides: Object.fromEntries(retryable.map((n) => [n, 0])),
         },
       });
       this.aborts.set(record, execution.abort);
+      // The execution's own TimeoutSeconds runs on the simulated clock too.
+      const limit = machine.definition.TimeoutSeconds;
+      if (typeof limit === 'number') {
+        this.timerOf(record, record.startMs + limit * 1000, () => {
+          timedOut = true;
+          this.countTask(record, 1); // busy until it has ended (not quiet meanwhile)
+          execution.abort();
+        });
+      }
       record.output = await execution.result;
       record.status = 'SUCCEEDED';
     } catch (err) {
       const e = err as Error & { cause?: Error };
-      if (e.name === 'ExecutionAbortedError') {
+      if (timedOut) {
+        record.status = 'TIMED_OUT';
+        record.error = 'States.Timeout';
+        record.cause = `The execution ran longer than its TimeoutSeconds (${String(machine.definition.TimeoutSeconds)})`;
+      } else if (e.name === 'ExecutionAbortedError') {
         record.status = 'ABORTED';
       } else if (e.name === 'ExecutionTimeoutError') {
         record.status = 'TIMED_OUT';
@@ -542,7 +647,10 @@ export class LocalRunner {
     } finally {
       record.stopMs = this.timeline.now();
       this.parked.delete(record);
+      this.activeTasks.delete(record);
       this.aborts.delete(record);
+      for (const cancel of this.timersOf.get(record) ?? []) cancel();
+      this.timersOf.delete(record);
       const { status, output, error, cause } = record;
       if (status !== 'RUNNING') {
         this.options.sim.completeExecution(record.arn, { status, output, error, cause });
@@ -581,8 +689,12 @@ export class LocalRunner {
     return sm;
   }
 
-  /** A Wait state: the simulated clock moves to the end of the wait, nothing sleeps. */
-  private onWait(record: ExecutionRecord, stateName: string, rawInput: unknown): void {
+  /**
+   * A Wait state: the execution waits for a timer at the wait's end (in simulated time; nothing
+   * sleeps, and the clock is left alone: it moves only in `advanceTo`). A wait that ends now or
+   * in the past is over at once.
+   */
+  private onWait(record: ExecutionRecord, stateName: string, rawInput: unknown): Promise<void> {
     const state = allStates(record.machine.definition).get(stateName) ?? {};
     const input = typeof state.InputPath === 'string' ? simplePath(rawInput, state.InputPath) : rawInput;
     const now = this.timeline.now();
@@ -594,7 +706,15 @@ export class LocalRunner {
     else throw new Error(`Wait state ${stateName} of ${record.machine.name} has no Seconds/Timestamp`);
     if (!Number.isFinite(until)) throw new Error(`Wait state ${stateName} of ${record.machine.name}: wait time is not a number/timestamp`);
     this.options.onActivity?.({ kind: 'wait', execution: record, state: stateName, until });
-    this.timeline.advanceTo(Math.max(now, until));
+    if (until <= now) return Promise.resolve();
+    this.park(record, 1);
+    this.changed();
+    return new Promise<void>((resolve) =>
+      this.timerOf(record, until, () => {
+        this.park(record, -1);
+        resolve();
+      }),
+    );
   }
 
   /**
@@ -613,6 +733,7 @@ export class LocalRunner {
       out[stateName] = async (input: unknown) => {
         const task: TaskRecord = { state: stateName, resource, input, simStart: this.timeline.now() };
         record.tasks.push(task);
+        this.countTask(record, 1);
         try {
           const output = waitForToken ? await this.withTaskToken(record, stateName, input, timeoutSeconds, base) : await base(input, record);
           task.output = output;
@@ -622,6 +743,7 @@ export class LocalRunner {
           task.error = { error: e.name, cause: e.message };
           throw err;
         } finally {
+          this.countTask(record, -1);
           task.simEnd = this.timeline.now();
           this.options.onActivity?.({ kind: 'task-finished', execution: record, task });
         }
@@ -769,7 +891,10 @@ export class LocalRunner {
     }
     const w = this.tokens.get(token);
     if (w?.open) {
-      this.parked.set(record, (this.parked.get(record) ?? 0) + 1);
+      // Parked: waiting for SendTask* or the timeout, not running.
+      w.parked = true;
+      this.park(record, 1);
+      this.countTask(record, -1);
       this.options.onActivity?.({ kind: 'waiting-for-callback', execution: record, state: stateName, deadline: deadline ?? Number.POSITIVE_INFINITY });
       this.changed();
     }
@@ -779,9 +904,11 @@ export class LocalRunner {
   private closeWaiter(w: TokenWaiter, outcome: 'success' | 'failure' | 'timeout'): void {
     w.open = false;
     w.cancelTimer();
-    const n = (this.parked.get(w.execution) ?? 0) - 1;
-    if (n > 0) this.parked.set(w.execution, n);
-    else this.parked.delete(w.execution);
+    if (w.parked) {
+      w.parked = false;
+      this.park(w.execution, -1);
+      this.countTask(w.execution, 1);
+    }
     this.options.onActivity?.({ kind: 'callback', execution: w.execution, state: w.state, outcome });
     this.changed();
   }

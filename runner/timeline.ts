@@ -1,6 +1,13 @@
 /**
- * Simulated time as the runner sees it: one clock shared with the simulated account, moved only
- * forward, with timers (task-token timeouts) that fire when the clock passes them.
+ * Simulated time as the runner sees it: one clock shared with the simulated account, and the
+ * timers that fire on it (Wait states, task-token timeouts, execution timeouts, schedules,
+ * scheduled rules).
+ *
+ * The clock moves in one place only, `advanceTo`: from one timer's instant to the next, in time
+ * order, letting what each instant started run until it has settled (ended, or waits for a later
+ * timer or for a person) before the clock moves on. Nothing else sets the clock, so executions
+ * are concurrent as in AWS: a Wait of one execution never moves time under another one, and a
+ * schedule fires at every point of its grid whatever else is waiting.
  */
 
 /** The clock the simulated account reads (the sim's `SimClock` fits). */
@@ -15,9 +22,19 @@ interface Timer {
   fire: () => void;
 }
 
+export interface AdvanceOptions {
+  /** Resolves once everything the fired timers started has settled (the runner's `settle`). */
+  settle: () => Promise<void>;
+  /** Called at each instant at which timers fired, once it settled, before the clock moves on. */
+  onInstant?: (at: number) => Promise<void> | void;
+  /** Leave timers due exactly at the target for later: process [now, ms) instead of [now, ms]. */
+  exclusive?: boolean;
+}
+
 export class Timeline {
   private timers: Timer[] = [];
   private seq = 0;
+  private advancing = false;
 
   constructor(readonly clock: ClockLike) {}
 
@@ -27,29 +44,37 @@ export class Timeline {
   }
 
   /**
-   * Moves the clock forward to `ms` (never back), firing due timers in time order; each fires
-   * with the clock at its own instant so what it triggers starts at the right time.
+   * Moves the clock forward to `ms` (never back). At each instant with due timers: the clock is
+   * set to that instant, every timer due then fires (in the order they were set), everything
+   * settles, `onInstant` runs; then the next instant. Timers set meanwhile (the next Wait of an
+   * execution, the next point of a schedule) take their place in the same order.
    */
-  advanceTo(ms: number): void {
+  async advanceTo(ms: number, options: AdvanceOptions): Promise<void> {
     if (!Number.isFinite(ms)) throw new RangeError(`Timeline.advanceTo: expected epoch ms, got ${ms}`);
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= ms).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      if (due.at > this.clock.now()) this.clock.set(due.at);
-      due.fire();
+    if (this.advancing) throw new Error('Timeline.advanceTo: time is already being advanced (await that call first)');
+    this.advancing = true;
+    try {
+      await options.settle();
+      for (;;) {
+        const next = this.nextTimer();
+        if (next === undefined || next > ms || (options.exclusive && next >= ms)) break;
+        if (next > this.clock.now()) this.clock.set(next);
+        const now = this.clock.now();
+        const due = this.timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at || a.seq - b.seq);
+        this.timers = this.timers.filter((t) => t.at > now);
+        for (const t of due) t.fire();
+        await options.settle();
+        await options.onInstant?.(now);
+      }
+      if (ms > this.clock.now()) this.clock.set(ms);
+    } finally {
+      this.advancing = false;
     }
-    if (ms > this.clock.now()) this.clock.set(ms);
   }
 
-  /** Moves the clock forward by `ms`. */
-  advanceBy(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`Timeline.advanceBy: expected ms >= 0, got ${ms}`);
-    this.advanceTo(this.clock.now() + ms);
-  }
-
-  /** Calls `fire` once the clock reaches `at`; returns a cancel function. */
+  /** Calls `fire` once the clock reaches `at` (during an `advanceTo`); returns a cancel function. */
   at(at: number, fire: () => void): () => void {
+    if (!Number.isFinite(at)) throw new RangeError(`Timeline.at: expected epoch ms, got ${at}`);
     const timer = { at, seq: this.seq++, fire };
     this.timers.push(timer);
     return () => {
@@ -59,6 +84,8 @@ export class Timeline {
 
   /** Instant of the earliest pending timer, if any. */
   nextTimer(): number | undefined {
-    return this.timers.length ? Math.min(...this.timers.map((t) => t.at)) : undefined;
+    let next: number | undefined;
+    for (const t of this.timers) if (next === undefined || t.at < next) next = t.at;
+    return next;
   }
 }
