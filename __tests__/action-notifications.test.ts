@@ -1,3 +1,4 @@
+import { actionFacts } from '../core/actions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -141,5 +142,14 @@ describe('finish', () => {
     cloudwatch.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('slow'), { name: 'Throttling' }));
     await expect(finish({ request: request(), run: RUN }, deps())).rejects.toMatchObject({ name: 'ThrottlingException' });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('facts shown to the approver', () => {
+  it("marks a requester's evidence as unverified, and names the origin", () => {
+    const manual = actionFacts(request({ source: 'manual', origin: 'manual' }), RUN);
+    expect(manual.find((f) => f.label === 'Evidence')?.value).toMatch(/not verified/);
+    expect(manual.find((f) => f.label === 'Requested by')?.value).toMatch(/^manual \(manual\) at /);
+    expect(actionFacts(request(), RUN).find((f) => f.label === 'Evidence')).toBeUndefined();
   });
 });

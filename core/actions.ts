@@ -404,8 +404,12 @@ export function actionFacts(request: ActionRequest, prices: Prices, expiresAt?: 
     { label: 'Resource', value: request.resourceArn },
     { label: 'Region', value: request.region },
     { label: 'Reason', value: request.reason },
-    { label: 'Requested by', value: `${request.source} at ${request.requestedAt}` },
+    { label: 'Requested by', value: `${request.source} (${request.origin}) at ${request.requestedAt}` },
   ];
+  if (request.evidence && request.origin !== 'monitor') {
+    // A requester's figures are shown, never trusted: say so to the person deciding.
+    facts.push({ label: 'Evidence', value: 'as stated by the requester, not verified; the re-check reads its own data before acting' });
+  }
   if (e.utilizationPercent !== undefined) facts.push({ label: 'Utilization', value: `${e.utilizationPercent}%` });
   if (e.windowStart && e.windowEnd) facts.push({ label: 'Observed window', value: `${e.windowStart} – ${e.windowEnd}` });
   if (e.totalRequests !== undefined) facts.push({ label: 'Requests in window', value: String(e.totalRequests) });
