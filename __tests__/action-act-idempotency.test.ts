@@ -8,8 +8,8 @@ import {
   UpdateCampaignCommand,
   UpdateRecommenderCommand,
 } from '@aws-sdk/client-personalize';
-import { act } from '../tasks/action-act/handler';
-import { checkSettled } from '../tasks/action-check-settled/handler';
+import { act } from '../tasks/action-act/act';
+import { checkSettled } from '../tasks/action-check-settled/settle';
 import { Logger } from '../tasks/shared/logger';
 import { CAMPAIGN_ARN, NOW, RECOMMENDER_ARN, RUN, capacityRequest, request } from './support/action-fixtures';
 

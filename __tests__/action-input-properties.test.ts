@@ -24,8 +24,8 @@ import {
 import { APPROVAL_MODES } from '../config/schema';
 import type { ActionState } from '../core/actions';
 import { validateAction } from '../tasks/action-validate/validate';
-import { recheck } from '../tasks/action-recheck/handler';
-import { act } from '../tasks/action-act/handler';
+import { recheck } from '../tasks/action-recheck/recheck';
+import { act } from '../tasks/action-act/act';
 import { Logger } from '../tasks/shared/logger';
 import { ACCOUNT, BEHAVIOUR, EXECUTION_ARN, POLICY, STARTED_AT, NOW } from './support/action-fixtures';
 

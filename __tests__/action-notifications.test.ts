@@ -4,8 +4,8 @@ import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand } from '@a
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { OUTCOMES, composeNotification, type Outcome } from '../tasks/action-shared/notifications';
-import { notify } from '../tasks/action-notify/handler';
-import { finish } from '../tasks/action-finish/handler';
+import { notify } from '../tasks/action-notify/notify';
+import { finish } from '../tasks/action-finish/finish';
 import { Logger } from '../tasks/shared/logger';
 import { CAMPAIGN_ARN, RECOMMENDER_ARN, RUN, capacityRequest, request } from './support/action-fixtures';
 

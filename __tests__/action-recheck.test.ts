@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeCampaignCommand, DescribeRecommenderCommand, ListTagsForResourceCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { decideRecheck, settleState, trafficWindow, type RecheckInput, type ResourceSnapshot } from '../core/actions';
-import { recheck } from '../tasks/action-recheck/handler';
+import { recheck } from '../tasks/action-recheck/recheck';
 import { Logger } from '../tasks/shared/logger';
 import { CAMPAIGN_ARN, NOW, RUN, capacityRequest, request } from './support/action-fixtures';
 

@@ -4,7 +4,7 @@ import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-
 import { actionFacts, describeAction } from '../core/actions';
 import { escapeHtml } from '../core/approval-page';
 import { newApprovalId, putApproval } from '../tasks/action-shared/approvals-table';
-import { SECURITY_HEADERS, createApprovalHandler, type FunctionUrlEvent, type HttpResponse } from '../tasks/approval/handler';
+import { SECURITY_HEADERS, createApprovalHandler, type FunctionUrlEvent, type HttpResponse } from '../tasks/approval/routes';
 import { Logger } from '../tasks/shared/logger';
 import { fakeApprovalsTable } from './support/approvals-table-fake';
 import { NOW, RUN, request } from './support/action-fixtures';

@@ -2,7 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { APPROVAL_ID_PATTERN } from '../tasks/action-shared/approvals-table';
-import { requestApproval } from '../tasks/action-request-approval/handler';
+import { requestApproval } from '../tasks/action-request-approval/request';
 import { approvalLink } from '../tasks/action-request-approval/email';
 import { Logger } from '../tasks/shared/logger';
 import { NOW, RUN, capacityRequest, request } from './support/action-fixtures';

@@ -4,7 +4,8 @@ import 'aws-sdk-client-mock-jest';
 import { HOUR_MS, recentWindow, trafficWindow } from '../core/time';
 import type { MetricPoint, MonitoredResource } from '../core/types';
 import { ApiCallCounter } from '../tasks/collect/aws-calls';
-import { MAX_DATAPOINTS_PER_CALL, planCalls, readTraffic } from '../tasks/collect/metrics-reader';
+import { MAX_DATAPOINTS_PER_CALL } from '../tasks/aws/cloudwatch';
+import { planCalls, readTraffic } from '../tasks/collect/metrics-reader';
 import { writeMetrics } from '../tasks/collect/metrics-writer';
 import { campaignArn, NOW, REGION, run } from './support/collect-fixtures';
 

@@ -14,7 +14,8 @@ import { RegionCollectError } from '../tasks/shared/errors';
 import { Logger } from '../tasks/shared/logger';
 import { collectRegion, type CollectDeps } from '../tasks/collect/collect';
 import { resetCaches } from '../tasks/collect/discovery';
-import { handler, parseCollectInput, resetClients, topicFor } from '../tasks/collect/handler';
+import { handler, resetClients } from '../tasks/collect/handler';
+import { parseCollectInput, topicFor } from '../tasks/collect/input';
 import {
   campaign,
   campaignArn,

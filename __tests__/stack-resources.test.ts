@@ -33,15 +33,24 @@ describe('Lambda functions', () => {
     expect(fn.body.reserved_concurrent_executions).toBeUndefined();
   });
 
-  it('gives every function the topics of all monitored regions, the home region and the stack name', () => {
-    for (const fn of resourcesOf(tf, 'aws_lambda_function')) {
-      const env = block(fn.body.environment).variables as Record<string, string>;
-      expect(env.PM_HOME_REGION).toBe(config.homeRegion);
-      expect(env.PM_STACK_NAME).toBe(stack);
+  it('gives each function only the variables its task declares, with the topics of all monitored regions, the home region and the stack name', () => {
+    for (const spec of TASKS) {
+      const fn = resourceWhere(tf, 'aws_lambda_function', 'function_name', `${stack}-${spec.name}`);
+      const env = (block(fn.body.environment).variables ?? {}) as Record<string, string>;
+      expect(Object.keys(env).filter((k) => k.startsWith('PM_')).sort()).toEqual(spec.environment.filter((v) => v in env).sort());
+      if (spec.environment.includes('PM_HOME_REGION')) expect(env.PM_HOME_REGION).toBe(config.homeRegion);
+      if (spec.environment.includes('PM_STACK_NAME')) expect(env.PM_STACK_NAME).toBe(stack);
+      if (!spec.environment.includes('PM_ALARM_TOPIC_ARNS')) continue;
       const topics = JSON.parse(resolveReferences(env.PM_ALARM_TOPIC_ARNS, tf));
       expect(Object.keys(topics).sort()).toEqual([...config.regions].sort());
       for (const region of config.regions) expect(topics[region]).toBe(`arn:aws:sns:${region}:123456789012:${stack}-notifications`);
     }
+    // The ones that need them have them.
+    const envOf = (task: string) => block(resourceWhere(tf, 'aws_lambda_function', 'function_name', `${stack}-${task}`).body.environment).variables as Record<string, string>;
+    expect(envOf('collect').PM_ALARM_TOPIC_ARNS).toBeDefined();
+    expect(envOf('summarize-run').PM_HOME_REGION).toBe(config.homeRegion);
+    expect(envOf('build-dashboard')).toMatchObject({ PM_HOME_REGION: config.homeRegion, PM_STACK_NAME: stack });
+    expect(envOf('action-act').PM_APPROVALS_TABLE).toBeUndefined();
   });
 
   it('gives every function a role that only Lambda assumes, with ONE inline policy holding the task permissions', () => {

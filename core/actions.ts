@@ -3,90 +3,37 @@
  * re-check lets the action proceed, when a change has settled, which result events follow, and
  * the facts every message about an action shows. Pure: no SDK imports, `now` passed in.
  */
-import type { ActionLimits, ApprovalMode, Behaviour } from '../config/schema';
-import type { ActionKind, Exemption, FindingEvidence, ResourceType } from './types';
+import type { ApprovalMode, Behaviour } from '../config/schema';
+import type { ActionKind, Exemption, ResourceType } from './types';
 import { lowestStepMinimum } from './capacity';
 import { monthlyCost, overProvisionWaste, type Prices } from './cost';
 import { isTransitional, isTransitionalStatus, isUpdatable, normalizeStatus } from './status';
 import { HOUR_MS } from './time';
-import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES, RESULT_DETAIL_TYPES } from './findings';
+import type { ActionRequest, ActionRun, ActionSource, Fact, RecheckDecision, RecheckResult, RequestOrigin, ResourceSnapshot } from './contracts/action';
+import { ACTION_INPUT_ERROR, ACTION_FAILED_ERROR } from './contracts/errors';
+import { DASHBOARD_DETAIL_TYPE, REQUEST_DETAIL_TYPES, RESULT_DETAIL_TYPES, type DashboardDetail, type ResultDetail } from './contracts/events';
 
-/** Who asked for the action: the MONITOR's findings, an EventBridge event, or a person. */
-export const ACTION_SOURCES = ['monitor', 'event', 'manual'] as const;
-export type ActionSource = (typeof ACTION_SOURCES)[number];
-
-/**
- * How the execution was started, read from the input's envelope – which the entry point builds,
- * never a field a request sender controls: the MONITOR wraps its finding under `finding`, the
- * event rules wrap the delivered event under `event` with a fixed `via`, anything else is a
- * person's direct input (only principals allowed states:StartExecution can send one).
- */
-export const REQUEST_ORIGINS = ['monitor', 'manual', 'requestsBus', 'defaultBus'] as const;
-export type RequestOrigin = (typeof REQUEST_ORIGINS)[number];
-
-/** Keys of the input envelopes (the MONITOR definition and the event rules build them). */
-export const INPUT_ENVELOPE = { finding: 'finding', event: 'event', via: 'via' } as const;
-/** `via` values the request rules write: the stack's own requests bus, or the default bus (opt-in). */
-export const BUS_VIA: Record<Extract<RequestOrigin, 'requestsBus' | 'defaultBus'>, string> = {
-  requestsBus: 'requests-bus',
-  defaultBus: 'default-bus',
-};
+export {
+  type ActionPolicy,
+  type ActionRequest,
+  type ActionRun,
+  type ActionState,
+  type Fact,
+  type RecheckResult,
+  type ResourceSnapshot,
+} from './contracts/action';
+export { BUS_VIA, EVENT_SOURCE, INPUT_ENVELOPE } from './contracts/events';
 
 /** The source shown to people and in events, by origin. */
 export function sourceOf(origin: RequestOrigin): ActionSource {
   return origin === 'monitor' ? 'monitor' : origin === 'manual' ? 'manual' : 'event';
 }
 
-/** The actions the machine can take. */
-export const ACTION_KINDS = ['stop', 'delete', 'setMinCapacity'] as const;
-
-/** Evidence carried by a request (a finding's evidence, or what an event or a person supplied). */
-export type ActionEvidence = Partial<FindingEvidence>;
-
-/** One validated action on one resource: the `request` every ACTION state carries. */
-export interface ActionRequest {
-  action: ActionKind;
-  resourceArn: string;
-  resourceType: ResourceType;
-  region: string;
-  name: string;
-  /** New minimum capacity (setMinCapacity only). */
-  newMin?: number;
-  reason: string;
-  evidence?: ActionEvidence;
-  source: ActionSource;
-  /** Entry point of the execution (see REQUEST_ORIGINS). */
-  origin: RequestOrigin;
-  mode: ApprovalMode;
-  /** Execution start (ISO-8601, `$$.Execution.StartTime`): when the action was requested. */
-  requestedAt: string;
-}
-
-/** Deployment facts the ACTION needs besides its behaviour: the capacity bounds and whether anyone can receive an approval email. */
-export type ActionPolicy = ActionLimits & { approvalsDeliverable: boolean };
-
-/** The behaviour the ACTION execution runs with, its bounds, plus its single notion of "now". */
-export type ActionRun = Behaviour & ActionPolicy & { now: string; executionArn: string };
-
-/** A person's decision as the approval step returns it; `{ approved: false }` until one is made. */
-export interface ApprovalResult {
-  approved: boolean;
-  decidedAt?: string;
-}
-
-/** The state every ACTION task receives (later states add their results beside these keys). */
-export interface ActionState {
-  request: ActionRequest;
-  run: ActionRun;
-  /** Set by ValidateAction to `{ approved: false }`, replaced by the approval step's result. */
-  approval?: ApprovalResult;
-}
-
 /** The input of the ACTION machine is invalid. The execution fails at once; nothing was changed. */
 export class ActionInputError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ActionInputError';
+    this.name = ACTION_INPUT_ERROR;
   }
 }
 
@@ -94,7 +41,7 @@ export class ActionInputError extends Error {
 export class ActionFailedError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ActionFailedError';
+    this.name = ACTION_FAILED_ERROR;
   }
 }
 
@@ -137,29 +84,6 @@ export function resolveMode(
         : behaviour.idleActionMode;
   if (request.origin === 'defaultBus' && isIdleAction(request.action)) mode = moreCautious(mode, 'approval');
   return request.approval ? moreCautious(mode, request.approval) : mode;
-}
-
-/** What a describe says about the resource right now (absent fields: unknown or not applicable). */
-export interface ResourceSnapshot {
-  exists: boolean;
-  status?: string;
-  latestUpdateStatus?: string;
-  /** Current minimum capacity (TPS or RPS). */
-  minCapacity?: number;
-  /** Minimum requested by the latest update, when there is one. */
-  pendingMinCapacity?: number;
-  /** Latest of creation, last update and restart (epoch ms), when the describe says. */
-  changedAt?: number;
-}
-
-/** `needsApproval`: allowed only after a person approves (a raise beyond maxAutoRaiseFactor in auto mode). */
-export type RecheckDecision = 'proceed' | 'skip' | 'alreadyDone' | 'needsApproval';
-
-/** Result of `action-recheck`; `current` is the snapshot it decided on. */
-export interface RecheckResult {
-  decision: RecheckDecision;
-  reason: string;
-  current: ResourceSnapshot;
 }
 
 export interface RecheckInput {
@@ -324,8 +248,6 @@ export function settleState(request: ActionRequest, current: ResourceSnapshot): 
   return { state: 'pending', detail: `${statusText(current)}, minimum ${String(current.minCapacity)} (waiting for ${request.newMin})` };
 }
 
-export { EVENT_SOURCE };
-
 /** Request detail-types (the original's) and the action and resource type each stands for. */
 export const REQUEST_EVENTS: Record<string, { action: ActionKind; resourceType: ResourceType }> = {
   [REQUEST_DETAIL_TYPES.delete]: { action: 'delete', resourceType: 'campaign' },
@@ -337,14 +259,14 @@ export const REQUEST_EVENTS: Record<string, { action: ActionKind; resourceType: 
 /** An event to publish (the adapter maps it to PutEvents). */
 export interface OutgoingEvent {
   detailType: string;
-  detail: Record<string, unknown>;
+  detail: ResultDetail | DashboardDetail;
   resources: string[];
 }
 
 /** The original's result event for a finished action, and the dashboard rebuild request. */
 export function resultEvents(request: ActionRequest): OutgoingEvent[] {
   const detailType = request.action === 'setMinCapacity' ? RESULT_DETAIL_TYPES.setMinCapacity[request.resourceType] : RESULT_DETAIL_TYPES[request.action];
-  const detail: Record<string, unknown> = { ARN: request.resourceArn, Reason: request.reason };
+  const detail: ResultDetail = { ARN: request.resourceArn, Reason: request.reason };
   if (request.action === 'setMinCapacity') detail.NewMinTPS = request.newMin;
   return [
     { detailType, detail, resources: [request.resourceArn] },
@@ -381,11 +303,6 @@ export function estimatedMonthlySaving(request: ActionRequest, prices: Prices): 
     : -monthlyCost(newMin - e.currentMin, request.resourceType, prices);
 }
 
-/** One labelled fact about an action, as shown in emails and on the approval page. */
-export interface Fact {
-  label: string;
-  value: string;
-}
 
 /** Formats USD for people: `$146.00`, `-$20.00`. */
 export function formatUsd(amount: number): string {

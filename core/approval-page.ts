@@ -3,8 +3,10 @@
  * no external resource and never a task token (they are rendered only from the facts and the id).
  */
 import type { Fact } from './actions';
+import type { ApprovalDecision } from './contracts/approvals';
 
-export type PageDecision = 'approve' | 'reject';
+/** A decision as the page's form posts it. */
+export type PageDecision = ApprovalDecision;
 
 /** What the confirmation page shows: the same facts as the email. */
 export interface PageSummary {

@@ -8,32 +8,9 @@ import { shortHash } from './arn';
 import { asciiText, MAX_SUBJECT_LENGTH } from './sns-text';
 import { DAY_MS } from './time';
 import type { ActionKind, Finding, FindingEvidence, FindingKind, MonitoredResource, ResourceType } from './types';
+import { REQUEST_DETAIL_TYPES, type RequestDetail } from './contracts/events';
 
-/** EventBridge source of every event the monitor emits or accepts (the original's). */
-export const EVENT_SOURCE = 'personalize.monitor';
-
-/** Request events, by action and resource type (the original's detail-types). */
-export const REQUEST_DETAIL_TYPES = {
-  delete: 'DeletePersonalizeCampaign',
-  stop: 'StopPersonalizeRecommender',
-  setMinCapacity: {
-    campaign: 'UpdatePersonalizeCampaignMinProvisionedTPS',
-    recommender: 'UpdatePersonalizeRecommenderMinRecommendationRPS',
-  },
-} as const;
-
-/** Result events emitted after an action (the original's detail-types). */
-export const RESULT_DETAIL_TYPES = {
-  delete: 'PersonalizeCampaignDeleted',
-  stop: 'PersonalizeRecommenderStopped',
-  setMinCapacity: {
-    campaign: 'PersonalizeCampaignMinProvisionedTPSUpdated',
-    recommender: 'PersonalizeRecommenderMinRecommendationRPSUpdated',
-  },
-} as const;
-
-/** Asks for a dashboard rebuild. */
-export const DASHBOARD_DETAIL_TYPE = 'BuildPersonalizeMonitorDashboard';
+export { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE, REQUEST_DETAIL_TYPES } from './contracts/events';
 
 const SUBJECT_PREFIX = '[Personalize Monitor]';
 const DRY_RUN_PREFIX = '[dry-run]';
@@ -125,14 +102,14 @@ export function buildFinding(
   const action = actionFor(kind, resource.type);
   const actionEnabled = kind === 'idle' ? behaviour.autoDeleteOrStopIdleResources : behaviour.autoAdjustMinTps;
   const reason = findingReason(kind, resource.type, evidence);
-  const extra = {
+  const extra: RequestDetail['Evidence'] = {
     // ISO-8601 interval `start/end`.
     Window: `${evidence.windowStart}/${evidence.windowEnd}`,
     MonthlyWasteUsd: evidence.monthlyWasteUsd,
     Region: resource.region,
     DryRun: behaviour.dryRun,
   };
-  const detail: Record<string, unknown> =
+  const detail: RequestDetail =
     kind === 'idle'
       ? {
           ARN: resource.arn,

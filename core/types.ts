@@ -2,6 +2,9 @@
  * Shared data shapes of Personalize Monitor. Pure: no SDK imports.
  * Times are epoch milliseconds inside the logic and ISO-8601 strings on the wire (state payloads).
  */
+import type { ActionKind } from './contracts/action';
+import type { RequestDetail } from './contracts/events';
+import type { Problem } from './contracts/run';
 
 export type ResourceType = 'campaign' | 'recommender';
 
@@ -52,7 +55,7 @@ export interface Exemption {
 }
 
 export type FindingKind = 'idle' | 'overProvisioned';
-export type ActionKind = 'delete' | 'stop' | 'setMinCapacity';
+export type { ActionKind } from './contracts/action';
 
 /** Evidence behind a decision, with the original event's field names kept in `eventDetail`. */
 export interface FindingEvidence {
@@ -85,7 +88,7 @@ export interface Finding {
   reason: string;
   evidence: FindingEvidence;
   /** The original monitor's EventBridge request event for this finding. */
-  event: { detailType: string; detail: Record<string, unknown> };
+  event: { detailType: string; detail: RequestDetail };
   /** Email notification, ready to publish. */
   notification: { subject: string; message: string };
   /**
@@ -107,7 +110,7 @@ export interface RegionResult {
   /** Findings beyond `maxFindingsPerRegion`, left for a later run. */
   deferredFindings: number;
   /** ARNs (or `list:<op>`) that could not be read this run, with the reason. */
-  problems: { target: string; error: string }[];
+  problems: Problem[];
   /** Fingerprint of the fleet (ARNs and minimums): a change triggers a dashboard rebuild. */
   fleetFingerprint: string;
   apiCalls: number;

@@ -8,13 +8,9 @@ import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunctionUrl } from '@cdktf/provider-aws/lib/lambda-function-url';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { APPROVALS_KEY, APPROVALS_TTL_ATTRIBUTE } from '../core/contracts/approvals';
 import { resourceName } from './names';
 import type { NodejsFunction } from './nodejs-function';
-
-/** Name of the table attribute DynamoDB expires items by (epoch seconds). */
-export const APPROVALS_TTL_ATTRIBUTE = 'ttl';
-/** Partition key of the table: the random approval id from the link. */
-export const APPROVALS_KEY = 'id';
 
 /** `<stack>-approvals`. */
 export function approvalsTableName(stackName: string): string {

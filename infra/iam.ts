@@ -3,7 +3,7 @@
  * rules enforced at synth time: no `*` or `service:*` action, and a `*` resource only with a
  * stated reason (the API has no resource type).
  */
-import type { IamStatement } from '../tasks/shared/task-spec';
+import type { IamStatement } from '../core/contracts/iam';
 import { terraformJson } from './terraform-strings';
 
 const ACTION_PATTERN = /^[a-z0-9-]+:[A-Za-z0-9]+$/;

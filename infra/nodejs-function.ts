@@ -12,7 +12,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import type { PermissionContext, TaskSpec } from '../tasks/shared/task-spec';
+import type { PermissionContext } from '../core/contracts/iam';
+import type { TaskSpec } from '../tasks/shared/task-spec';
 import { XRAY_WRITE_ACTIONS, assumeRolePolicy, policyDocument } from './iam';
 import { functionName, lambdaLogGroupName, resourceName } from './names';
 import { escapeTemplateLiterals } from './terraform-strings';
@@ -45,6 +46,9 @@ export interface BundleResult {
   bytes: number;
 }
 
+/** Packages replaced by small shims in every bundle (each shim says what it implements and why). */
+export const BUNDLE_ALIASES: Record<string, string> = { semver: path.join(REPO_ROOT, 'infra', 'bundle-shims', 'semver.js') };
+
 /** Bundles a task entry to `<outRoot>/<name>/index.js` (handler `index.handler` at the zip root). */
 export function bundleTask(spec: Pick<TaskSpec, 'name' | 'entry'>, outRoot: string = DEFAULT_BUNDLE_DIR): BundleResult {
   const dir = path.join(outRoot, spec.name);
@@ -64,6 +68,8 @@ export function bundleTask(spec: Pick<TaskSpec, 'name' | 'entry'>, outRoot: stri
     // ESM builds of dependencies tree-shake better than their CJS builds.
     mainFields: ['module', 'main'],
     external: RUNTIME_PROVIDED_MODULES,
+    // Tracer's X-Ray SDK needs only semver.gte: a 1 KB shim instead of 25 KiB (infra/bundle-shims).
+    alias: BUNDLE_ALIASES,
     logLevel: 'silent',
     absWorkingDir: REPO_ROOT,
   });

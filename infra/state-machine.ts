@@ -8,7 +8,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import type { IamStatement } from '../tasks/shared/task-spec';
+import type { IamStatement } from '../core/contracts/iam';
 import type { StateMachineDefinition } from '../workflows/asl';
 import { XRAY_WRITE_ACTIONS, assumeRolePolicy, policyDocument } from './iam';
 import { checkName, resourceName, stateMachineLogGroupName } from './names';

@@ -5,7 +5,8 @@
  * State names read like a runbook; see README "Acting safely".
  */
 import type { Behaviour } from '../config/schema';
-import type { ActionPolicy } from '../core/actions';
+import type { ActionPolicy, Outcome } from '../core/contracts/action';
+import { ACTION_FAILED, APPROVAL_REJECTED_ERROR, SETTLE_TIMEOUT, STATES_ERRORS, THROTTLING_ERROR } from '../core/contracts/errors';
 import {
   Choice,
   Condition,
@@ -32,11 +33,9 @@ export const SETTLE_WAIT_SECONDS = 60;
 export const MAX_SETTLE_ROUNDS = 90;
 /** Slack on the whole execution beyond the approval wait and the settle loop. */
 export const EXECUTION_SLACK_SECONDS = HOUR_SECONDS;
-/** Error name the approval endpoint sends with SendTaskFailure on reject. */
-export const APPROVAL_REJECTED_ERROR = 'ApprovalRejected';
 
 /** Personalize throttling surfaced by the tasks under one name (tasks/action-shared/errors.ts). */
-export const THROTTLING_RETRY: RetryRule = { errors: ['ThrottlingException'], intervalSeconds: 5, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 120, jitter: 'FULL' };
+export const THROTTLING_RETRY: RetryRule = { errors: [THROTTLING_ERROR], intervalSeconds: 5, maxAttempts: 6, backoffRate: 2, maxDelaySeconds: 120, jitter: 'FULL' };
 
 export interface ActionWiring {
   /** The function of a task of `tasks/registry.ts`, by task name. */
@@ -48,7 +47,7 @@ export interface ActionWiring {
 }
 
 /** Retry of a notification (SNS may fail for a moment); after these the outcome stands and the failure is recorded. */
-export const NOTIFY_RETRY: RetryRule = { errors: ['States.ALL'], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, jitter: 'FULL' };
+export const NOTIFY_RETRY: RetryRule = { errors: [STATES_ERRORS.all], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, jitter: 'FULL' };
 
 /** A Lambda task of this machine (see `lambdaTask`: `select` picks fields of the handler's result). */
 function invoke(w: ActionWiring, name: string, task: string, options: Parameters<typeof lambdaTask>[2]): Task {
@@ -76,7 +75,7 @@ function requestApprovalTask(w: ActionWiring): Task {
 }
 
 /** A Notify* state: the friendly email of one outcome (retried; see `notifyThen`). */
-function notify(w: ActionWiring, name: string, outcome: string, detailPath?: string): Task {
+function notify(w: ActionWiring, name: string, outcome: Outcome, detailPath?: string): Task {
   const payload: Template = { outcome, request: path('$.request'), run: path('$.run') };
   if (detailPath) payload.detail = path(detailPath);
   return invoke(w, name, 'action-notify', { comment: `Email: ${outcome}`, payload, resultPath: null, retry: [NOTIFY_RETRY] });
@@ -87,7 +86,7 @@ function notify(w: ActionWiring, name: string, outcome: string, detailPath?: str
  * resource: an email that still fails after its retries is recorded in `$.notificationFailure`
  * and the execution ends in that same outcome, never as if the action had failed.
  */
-function notifyThen(w: ActionWiring, name: string, outcome: string, detailPath: string | undefined, end: Succeed | Fail): Task {
+function notifyThen(w: ActionWiring, name: string, outcome: Outcome, detailPath: string | undefined, end: Succeed | Fail): Task {
   const task = notify(w, name, outcome, detailPath);
   const record = new Pass(`${name}Undelivered`, { comment: 'The email could not be sent after retries ($.notificationFailure); the outcome stands' });
   task.addCatch(record, { resultPath: '$.notificationFailure' });
@@ -101,7 +100,7 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
   const state = { request: path('$.request'), run: path('$.run') };
 
   // Failure path: every caught error lands in $.error, is emailed, and fails the execution.
-  const actionFailed = new Fail('ActionFailed', { error: 'ActionFailed', cause: 'The action did not complete; the failure email and the execution history say why.' });
+  const actionFailed = new Fail('ActionFailed', { error: ACTION_FAILED, cause: 'The action did not complete; the failure email and the execution history say why.' });
   const notifyFailed = notifyThen(w, 'NotifyFailed', 'failed', '$.error', actionFailed);
   const catchToFailed = { resultPath: '$.error' };
 
@@ -127,7 +126,7 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
   const notifyExpired = notifyThen(w, 'NotifyExpired', 'expired', '$.error', new Succeed('ApprovalExpired', 'Nobody decided in time: nothing was changed'));
   const notifyRejected = notifyThen(w, 'NotifyRejected', 'rejected', '$.error', new Succeed('Rejected', 'A person rejected the action: nothing was changed'));
   requestApproval
-    .addCatch(notifyExpired, { errors: ['States.Timeout'], resultPath: '$.error' })
+    .addCatch(notifyExpired, { errors: [STATES_ERRORS.timeout], resultPath: '$.error' })
     .addCatch(notifyRejected, { errors: [APPROVAL_REJECTED_ERROR], resultPath: '$.error' })
     .addCatch(notifyFailed, catchToFailed);
 
@@ -162,7 +161,7 @@ export function actionDefinition(w: ActionWiring): StateMachineDefinition {
   }).addCatch(notifyFailed, catchToFailed);
   const settleTimedOut = new Pass('SettleTimedOut', {
     comment: 'The change did not settle within the bounded number of rounds',
-    parameters: { Error: 'SettleTimeout', Cause: `The resource did not settle after ${MAX_SETTLE_ROUNDS} checks ${SETTLE_WAIT_SECONDS} s apart` },
+    parameters: { Error: SETTLE_TIMEOUT, Cause: `The resource did not settle after ${MAX_SETTLE_ROUNDS} checks ${SETTLE_WAIT_SECONDS} s apart` },
     resultPath: '$.error',
   });
   settleTimedOut.next(notifyFailed);

@@ -7,7 +7,7 @@
  * run it; `StateMachineDefinition.policyStatements()` collects them so the role policy is
  * generated from the definition itself.
  */
-import type { IamStatement } from '../tasks/shared/task-spec';
+import type { IamStatement } from '../core/contracts/iam';
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

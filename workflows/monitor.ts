@@ -3,7 +3,8 @@
  * in parallel, route each finding (request an action, notify, or only report), sum up the run.
  * State names read like a runbook; see README "How it works".
  */
-import { INPUT_ENVELOPE } from '../core/actions';
+import { EXECUTION_ALREADY_EXISTS, REGIONS_FAILED, STATES_ERRORS } from '../core/contracts/errors';
+import { INPUT_ENVELOPE } from '../core/contracts/events';
 import { behaviourShape, type Behaviour, type DeployConfig } from '../config/schema';
 import {
   Choice,
@@ -44,11 +45,8 @@ export function behaviourDefaults(config: DeployConfig): Behaviour {
   return Object.fromEntries(Object.keys(behaviourShape).map((k) => [k, config[k as keyof DeployConfig]])) as Behaviour;
 }
 
-/** Error of states:startExecution when the name was used (same finding, already requested). */
-export const EXECUTION_ALREADY_EXISTS = 'StepFunctions.ExecutionAlreadyExistsException';
-
 /** Retry of Step Functions / SNS calls (throttling, transient faults); short to fit an EXPRESS run. */
-export const DELIVERY_RETRY: RetryRule = { errors: ['States.TaskFailed'], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2, jitter: 'FULL' };
+export const DELIVERY_RETRY: RetryRule = { errors: [STATES_ERRORS.taskFailed], intervalSeconds: 1, maxAttempts: 2, backoffRate: 2, jitter: 'FULL' };
 
 /** One finding: request the action it calls for and/or notify, or only report it. */
 function decideFinding(w: MonitorWiring): Choice {
@@ -161,7 +159,7 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
         Condition.booleanEquals('$.anyRegionFailed', true),
         new Fail('RegionsFailed', {
           comment: 'The other regions were monitored; the cause names each failed region and its error (SummarizeRun failureCause)',
-          error: 'RegionsFailed',
+          error: REGIONS_FAILED,
           causePath: '$.failureCause',
         })
       )

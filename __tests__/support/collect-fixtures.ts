@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import { DEFAULT_BEHAVIOUR, type Behaviour } from '../../config/schema';
-import type { RunContext } from '../../tasks/validate-input/validate';
+import type { RunContext } from '../../core/contracts/run';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';

@@ -80,7 +80,8 @@ function taskForFunction(tf: TfJson, functionName: unknown, state: string): { sp
   const env = Object.fromEntries(
     Object.entries((fn.environment ? block(fn.environment).variables : {}) as Record<string, string>).map(([k, v]) => [k, resolveReferences(v, tf)]),
   );
-  const spec = TASKS.find((t) => `${env.PM_STACK_NAME}-${t.name}` === fn.function_name);
+  // Functions are named `<stackName>-<task>`; the longest matching task name wins (`action-validate` over `validate`).
+  const spec = TASKS.filter((t) => String(fn.function_name).endsWith(`-${t.name}`)).sort((a, b) => b.name.length - a.name.length)[0];
   if (!spec) throw new Error(`Task ${state}: function ${fn.function_name} is not a task of tasks/registry.ts`);
   return { spec, env };
 }

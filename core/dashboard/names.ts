@@ -1,9 +1,9 @@
 /**
- * Dashboard names. Dashboard 1 (the index) has the stack's dashboard name from `infra/names.ts`
+ * Dashboard names. Dashboard 1 (the index) has the stack's dashboard name from `core/contracts/names.ts`
  * (`<stackName>-dashboard`); when a large fleet is split, the next ones are numbered
  * `<that>-2`, `<that>-3`, ... so one IAM resource `dashboard/<that>*` covers them all.
  */
-import { checkName, dashboardName } from '../../infra/names';
+import { checkName, dashboardName } from '../contracts/names';
 
 /**
  * Name of dashboard `page` (1-based) of the stack.

@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Deletes a campaign, stops a recommender or sets a minimum capacity (idempotent)',
   entry: 'tasks/action-act/handler.ts',
   timeoutSeconds: 30,
+  environment: [],
   permissions: (ctx) => [
     {
       sid: 'ActOnCampaigns',

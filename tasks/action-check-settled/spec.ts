@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Checks whether an action has taken effect (deleted, stopped, new minimum active)',
   entry: 'tasks/action-check-settled/handler.ts',
   timeoutSeconds: 20,
+  environment: [],
   permissions: (ctx) => [
     {
       sid: 'DescribeChangedResource',

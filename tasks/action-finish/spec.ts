@@ -7,6 +7,7 @@ export const spec: TaskSpec = {
   description: 'Removes the alarms of a stopped/deleted resource and emits the result events',
   entry: 'tasks/action-finish/handler.ts',
   timeoutSeconds: 60,
+  environment: ['PM_HOME_REGION'],
   permissions: (ctx) => [
     {
       sid: 'FindAlarms',

@@ -1,55 +1,16 @@
-/**
- * Lambda `action-notify`: the friendly email of every Notify* state of the ACTION machine
- * (report, approved, rejected, expired, skipped, done, failed).
- */
-import { SNSClient } from '@aws-sdk/client-sns';
-import type { ActionRequest, ActionRun } from '../../core/actions';
+/** Lambda `action-notify`: the friendly email of every Notify* state (the logic is ./notify). */
+import { awsClients } from '../aws/clients';
+import { regionOfArn } from '../action-shared/env';
+import { taskEnv } from '../shared/task-env';
+import { spec } from './spec';
+import { lambdaEntry } from '../shared/entry';
 import { Logger } from '../shared/logger';
-import { ENV, regionOfArn, requireEnv } from '../action-shared/env';
-import { OUTCOMES, composeNotification, publishNotification, type NotificationDetail, type Outcome } from '../action-shared/notifications';
-
-/** What a Notify* state passes: the outcome, the request, the run (prices, lifetime) and what explains the outcome. */
-export interface NotifyInput {
-  outcome: Outcome;
-  request: ActionRequest;
-  run?: ActionRun;
-  /** A re-check result (`reason`), a caught error (`Error`, `Cause`), or any small object. */
-  detail?: NotificationDetail;
-}
-
-export interface NotifyResult {
-  outcome: Outcome;
-  subject: string;
-}
-
-export interface NotifyDeps {
-  sns: SNSClient;
-  topicArn: string;
-  logger: Logger;
-}
-
-/** Composes and publishes the email. @throws on an unknown outcome (a definition bug) or when SNS fails. */
-export async function notify(event: NotifyInput, deps: NotifyDeps): Promise<NotifyResult> {
-  if (!(OUTCOMES as readonly string[]).includes(event.outcome)) {
-    throw new Error(`unknown outcome ${JSON.stringify(event.outcome)} (expected one of ${OUTCOMES.join(', ')})`);
-  }
-  const n = composeNotification(event.outcome, event.request, {
-    prices: event.run,
-    approvalLifetimeHours: event.run?.approvalLifetimeHours,
-    executionArn: event.run?.executionArn,
-    detail: event.detail,
-  });
-  await publishNotification(deps.sns, deps.topicArn, n);
-  deps.logger.info('notified', { outcome: event.outcome, resourceArn: event.request.resourceArn, action: event.request.action });
-  return { outcome: event.outcome, subject: n.subject };
-}
+import { notify, type NotifyInput, type NotifyResult } from './notify';
 
 const logger = new Logger('action-notify');
-let sns: SNSClient | undefined;
 
 /** Lambda entry point. */
-export async function handler(event: NotifyInput): Promise<NotifyResult> {
-  const topicArn = requireEnv(ENV.notifyTopicArn);
-  sns ??= new SNSClient({ region: regionOfArn(topicArn) });
-  return notify(event, { sns, topicArn, logger });
-}
+export const handler = lambdaEntry('action-notify', logger, (event: NotifyInput): Promise<NotifyResult> => {
+  const topicArn = taskEnv(spec).required('PM_NOTIFY_TOPIC_ARN');
+  return notify(event, { sns: awsClients.sns(regionOfArn(topicArn)), topicArn, logger });
+});

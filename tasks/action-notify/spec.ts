@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Emails a friendly notification about an ACTION outcome',
   entry: 'tasks/action-notify/handler.ts',
   timeoutSeconds: 20,
+  environment: ['PM_NOTIFY_TOPIC_ARN'],
   permissions: (ctx) => [
     {
       sid: 'NotifyOutcome',

@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Re-checks a resource right before an action (still idle, updatable, unchanged, not exempt)',
   entry: 'tasks/action-recheck/handler.ts',
   timeoutSeconds: 30,
+  environment: [],
   permissions: (ctx) => [
     {
       sid: 'DescribeMonitoredResources',

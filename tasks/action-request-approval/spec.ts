@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Stores a pending approval under an unguessable id and emails approve / reject links',
   entry: 'tasks/action-request-approval/handler.ts',
   timeoutSeconds: 30,
+  environment: ['PM_APPROVAL_BASE_URL', 'PM_APPROVALS_TABLE', 'PM_NOTIFY_TOPIC_ARN'],
   permissions: (ctx) => [
     {
       sid: 'StorePendingApproval',

@@ -1,50 +1,19 @@
 /**
  * The approvals table: an unguessable id → the waiting execution's task token, what is to be
  * approved, and until when. Shared by `action-request-approval` (writes) and `approval` (decides).
- * The table's key is `id` (string); `ttl` (epoch seconds) is its TTL attribute.
+ * Key and TTL attribute: core/contracts/approvals.ts (the table is created with the same).
  */
 import { randomBytes } from 'node:crypto';
-import {
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import type { Fact } from '../../core/actions';
+import { getItem, putItem, updateItem, type AttributeValue, type DynamoDBClient } from '../aws/dynamodb';
+import { APPROVALS_KEY, APPROVAL_ID_BYTES, type ApprovalDecision, type ApprovalRecord, type ApprovalStatus, type ApprovalSummary } from '../../core/contracts/approvals';
 
-/** Random bytes per id: 256 bits (the design asks for at least 128). */
-export const APPROVAL_ID_BYTES = 32;
-/** base64url of 32 bytes, unpadded: exactly 43 characters. */
-export const APPROVAL_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
-/** Days a decided or expired record is kept for the record (then DynamoDB TTL removes it). */
-export const APPROVAL_RETENTION_DAYS = 7;
-
-export type ApprovalStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
-export type Decision = 'approve' | 'reject';
-
-/** What the approval page shows: the same facts as the email. */
-export interface ApprovalSummary {
-  title: string;
-  resourceArn: string;
-  region: string;
-  facts: Fact[];
-}
-
-/** One approval as stored. `taskToken` is a bearer credential: never log or render it. */
-export interface ApprovalRecord {
-  id: string;
-  taskToken: string;
-  status: ApprovalStatus;
-  summary: ApprovalSummary;
-  executionArn: string;
-  createdAt: string;
-  /** Epoch ms after which a decision is refused (equals the waiting state's timeout). */
-  expiresAt: number;
-  /** Epoch seconds: DynamoDB deletes the item some time after this. */
-  ttl: number;
-  decidedAt?: string;
-}
+export {
+  APPROVAL_ID_PATTERN,
+  APPROVAL_RETENTION_DAYS,
+  type ApprovalRecord,
+  type ApprovalStatus,
+  type ApprovalSummary,
+} from '../../core/contracts/approvals';
 
 /** A new approval id: 256 random bits, base64url (safe in a URL path). */
 export function newApprovalId(): string {
@@ -63,7 +32,7 @@ export async function putApproval(ddb: DynamoDBClient, table: string, r: Approva
     expiresAt: { N: String(r.expiresAt) },
     ttl: { N: String(r.ttl) },
   };
-  await ddb.send(new PutItemCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(id)' }));
+  await putItem(ddb, { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(id)' });
 }
 
 function str(item: Record<string, AttributeValue>, key: string): string | undefined {
@@ -77,8 +46,7 @@ function num(item: Record<string, AttributeValue>, key: string): number | undefi
 
 /** Reads an approval (strongly consistent: a decision just written must be seen); undefined when unknown. */
 export async function getApproval(ddb: DynamoDBClient, table: string, id: string): Promise<ApprovalRecord | undefined> {
-  const out = await ddb.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }));
-  const item = out.Item;
+  const item = await getItem(ddb, table, { [APPROVALS_KEY]: { S: id } });
   if (!item) return undefined;
   const summaryText = str(item, 'summary');
   return {
@@ -94,36 +62,24 @@ export async function getApproval(ddb: DynamoDBClient, table: string, id: string
   };
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
-}
-
 /**
  * PENDING → APPROVED / REJECTED, only while the approval has not expired. Returns false when the
  * condition failed (decided meanwhile, expired, or gone): the caller re-reads and explains.
  */
-export async function decideApproval(ddb: DynamoDBClient, table: string, id: string, decision: Decision, decidedAt: string, now: number): Promise<boolean> {
-  try {
-    await ddb.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { id: { S: id } },
-        UpdateExpression: 'SET #status = :decided, decidedAt = :decidedAt',
-        ConditionExpression: 'attribute_exists(id) AND #status = :pending AND expiresAt > :now',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':decided': { S: decision === 'approve' ? 'APPROVED' : 'REJECTED' },
-          ':pending': { S: 'PENDING' },
-          ':decidedAt': { S: decidedAt },
-          ':now': { N: String(now) },
-        },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+export async function decideApproval(ddb: DynamoDBClient, table: string, id: string, decision: ApprovalDecision, decidedAt: string, now: number): Promise<boolean> {
+  return updateItem(ddb, {
+    TableName: table,
+    Key: { [APPROVALS_KEY]: { S: id } },
+    UpdateExpression: 'SET #status = :decided, decidedAt = :decidedAt',
+    ConditionExpression: 'attribute_exists(id) AND #status = :pending AND expiresAt > :now',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':decided': { S: decision === 'approve' ? 'APPROVED' : 'REJECTED' },
+      ':pending': { S: 'PENDING' },
+      ':decidedAt': { S: decidedAt },
+      ':now': { N: String(now) },
+    },
+  });
 }
 
 /**
@@ -131,18 +87,13 @@ export async function decideApproval(ddb: DynamoDBClient, table: string, id: str
  * could not be told (so the person can try again), or to EXPIRED when the workflow no longer waits.
  */
 export async function rewriteDecision(ddb: DynamoDBClient, table: string, id: string, decidedAt: string, to: 'PENDING' | 'EXPIRED'): Promise<void> {
-  try {
-    await ddb.send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { id: { S: id } },
-        UpdateExpression: to === 'PENDING' ? 'SET #status = :to REMOVE decidedAt' : 'SET #status = :to',
-        ConditionExpression: 'decidedAt = :decidedAt',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': { S: to }, ':decidedAt': { S: decidedAt } },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-  }
+  // A failed condition: someone else's decision is stored now; it stands.
+  await updateItem(ddb, {
+    TableName: table,
+    Key: { [APPROVALS_KEY]: { S: id } },
+    UpdateExpression: to === 'PENDING' ? 'SET #status = :to REMOVE decidedAt' : 'SET #status = :to',
+    ConditionExpression: 'decidedAt = :decidedAt',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':to': { S: to }, ':decidedAt': { S: decidedAt } },
+  });
 }

@@ -3,12 +3,13 @@
  * AWS throttling is surfaced under one name the definition retries: `ThrottlingException`.
  */
 
-import { describeError, isThrottling } from '../shared/aws-errors';
+import { THROTTLING_ERROR } from '../../core/contracts/errors';
+import { describeError, isThrottling } from '../aws/errors';
 
-export { describeError, errorName, isNotFound, isThrottling } from '../shared/aws-errors';
+export { describeError, errorName, isNotFound, isThrottling } from '../aws/errors';
 
-/** The name the ACTION definition retries on. */
-export const RETRYABLE_THROTTLING = 'ThrottlingException';
+/** The name the ACTION definition retries on (core/contracts/errors.ts). */
+export const RETRYABLE_THROTTLING = THROTTLING_ERROR;
 
 /** AWS throttled the call after the SDK's own retries; the state retries it later. */
 export class ThrottledError extends Error {

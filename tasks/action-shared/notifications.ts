@@ -2,15 +2,14 @@
  * Friendly emails about actions (not raw event JSON): one subject line that says what happened,
  * to what and where, then a sentence on what it means and the facts behind it.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { publish, type SNSClient } from '../aws/sns';
 import { DEFAULT_BEHAVIOUR } from '../../config/schema';
 import { actionFacts, describeAction, type ActionRequest, type Fact } from '../../core/actions';
+import type { Outcome } from '../../core/contracts/action';
 import type { Prices } from '../../core/cost';
 import { snsSubject } from '../../core/sns-text';
 
-/** Outcomes an ACTION execution reports. */
-export const OUTCOMES = ['report', 'approved', 'rejected', 'expired', 'skipped', 'done', 'failed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, type Outcome } from '../../core/contracts/action';
 
 /** First words of every action email subject. */
 const SUBJECT_PREFIX = 'Personalize Monitor';
@@ -112,5 +111,5 @@ export function composeNotification(
 
 /** Publishes a notification to the topic. */
 export async function publishNotification(sns: SNSClient, topicArn: string, n: Notification): Promise<void> {
-  await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: n.subject, Message: n.message }));
+  await publish(sns, topicArn, n.subject, n.message);
 }

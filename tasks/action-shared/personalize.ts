@@ -1,25 +1,13 @@
 /**
- * Personalize adapter of the ACTION tasks: one client per region, and describes reduced to the
- * `ResourceSnapshot` the pure rules decide on.
+ * The ACTION tasks' view of a resource: the describe (tasks/aws/personalize) reduced to the
+ * `ResourceSnapshot` the pure rules decide on. Throttling surfaces as ThrottlingException.
  */
-import { DescribeCampaignCommand, DescribeRecommenderCommand, PersonalizeClient, type Recommender } from '@aws-sdk/client-personalize';
 import type { ActionRequest, ResourceSnapshot } from '../../core/actions';
+import { describeCampaign, describeRecommender, type PersonalizeClient, type Recommender } from '../aws/personalize';
 import { isNotFound, withThrottling } from './errors';
 
-/** Gives the Personalize client of a region (injectable for tests). */
+/** Gives the Personalize client of a region (injectable for tests; default `awsClients.personalize`). */
 export type PersonalizeClients = (region: string) => PersonalizeClient;
-
-const clients = new Map<string, PersonalizeClient>();
-
-/** Module-wide clients, created once per region and container. */
-export const defaultPersonalizeClients: PersonalizeClients = (region) => {
-  let c = clients.get(region);
-  if (!c) {
-    c = new PersonalizeClient({ region });
-    clients.set(region, c);
-  }
-  return c;
-};
 
 /** A snapshot of the resource plus, for recommenders, the full description (UpdateRecommender needs its config). */
 export interface Described {
@@ -38,8 +26,7 @@ export async function describeResource(client: PersonalizeClient, request: Pick<
   const arn = request.resourceArn;
   try {
     if (request.resourceType === 'campaign') {
-      const out = await withThrottling('DescribeCampaign', arn, () => client.send(new DescribeCampaignCommand({ campaignArn: arn })));
-      const c = out.campaign;
+      const c = await withThrottling('DescribeCampaign', arn, () => describeCampaign(client, arn));
       if (!c) return { snapshot: { exists: false } };
       return {
         snapshot: {
@@ -52,8 +39,7 @@ export async function describeResource(client: PersonalizeClient, request: Pick<
         },
       };
     }
-    const out = await withThrottling('DescribeRecommender', arn, () => client.send(new DescribeRecommenderCommand({ recommenderArn: arn })));
-    const r = out.recommender;
+    const r = await withThrottling('DescribeRecommender', arn, () => describeRecommender(client, arn));
     if (!r) return { snapshot: { exists: false } };
     return {
       snapshot: {

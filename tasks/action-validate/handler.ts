@@ -1,11 +1,12 @@
 /** Lambda `action-validate`: first state of every ACTION execution. */
+import { lambdaEntry } from '../shared/entry';
 import { Logger } from '../shared/logger';
 import { validateAction, type ValidateActionInput, type ValidateActionOutput } from './validate';
 
 const logger = new Logger('action-validate');
 
 /** Validates the execution input; an invalid one fails the execution with ActionInputError. */
-export async function handler(event: ValidateActionInput): Promise<ValidateActionOutput> {
+async function validate(event: ValidateActionInput): Promise<ValidateActionOutput> {
   try {
     const out = validateAction(event);
     const { action, resourceArn, source, mode, newMin } = out.request;
@@ -16,3 +17,5 @@ export async function handler(event: ValidateActionInput): Promise<ValidateActio
     throw err;
   }
 }
+
+export const handler = lambdaEntry('action-validate', logger, validate);

@@ -6,5 +6,6 @@ export const spec: TaskSpec = {
   description: 'Validates an ACTION request (direct input or request event) and resolves its approval mode',
   entry: 'tasks/action-validate/handler.ts',
   timeoutSeconds: 10,
+  environment: [],
   permissions: () => [],
 };

@@ -5,33 +5,28 @@
  * switch a check off. Pure: no AWS calls.
  */
 import { z } from 'zod';
+import { behaviourSchema, describeIssues } from '../../config/schema';
 import {
-  APPROVAL_MODES,
-  PERSONALIZE_ARN_PATTERN,
-  PERSONALIZE_MAX_CAPACITY,
-  PERSONALIZE_MIN_CAPACITY,
-  actionLimitsSchema,
-  behaviourSchema,
-  describeIssues,
-} from '../../config/schema';
-import {
-  ACTION_KINDS,
   ActionInputError,
-  BUS_VIA,
-  EVENT_SOURCE,
-  INPUT_ENVELOPE,
   REQUEST_EVENTS,
   checkActionFitsResource,
   isIdleAction,
   resolveMode,
   sourceOf,
+} from '../../core/actions';
+import {
+  MAX_ACTION_INPUT_BYTES,
+  actionPolicySchema,
+  directActionInputSchema,
   type ActionEvidence,
   type ActionPolicy,
   type ActionRequest,
   type ActionRun,
   type ApprovalResult,
   type RequestOrigin,
-} from '../../core/actions';
+} from '../../core/contracts/action';
+import { BUS_VIA, EVENT_ENVELOPE_KEYS, EVENT_SOURCE, INPUT_ENVELOPE, requestDetailSchema } from '../../core/contracts/events';
+import { CAPACITY_RANGE } from '../../core/contracts/fields';
 import { parseArn, type ParsedArn } from '../../core/arn';
 import type { ActionKind, ResourceType } from '../../core/types';
 import type { ApprovalMode } from '../../config/schema';
@@ -52,92 +47,6 @@ export interface ValidateActionOutput {
   /** No decision yet: the approval step replaces it. */
   approval: ApprovalResult;
 }
-
-/** Largest execution input accepted (it travels through every state). */
-export const MAX_ACTION_INPUT_BYTES = 32 * 1024;
-/** Longest reason kept (it goes into subjects, pages and events). */
-export const MAX_REASON_LENGTH = 1000;
-/** Top-level keys of an EventBridge event envelope. */
-const EVENT_ENVELOPE_KEYS = new Set(['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail', 'replay-name']);
-
-const policySchema = actionLimitsSchema.extend({ approvalsDeliverable: z.boolean() }).strict();
-
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { errorMap: () => ({ message: `expected one of ${values.join(', ')}` }) });
-
-const capacityRange = `a whole number from ${PERSONALIZE_MIN_CAPACITY} to ${PERSONALIZE_MAX_CAPACITY} (Personalize's range)`;
-/** A minimum capacity as Personalize accepts it; the deployment's ceiling is checked after parsing. */
-const wholeNumberAtLeastOne = z
-  .number({ invalid_type_error: `expected ${capacityRange}`, required_error: `expected ${capacityRange}` })
-  .int(`expected ${capacityRange}, got a fraction`)
-  .min(PERSONALIZE_MIN_CAPACITY, `expected ${capacityRange}`)
-  .max(PERSONALIZE_MAX_CAPACITY, `expected ${capacityRange}`);
-
-const isoTime = z.string().refine((s) => Number.isFinite(Date.parse(s)), 'expected an ISO-8601 time');
-const nonNegative = z.number().min(0);
-
-const evidenceSchema = z
-  .object({
-    utilizationPercent: nonNegative,
-    windowStart: isoTime,
-    windowEnd: isoTime,
-    datapoints: nonNegative,
-    totalRequests: nonNegative,
-    ageHours: nonNegative,
-    currentMin: nonNegative,
-    newMin: nonNegative,
-    lowWatermark: nonNegative,
-    highWatermark: nonNegative,
-    monthlyWasteUsd: z.number(),
-  })
-  .partial()
-  .strict();
-
-const arnSchema = z
-  .string({ required_error: 'expected a campaign or recommender ARN' })
-  .regex(PERSONALIZE_ARN_PATTERN, 'expected a campaign or recommender ARN (arn:<partition>:personalize:<region>:<account>:campaign|recommender/<name>)');
-
-const directSchema = z
-  .object({
-    action: enumOf(ACTION_KINDS),
-    resourceArn: arnSchema,
-    newMin: wholeNumberAtLeastOne.optional(),
-    reason: z.string().max(MAX_REASON_LENGTH).optional(),
-    evidence: evidenceSchema.optional(),
-    // Who starts a direct input is a person with states:StartExecution: it is always manual.
-    source: z.literal('manual', { errorMap: () => ({ message: 'a direct input is a manual request: only "manual" is accepted (the origin is decided by who starts the execution, never by the input)' }) }).optional(),
-    approval: enumOf(APPROVAL_MODES).optional(),
-    dryRun: z.boolean({ invalid_type_error: 'expected true or false' }).optional(),
-  })
-  .strict();
-
-/** The original's evidence fields on request events, mapped to ours. */
-const eventDetailSchema = z
-  .object({
-    ARN: arnSchema,
-    Reason: z.string().max(MAX_REASON_LENGTH).optional(),
-    NewMinTPS: wholeNumberAtLeastOne.optional(),
-    Utilization: nonNegative.optional(),
-    AgeHours: nonNegative.optional(),
-    IdleThresholdHours: nonNegative.optional(),
-    TotalRequestsDuringIdleThresholdHours: nonNegative.optional(),
-    CurrentMinTPS: nonNegative.optional(),
-    MinAverageTPS: nonNegative.optional(),
-    MaxAverageTPS: nonNegative.optional(),
-    Datapoints: nonNegative.optional(),
-    /** Added by our MONITOR to the events it emits (core/findings.ts): marks a finding. */
-    Evidence: z
-      .object({
-        Window: z.string().regex(/^[^/]+\/[^/]+$/, 'expected an ISO-8601 interval start/end'),
-        MonthlyWasteUsd: z.number(),
-        Region: z.string(),
-        DryRun: z.boolean(),
-      })
-      .partial()
-      .strict()
-      .optional(),
-  })
-  .strict();
 
 /** The request as read from any input shape, before mode resolution. */
 interface ParsedRequest {
@@ -162,7 +71,7 @@ function fail(what: string, error: z.ZodError): never {
 }
 
 function parseDirect(raw: Record<string, unknown>): ParsedRequest {
-  const parsed = directSchema.safeParse(raw);
+  const parsed = directActionInputSchema.safeParse(raw);
   if (!parsed.success) fail('action input', parsed.error);
   const { source: _source, ...d } = parsed.data;
   return { ...d, newMinField: 'newMin', what: 'action input' };
@@ -207,7 +116,7 @@ function parseEvent(raw: Record<string, unknown>, kind: 'event' | 'finding'): Pa
   if (raw.source !== EVENT_SOURCE) {
     throw new ActionInputError(`invalid event: source must be "${EVENT_SOURCE}", got ${JSON.stringify(raw.source)}`);
   }
-  const parsed = eventDetailSchema.safeParse(raw.detail);
+  const parsed = requestDetailSchema.safeParse(raw.detail);
   if (!parsed.success) fail(`${detailType} ${kind} detail`, parsed.error);
   const d = parsed.data;
   const evidence: ActionEvidence = {};
@@ -288,7 +197,7 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
     // The definition was synthesized from a validated config; reaching this means it was edited.
     throw new Error(`state machine defaults are invalid (redeploy): ${describeIssues(defaults.error)}`);
   }
-  const policyParsed = policySchema.safeParse(event.policy);
+  const policyParsed = actionPolicySchema.safeParse(event.policy);
   if (!policyParsed.success) throw new Error(`state machine action policy is invalid (redeploy): ${describeIssues(policyParsed.error)}`);
   const policy: ActionPolicy = policyParsed.data;
   const startedAt = Date.parse(event.startedAt);
@@ -309,7 +218,7 @@ export function validateAction(event: ValidateActionInput): ValidateActionOutput
   }
   checkActionFitsResource(req.action, resourceType, req.resourceArn);
   if (req.action === 'setMinCapacity' && req.newMin === undefined) {
-    throw new ActionInputError(`invalid ${req.what}: ${req.newMinField} is required for setMinCapacity (${capacityRange})`);
+    throw new ActionInputError(`invalid ${req.what}: ${req.newMinField} is required for setMinCapacity (${CAPACITY_RANGE})`);
   }
   if (req.action !== 'setMinCapacity' && req.newMin !== undefined) {
     throw new ActionInputError(`invalid ${req.what}: ${req.newMinField} only applies to setMinCapacity, not to ${req.action}`);

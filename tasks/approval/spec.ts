@@ -9,6 +9,7 @@ export const spec: TaskSpec = {
   description: 'Serves the approval pages (function URL) and passes a decision to the waiting ACTION execution',
   entry: 'tasks/approval/handler.ts',
   timeoutSeconds: 15,
+  environment: ['PM_APPROVALS_TABLE'],
   permissions: (ctx) => [
     {
       sid: 'ReadAndDecideApprovals',

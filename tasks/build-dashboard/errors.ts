@@ -1,4 +1,5 @@
 /** Errors of the build-dashboard task. */
+import { DASHBOARD_VALIDATION_ERROR } from '../../core/contracts/errors';
 
 /** One validation message of PutDashboard, with the dashboard it concerns. */
 export interface DashboardValidationIssue {
@@ -14,6 +15,6 @@ export class DashboardValidationError extends Error {
       `PutDashboard reported ${issues.length} validation message(s): ` +
         issues.map((i) => `dashboard ${i.dashboard}${i.dataPath ? ` at ${i.dataPath}` : ''}: ${i.message}`).join('; '),
     );
-    this.name = 'DashboardValidationError';
+    this.name = DASHBOARD_VALIDATION_ERROR;
   }
 }

@@ -8,6 +8,7 @@ import type { DashboardAction, LastRun } from '../../core/dashboard/types';
 import { DASHBOARD_DETAIL_TYPE } from '../../core/findings';
 import type { Finding, MonitoredResource } from '../../core/types';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
+import type { TaskEnvName } from '../shared/task-env';
 
 /** Environment variables the infrastructure sets on the function. */
 export const ENV = {
@@ -19,7 +20,7 @@ export const ENV = {
   /** Optional, as the deploy config: `all` (default) or a JSON array / CSV of ARNs. */
   campaignArns: 'PM_CAMPAIGN_ARNS',
   recommenderArns: 'PM_RECOMMENDER_ARNS',
-} as const;
+} as const satisfies Record<string, TaskEnvName>;
 
 
 export interface BuildDashboardEnv {

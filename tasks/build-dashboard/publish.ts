@@ -1,28 +1,17 @@
 /**
- * CloudWatch adapter of the dashboard builder: writes a dashboard only when its body changed,
+ * Publishing the dashboards (CloudWatch calls in tasks/aws/cloudwatch): writes a dashboard only when its body changed,
  * deletes numbered dashboards a shrunken fleet no longer needs, and turns PutDashboard
  * validation messages into an error naming the dashboard.
  */
-import {
-  DeleteDashboardsCommand,
-  GetDashboardCommand,
-  PutDashboardCommand,
-  type CloudWatchClient,
-  type DashboardValidationMessage,
-} from '@aws-sdk/client-cloudwatch';
+import { deleteDashboards, getDashboardBody, putDashboard, type CloudWatchClient } from '../aws/cloudwatch';
 import { dashboardPageName } from '../../core/dashboard/names';
 import type { DashboardDocument } from '../../core/dashboard/types';
-import { errorName } from '../collect/aws-calls';
 import { DashboardValidationError, type DashboardValidationIssue } from './errors';
 
 /** Numbered dashboards probed beyond the ones still needed (they are created without gaps). */
 export const MAX_STALE_PROBES = 100;
 /** Names per DeleteDashboards call. */
 export const DELETE_BATCH = 100;
-/** Names under which CloudWatch reports a missing dashboard (the protocols name it differently). */
-const NOT_FOUND = new Set(['DashboardNotFoundError', 'ResourceNotFound', 'ResourceNotFoundException']);
-/** Names under which PutDashboard rejects a body. */
-const INVALID_BODY = new Set(['DashboardInvalidInputError', 'InvalidParameterInput']);
 
 export type PublishStatus = 'created' | 'updated' | 'unchanged';
 
@@ -45,13 +34,13 @@ export async function publishDashboards(cloudwatch: CloudWatchClient, stackName:
 
   for (const doc of docs) {
     result.apiCalls++;
-    const current = await readBody(cloudwatch, doc.name);
+    const current = await getDashboardBody(cloudwatch, doc.name);
     if (current !== undefined && sameBody(current, doc.body)) {
       result.dashboards.push({ name: doc.name, status: 'unchanged' });
       continue;
     }
     result.apiCalls++;
-    const messages = await put(cloudwatch, doc);
+    const messages = await putDashboard(cloudwatch, doc.name, doc.body);
     if (messages.length > 0) {
       issues.push(...messages.map((m) => ({ dashboard: doc.name, dataPath: m.DataPath, message: m.Message ?? 'no message' })));
       continue;
@@ -63,48 +52,19 @@ export async function publishDashboards(cloudwatch: CloudWatchClient, stackName:
   for (let page = docs.length + 1; page <= docs.length + MAX_STALE_PROBES; page++) {
     const name = dashboardPageName(stackName, page);
     result.apiCalls++;
-    if ((await readBody(cloudwatch, name)) === undefined) break;
+    if ((await getDashboardBody(cloudwatch, name)) === undefined) break;
     stale.push(name);
   }
   for (let i = 0; i < stale.length; i += DELETE_BATCH) {
     const batch = stale.slice(i, i + DELETE_BATCH);
     result.apiCalls++;
-    try {
-      await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: batch }));
-    } catch (err) {
-      if (!NOT_FOUND.has(errorName(err))) throw withContext(err, `DeleteDashboards ${batch.join(', ')}`);
-      // Deleted meanwhile by someone else: the goal is reached.
-    }
+    // Deleted meanwhile by someone else counts: the goal is reached.
+    await deleteDashboards(cloudwatch, batch);
     result.deleted.push(...batch);
   }
 
   if (issues.length > 0) throw new DashboardValidationError(issues);
   return result;
-}
-
-/** The stored body, or undefined when the dashboard does not exist. */
-async function readBody(cloudwatch: CloudWatchClient, name: string): Promise<string | undefined> {
-  try {
-    const out = await cloudwatch.send(new GetDashboardCommand({ DashboardName: name }));
-    return out.DashboardBody ?? '';
-  } catch (err) {
-    if (NOT_FOUND.has(errorName(err))) return undefined;
-    throw withContext(err, `GetDashboard ${name}`);
-  }
-}
-
-/** PutDashboard; returns its validation messages (from the response or from a rejection). */
-async function put(cloudwatch: CloudWatchClient, doc: DashboardDocument): Promise<DashboardValidationMessage[]> {
-  try {
-    const out = await cloudwatch.send(new PutDashboardCommand({ DashboardName: doc.name, DashboardBody: doc.body }));
-    return out.DashboardValidationMessages ?? [];
-  } catch (err) {
-    if (INVALID_BODY.has(errorName(err))) {
-      const messages = (err as { dashboardValidationMessages?: DashboardValidationMessage[] }).dashboardValidationMessages ?? [];
-      return messages.length > 0 ? messages : [{ Message: (err as Error).message }];
-    }
-    throw withContext(err, `PutDashboard ${doc.name}`);
-  }
 }
 
 /** Same dashboard content, whatever the key order or whitespace CloudWatch stores it with. */
@@ -123,10 +83,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-/** Prefixes the SDK error's message with the call and dashboard, keeping its name (retries match on it). */
-function withContext(err: unknown, where: string): unknown {
-  if (err instanceof Error) err.message = `${where}: ${err.message}`;
-  return err;
 }

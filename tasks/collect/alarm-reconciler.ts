@@ -3,23 +3,18 @@
  * differences (steady state: one DescribeAlarms page per 100 alarms, zero writes).
  */
 import {
-  DeleteAlarmsCommand,
-  DescribeAlarmsCommand,
-  PutMetricAlarmCommand,
+  deleteAlarms,
+  describeAlarms,
+  putMetricAlarm,
   type CloudWatchClient,
   type MetricAlarm,
   type PutMetricAlarmCommandInput,
-} from '@aws-sdk/client-cloudwatch';
+} from '../aws/cloudwatch';
 import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
 import { ALARM_PREFIX, type AlarmSpec } from '../../core/types';
-import { ApiCallCounter, chunk, describeError } from './aws-calls';
+import { ApiCallCounter, describeError } from './aws-calls';
 import type { Problem } from './discovery';
 
-/** DescribeAlarms page size and DeleteAlarms batch size (both CloudWatch maxima). */
-export const DESCRIBE_ALARMS_PAGE_SIZE = 100;
-export const DELETE_ALARMS_BATCH_SIZE = 100;
-/** Safety stop for a NextToken chain that never ends (100,000 alarms). */
-const MAX_DESCRIBE_PAGES = 1000;
 /** Tags set on every alarm the monitor creates (the original's, plus the resource for clean-up). */
 export const CREATED_BY_TAG = { Key: 'CreatedBy', Value: 'PersonalizeMonitor' } as const;
 
@@ -61,7 +56,7 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
     opts.calls.add('PutMetricAlarm');
     try {
       // Tags only count on create; CloudWatch ignores them when an alarm is updated.
-      await cloudwatch.send(new PutMetricAlarmCommand(toPutInput(spec, !current)));
+      await putMetricAlarm(cloudwatch, toPutInput(spec, !current));
       if (current) result.updated++;
       else result.created++;
     } catch (err) {
@@ -79,32 +74,18 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
       return arn !== undefined && arn.split(':')[3] === opts.region;
     })
     .map((a) => a.AlarmName!);
-  for (const names of chunk(obsolete, DELETE_ALARMS_BATCH_SIZE)) {
-    opts.calls.add('DeleteAlarms');
-    try {
-      await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: names }));
-      result.deleted += names.length;
-    } catch (err) {
-      result.problems.push({ target: `alarms:${names[0]}…(${names.length})`, error: `DeleteAlarms failed: ${describeError(err)}` });
-    }
-  }
+  const deleted = await deleteAlarms(cloudwatch, obsolete, {
+    onRequest: () => opts.calls.add('DeleteAlarms'),
+    onBatchError: (names, err) => result.problems.push({ target: `alarms:${names[0]}…(${names.length})`, error: `DeleteAlarms failed: ${describeError(err)}` }),
+  });
+  result.deleted += deleted.length;
   return result;
 }
 
 /** Every metric alarm whose name starts with ALARM_PREFIX (ours), all pages. */
 export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: ReconcileOptions): Promise<MetricAlarm[]> {
-  const alarms: MetricAlarm[] = [];
-  let nextToken: string | undefined;
-  for (let page = 0; page < MAX_DESCRIBE_PAGES; page++) {
-    opts.calls.add('DescribeAlarms');
-    const out = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: ALARM_PREFIX, AlarmTypes: ['MetricAlarm'], MaxRecords: DESCRIBE_ALARMS_PAGE_SIZE, NextToken: nextToken }),
-    );
-    for (const a of out.MetricAlarms ?? []) if (a.AlarmName?.startsWith(ALARM_PREFIX)) alarms.push(a);
-    nextToken = out.NextToken;
-    if (!nextToken) return alarms;
-  }
-  throw new Error(`DescribeAlarms in ${opts.region} returned NextToken more than ${MAX_DESCRIBE_PAGES} times`);
+  const all = await describeAlarms(cloudwatch, { prefix: ALARM_PREFIX, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
+  return all.filter((a) => a.AlarmName?.startsWith(ALARM_PREFIX));
 }
 
 /** An existing alarm as a spec, so the pure `alarmDiffers` can compare it (absent fields take CloudWatch's defaults). */

@@ -1,6 +1,6 @@
 /**
- * Small helpers shared by the collect adapters: counting SDK calls, classifying SDK errors,
- * bounded concurrency. No business logic.
+ * Small helpers of collect: counting SDK calls, SDK error names (from tasks/aws), bounded
+ * concurrency. No business logic.
  */
 
 /**
@@ -29,7 +29,7 @@ export class ApiCallCounter {
   }
 }
 
-export { describeError, errorName, isNotFound, isThrottling } from '../shared/aws-errors';
+export { describeError, errorName, isNotFound, isThrottling } from '../aws/errors';
 
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order.
@@ -48,10 +48,3 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   return results;
 }
 
-/** Splits `items` into consecutive chunks of at most `size`. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (size < 1) throw new Error(`chunk size must be at least 1, got ${size}`);
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}

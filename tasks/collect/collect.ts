@@ -6,8 +6,7 @@
  * Collect never changes Personalize (not even outside dry-run): actions are the ACTION
  * machine's. Metrics and alarms are observation and are written in dry-run too.
  */
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { CloudWatchClient, PersonalizeClient } from '../aws/clients';
 import { alarmSpecs } from '../../core/alarms';
 import { evaluateOverProvisioned, LOWEST_MINIMUM } from '../../core/capacity';
 import type { DecisionInput } from '../../core/decision';
@@ -20,7 +19,7 @@ import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
 import type { AlarmSpec, Exemption, Finding, MetricPoint, MonitoredResource, RegionResult, TrafficSample } from '../../core/types';
 import { METRIC_NAMES, monitorMetrics } from '../../core/utilization';
 import type { Logger } from '../shared/logger';
-import type { RunContext } from '../validate-input/validate';
+import type { RunContext } from '../../core/contracts/run';
 import { reconcileAlarms } from './alarm-reconciler';
 import { ApiCallCounter, describeError } from './aws-calls';
 import { discoverResources, readTags, type Problem } from './discovery';

@@ -6,24 +6,23 @@
  * a solution version is described once ever (it is immutable).
  */
 import {
-  DescribeCampaignCommand,
-  DescribeRecommenderCommand,
-  DescribeSolutionVersionCommand,
-  ListCampaignsCommand,
-  ListRecommendersCommand,
-  ListTagsForResourceCommand,
+  describeCampaign,
+  describeRecommender,
+  describeSolutionVersion,
+  listCampaignsPage,
+  listRecommendersPage,
+  listTags,
   type CampaignSummary,
   type PersonalizeClient,
   type RecommenderSummary,
-} from '@aws-sdk/client-personalize';
+} from '../aws/personalize';
 import { parseArn } from '../../core/arn';
 import { isTransitionalStatus } from '../../core/status';
+import type { Problem } from '../../core/contracts/run';
 import type { MonitoredResource, RequestMetric, ResourceType } from '../../core/types';
 import { RegionCollectError } from '../shared/errors';
 import { ApiCallCounter, describeError, isNotFound, isThrottling, mapWithConcurrency } from './aws-calls';
 
-/** Largest page ListCampaigns / ListRecommenders return. */
-export const LIST_PAGE_SIZE = 100;
 /** Safety stop for a listing that never ends (20,000 resources per type and region). */
 export const MAX_LIST_PAGES = 200;
 /** Describes in flight at once: Personalize control-plane limits are low and unpublished. */
@@ -37,11 +36,7 @@ export const TAG_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
 /** Recipes whose traffic is counted as GetPersonalizedRanking (every ranking recipe, e.g. -v2). */
 const RANKING_RECIPE_MARKER = 'personalized-ranking';
 
-/** One thing that could not be read, reported in the region result. */
-export interface Problem {
-  target: string;
-  error: string;
-}
+export type { Problem } from '../../core/contracts/run';
 
 /** Which resources to look at in this region (`all` or explicit ARNs, any region). */
 export interface DiscoverySelection {
@@ -115,16 +110,10 @@ export async function discoverResources(
   const [campaignList, recommenderList] = await Promise.all([
     campaignWanted === 'none'
       ? { items: [] as CampaignSummary[], complete: true }
-      : listPages(region, 'ListCampaigns', calls, async (nextToken) => {
-          const out = await personalize.send(new ListCampaignsCommand({ maxResults: LIST_PAGE_SIZE, nextToken }));
-          return { items: out.campaigns ?? [], nextToken: out.nextToken };
-        }),
+      : listPages(region, 'ListCampaigns', calls, (nextToken) => listCampaignsPage(personalize, nextToken)),
     recommenderWanted === 'none'
       ? { items: [] as RecommenderSummary[], complete: true }
-      : listPages(region, 'ListRecommenders', calls, async (nextToken) => {
-          const out = await personalize.send(new ListRecommendersCommand({ maxResults: LIST_PAGE_SIZE, nextToken }));
-          return { items: out.recommenders ?? [], nextToken: out.nextToken };
-        }),
+      : listPages(region, 'ListRecommenders', calls, (nextToken) => listRecommendersPage(personalize, nextToken)),
   ]);
   for (const [op, list] of [['ListCampaigns', campaignList], ['ListRecommenders', recommenderList]] as const) {
     if (!list.complete) {
@@ -173,9 +162,7 @@ export async function readTags(personalize: PersonalizeClient, arn: string, now:
   const cached = tagCache.get(arn);
   if (cached && now - cached.fetchedAt < TAG_CACHE_TTL_MS && now >= cached.fetchedAt) return cached.tags;
   calls.add('ListTagsForResource');
-  const out = await personalize.send(new ListTagsForResourceCommand({ resourceArn: arn }));
-  const tags: Record<string, string> = {};
-  for (const t of out.tags ?? []) if (t.tagKey !== undefined) tags[t.tagKey] = t.tagValue ?? '';
+  const tags = await listTags(personalize, arn);
   tagCache.set(arn, { fetchedAt: now, tags });
   return tags;
 }
@@ -288,7 +275,7 @@ async function readCampaign(personalize: PersonalizeClient, summary: CampaignSum
 
   const described = await describeOrFallback(arn, cached, () => {
     calls.add('DescribeCampaign');
-    return personalize.send(new DescribeCampaignCommand({ campaignArn: arn }));
+    return describeCampaign(personalize, arn);
   });
   if (!described) {
     campaignCache.delete(arn);
@@ -296,7 +283,7 @@ async function readCampaign(personalize: PersonalizeClient, summary: CampaignSum
   }
   if ('cached' in described) return described.cached;
 
-  const c = described.value.campaign;
+  const c = described.value;
   if (!c) throw new SkipResource(arn, 'DescribeCampaign returned no campaign');
   const svArn = c.solutionVersionArn;
   const sv = svArn ? await readSolutionVersion(personalize, arn, svArn, cached, calls) : ({} as SolutionVersionInfo);
@@ -340,8 +327,7 @@ async function readSolutionVersion(
       calls.add('DescribeSolutionVersion');
       pending = (async (): Promise<SolutionVersionInfo> => {
         try {
-          const out = await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: svArn }));
-          return { recipeArn: out.solutionVersion?.recipeArn, datasetGroupArn: out.solutionVersion?.datasetGroupArn };
+          return await describeSolutionVersion(personalize, svArn);
         } finally {
           solutionVersionsInFlight.delete(svArn);
         }
@@ -373,7 +359,7 @@ async function readRecommender(
   // The summary carries everything except latestRecommenderUpdate, which only Describe tells.
   const described = await describeOrFallback(arn, cached, () => {
     calls.add('DescribeRecommender');
-    return personalize.send(new DescribeRecommenderCommand({ recommenderArn: arn }));
+    return describeRecommender(personalize, arn);
   });
   if (!described) {
     recommenderCache.delete(arn);
@@ -381,7 +367,7 @@ async function readRecommender(
   }
   if ('cached' in described) return described.cached;
 
-  const r = described.value.recommender;
+  const r = described.value;
   const update = r?.latestRecommenderUpdate;
   const updateInProgress = isTransitionalStatus(update?.status);
   const config = r?.recommenderConfig ?? summary.recommenderConfig;

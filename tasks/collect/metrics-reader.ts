@@ -6,19 +6,12 @@
  * window for the resources in their decision slot. Each group is split into calls of at most
  * 500 queries and 100,800 datapoints, and every call follows NextToken (original bug 10).
  */
-import { GetMetricDataCommand, type CloudWatchClient, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { getMetricData, MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL, requestSumQuery, type CloudWatchClient, type MetricDataQuery } from '../aws/cloudwatch';
 import { FIVE_MINUTES_SECONDS, HOUR_MS, HOUR_SECONDS, type TimeWindow } from '../../core/time';
 import type { MonitoredResource, TrafficSample } from '../../core/types';
 import { METRIC_NAMES } from '../../core/utilization';
 import { ApiCallCounter, describeError } from './aws-calls';
 
-/** GetMetricData limits per call. */
-export const MAX_QUERIES_PER_CALL = 500;
-export const MAX_DATAPOINTS_PER_CALL = 100_800;
-/** Safety stop for a NextToken chain that never ends. */
-export const MAX_PAGES_PER_CALL = 100;
-/** Namespace of Personalize's own request metrics. */
-export const PERSONALIZE_NAMESPACE = 'AWS/Personalize';
 
 export interface TrafficReadRequest {
   /** The monitored resources of the region. */
@@ -130,19 +123,7 @@ function planQuery(id: string, resource: MonitoredResource, window: TimeWindow, 
 }
 
 function toMetricQuery(q: PlannedQuery, periodSeconds: number): MetricDataQuery {
-  return {
-    Id: q.id,
-    ReturnData: true,
-    MetricStat: {
-      Metric: {
-        Namespace: PERSONALIZE_NAMESPACE,
-        MetricName: q.resource.requestMetric,
-        Dimensions: [{ Name: METRIC_NAMES[q.resource.type].dimension, Value: q.arn }],
-      },
-      Period: periodSeconds,
-      Stat: 'Sum',
-    },
-  };
+  return requestSumQuery(q.id, q.resource.requestMetric, { name: METRIC_NAMES[q.resource.type].dimension, value: q.arn }, periodSeconds);
 }
 
 /** Reads one group of queries; failures are recorded per resource, never thrown. */
@@ -161,32 +142,21 @@ async function readGroup(
     const byId = new Map(batch.map((q) => [q.id, q]));
     const collected = new Map<string, { timestamps: number[]; values: number[]; status?: string; message?: string }>();
     try {
-      let nextToken: string | undefined;
-      let pages = 0;
-      do {
-        if (++pages > MAX_PAGES_PER_CALL) throw new Error(`GetMetricData returned NextToken more than ${MAX_PAGES_PER_CALL} times`);
-        calls.add('GetMetricData');
-        const out = await cloudwatch.send(
-          new GetMetricDataCommand({
-            StartTime: new Date(window.start),
-            EndTime: new Date(window.end),
-            MetricDataQueries: batch.map((q) => toMetricQuery(q, periodSeconds)),
-            ScanBy: 'TimestampAscending',
-            NextToken: nextToken,
-          }),
-        );
-        for (const res of out.MetricDataResults ?? []) {
-          if (!res.Id || !byId.has(res.Id)) continue;
-          const acc = collected.get(res.Id) ?? { timestamps: [], values: [] };
-          (res.Timestamps ?? []).forEach((t) => acc.timestamps.push(t instanceof Date ? t.getTime() : Date.parse(String(t))));
-          acc.values.push(...(res.Values ?? []));
-          // The last page's status is the one that counts: PartialData becomes Complete once followed.
-          acc.status = res.StatusCode ?? acc.status;
-          acc.message = res.Messages?.map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim()).join('; ') || acc.message;
-          collected.set(res.Id, acc);
-        }
-        nextToken = out.NextToken;
-      } while (nextToken);
+      const results = await getMetricData(
+        cloudwatch,
+        { queries: batch.map((q) => toMetricQuery(q, periodSeconds)), start: window.start, end: window.end, scanBy: 'TimestampAscending' },
+        () => calls.add('GetMetricData'),
+      );
+      for (const res of results) {
+        if (!res.Id || !byId.has(res.Id)) continue;
+        const acc = collected.get(res.Id) ?? { timestamps: [], values: [] };
+        (res.Timestamps ?? []).forEach((t) => acc.timestamps.push(t instanceof Date ? t.getTime() : Date.parse(String(t))));
+        acc.values.push(...(res.Values ?? []));
+        // The last page's status is the one that counts: PartialData becomes Complete once followed.
+        acc.status = res.StatusCode ?? acc.status;
+        acc.message = res.Messages?.map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim()).join('; ') || acc.message;
+        collected.set(res.Id, acc);
+      }
     } catch (err) {
       for (const q of batch) failed.set(q.arn, `GetMetricData failed: ${describeError(err)}`);
       continue;

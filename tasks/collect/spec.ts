@@ -10,6 +10,7 @@ export const spec: TaskSpec = {
   description: 'Collects one region per MONITOR run: discovery, metrics, decisions, alarms',
   entry: 'tasks/collect/handler.ts',
   timeoutSeconds: 120,
+  environment: ['PM_ALARM_TOPIC_ARNS'],
   permissions: (ctx): IamStatement[] => [
     {
       sid: 'ListPersonalizeResources',

@@ -2,12 +2,13 @@
  * Errors that end a task with a clear cause. Step Functions shows `name` as the error and the
  * message as the cause, so messages name what was wrong and where.
  */
+import { CONFIGURATION_ERROR, INVALID_RUN_INPUT_ERROR, REGION_COLLECT_ERROR } from '../../core/contracts/errors';
 
 /** The run input (per-run overrides) is invalid. The execution fails; nothing was changed. */
 export class InvalidRunInputError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'InvalidRunInputError';
+    this.name = INVALID_RUN_INPUT_ERROR;
   }
 }
 
@@ -15,7 +16,7 @@ export class InvalidRunInputError extends Error {
 export class ConfigurationError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'ConfigurationError';
+    this.name = CONFIGURATION_ERROR;
   }
 }
 
@@ -23,6 +24,6 @@ export class ConfigurationError extends Error {
 export class RegionCollectError extends Error {
   constructor(readonly region: string, cause: string) {
     super(`region ${region}: ${cause}`);
-    this.name = 'RegionCollectError';
+    this.name = REGION_COLLECT_ERROR;
   }
 }

@@ -4,27 +4,10 @@
  * a test proves there is no `*` action).
  */
 
-/** Values known only to Terraform arrive as Terraform expressions such as `${data.aws_partition.current.partition}`. */
-export interface PermissionContext {
-  partition: string;
-  accountId: string;
-  /** Region the monitor runs in. */
-  homeRegion: string;
-  /** Monitored regions. */
-  regions: readonly string[];
-  stackName: string;
-}
+import type { IamStatement, PermissionContext } from '../../core/contracts/iam';
+import type { TaskEnvName } from './task-env';
 
-/** One IAM statement, always Allow. `resources` must not be `*` unless the API has no resource type (say why in `why`). */
-export interface IamStatement {
-  sid?: string;
-  actions: string[];
-  resources: string[];
-  /** IAM Condition block, e.g. `{ StringEquals: { 'cloudwatch:namespace': 'PersonalizeMonitor' } }`. */
-  conditions?: Record<string, Record<string, string | string[]>>;
-  /** Why the resource is `*` (required when it is). */
-  why?: string;
-}
+export type { IamStatement, PermissionContext } from '../../core/contracts/iam';
 
 export interface TaskSpec {
   /** Short kebab-case name: function `<stackName>-<name>`, folder `tasks/<name>/`. */
@@ -35,6 +18,8 @@ export interface TaskSpec {
   timeoutSeconds: number;
   /** Extra memory over the stack default, when a task needs it. */
   memoryMb?: number;
+  /** Environment variables its code reads (tasks/shared/task-env.ts); its function gets only these. */
+  environment: readonly TaskEnvName[];
   permissions(ctx: PermissionContext): IamStatement[];
 }
 

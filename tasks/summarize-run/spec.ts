@@ -6,6 +6,7 @@ export const spec: TaskSpec = {
   description: 'Sums up a MONITOR run across regions and publishes monitoredResourceCount',
   entry: 'tasks/summarize-run/handler.ts',
   timeoutSeconds: 30,
+  environment: ['PM_HOME_REGION'],
   permissions: () => [
     {
       sid: 'PublishMonitorMetrics',

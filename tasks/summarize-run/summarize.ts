@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MetricPoint } from '../../core/types';
-import type { RunContext } from '../validate-input/validate';
+import type { Problem, RunContext } from '../../core/contracts/run';
 
 /** A region as the workflow hands it over: the collect result without its findings, or its failure. */
 export type RegionOutcome =
@@ -56,11 +56,8 @@ export interface RunSummary {
   fleetChanged: boolean;
 }
 
-/** A named problem: what (`target`) and what went wrong, naming the call. */
-export interface RunProblem {
-  target: string;
-  error: string;
-}
+/** A named problem of the run (core/contracts/run.ts). */
+export type RunProblem = Problem;
 
 /** Most characters of a failure cause kept in the summary (causes can be whole stack traces). */
 const MAX_CAUSE_CHARS = 500;

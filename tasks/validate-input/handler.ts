@@ -1,10 +1,11 @@
 /** Lambda `validate-input`: first state of every MONITOR run. */
+import { lambdaEntry } from '../shared/entry';
 import { Logger } from '../shared/logger';
 import { resolveRun, type ValidateInput, type ValidateOutput } from './validate';
 
 const logger = new Logger('validate-input');
 
-export async function handler(event: ValidateInput): Promise<ValidateOutput> {
+async function validate(event: ValidateInput): Promise<ValidateOutput> {
   try {
     const out = resolveRun(event);
     logger.info('run resolved', { executionName: out.run.executionName, now: out.run.now, regions: out.regions, dryRun: out.run.dryRun });
@@ -14,3 +15,5 @@ export async function handler(event: ValidateInput): Promise<ValidateOutput> {
     throw err;
   }
 }
+
+export const handler = lambdaEntry('validate-input', logger, validate);

@@ -6,5 +6,6 @@ export const spec: TaskSpec = {
   description: 'Validates per-run overrides of the MONITOR and resolves the run behaviour',
   entry: 'tasks/validate-input/handler.ts',
   timeoutSeconds: 10,
+  environment: [],
   permissions: () => [],
 };

@@ -2,15 +2,10 @@
  * Resolves the behaviour of one MONITOR run: deployment defaults (embedded in the state machine
  * definition) overridden by the execution input. Pure: no AWS calls.
  */
-import { behaviourSchema, deployShape, describeIssues, runOverridesSchema, type Behaviour } from '../../config/schema';
+import { behaviourSchema, deployShape, describeIssues, runOverridesSchema } from '../../config/schema';
+import { MAX_RUN_INPUT_BYTES, type RunContext } from '../../core/contracts/run';
 import { InvalidRunInputError } from '../shared/errors';
 
-/** What every later task of the run receives as `run`. */
-export type RunContext = Behaviour & {
-  /** Execution start (ISO-8601): the run's single notion of "now", identical across retries. */
-  now: string;
-  executionName: string;
-};
 
 export interface ValidateInput {
   defaults: unknown;
@@ -23,9 +18,6 @@ export interface ValidateOutput {
   run: RunContext;
   regions: string[];
 }
-
-/** Largest run input accepted (the state machine carries it to every task). */
-export const MAX_RUN_INPUT_BYTES = 32 * 1024;
 
 /**
  * Validates the execution input and merges it over the defaults.

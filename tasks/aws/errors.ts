@@ -1,6 +1,6 @@
 /**
  * Reading AWS SDK errors by name (Personalize does not model throttling, so matching by name is
- * the only reliable way), shared by every task.
+ * the only reliable way). The one classification every task and adapter uses.
  */
 
 /** Names under which AWS services report throttling. */

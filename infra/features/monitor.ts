@@ -1,0 +1,36 @@
+/** Monitor: the MONITOR state machine (EXPRESS) and the EventBridge Scheduler schedule that starts it. */
+import { MonitorSchedule } from '../monitor-schedule';
+import { monitorStateMachineName } from '../names';
+import { StateMachine } from '../state-machine';
+import { behaviourDefaults, monitorDefinition } from '../../workflows/monitor';
+import type { StackBase } from './base';
+import type { TaskFunctions } from './task-functions';
+
+export class Monitor {
+  readonly machine: StateMachine;
+
+  constructor(base: StackBase, props: { functions: TaskFunctions; actionStateMachineArn: string; notificationTopicArn: string }) {
+    const { config } = base;
+    this.machine = new StateMachine(base.stack, 'monitor', {
+      name: monitorStateMachineName(config.stackName),
+      definition: monitorDefinition({
+        lambda: (n) => props.functions.lambda(n),
+        actionStateMachineArn: props.actionStateMachineArn,
+        notificationTopicArn: props.notificationTopicArn,
+        defaults: behaviourDefaults(config),
+      }),
+      partition: base.partition,
+      accountId: base.accountId,
+      logRetentionDays: config.logRetentionDays,
+      // EXPRESS history exists only in these logs.
+      logLevel: 'ALL',
+    });
+    new MonitorSchedule(base.stack, 'schedule', {
+      stackName: config.stackName,
+      stateMachineArn: this.machine.machine.arn,
+      scheduleExpression: config.scheduleExpression,
+      enabled: config.scheduleEnabled,
+      accountId: base.accountId,
+    });
+  }
+}

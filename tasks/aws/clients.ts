@@ -1,0 +1,104 @@
+/**
+ * The one place SDK clients are made: one client per service, region (and options), created on
+ * first use and kept for the container's life, each instrumented by the tracer. Tests inject
+ * their own clients with `setClientFactory` (or pass clients into the logic directly).
+ */
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { traced } from '../shared/tracer';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * Each SDK package is loaded on first use (the runtime provides it, outside the bundle): a
+ * function pays at cold start only for the services it calls, not for all six.
+ */
+const sdk = {
+  cloudwatch: () => (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
+  dynamodb: () => (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient,
+  events: () => (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient,
+  personalize: () => (require('@aws-sdk/client-personalize') as typeof import('@aws-sdk/client-personalize')).PersonalizeClient,
+  sfn: () => (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient,
+  sns: () => (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+export type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+export type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+export type { PersonalizeClient } from '@aws-sdk/client-personalize';
+export type { SFNClient } from '@aws-sdk/client-sfn';
+export type { SNSClient } from '@aws-sdk/client-sns';
+
+/** Per-client limits for calls that must fail fast (e.g. a metric that must not hold up a run). */
+export interface ClientOptions {
+  /** Attempts per call, the first included (the SDK retries throttling and 5xx with backoff). */
+  maxAttempts?: number;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The clients a task may use. `region` undefined means the SDK's default (AWS_REGION): the
+ * function's own region, e.g. for its approvals table.
+ */
+export interface Clients {
+  personalize(region: string): PersonalizeClient;
+  cloudwatch(region: string, options?: ClientOptions): CloudWatchClient;
+  sns(region: string): SNSClient;
+  events(region: string): EventBridgeClient;
+  sfn(region?: string): SFNClient;
+  dynamodb(region?: string): DynamoDBClient;
+}
+
+/** SDK configuration for a region and options (no region: the SDK resolves AWS_REGION itself). */
+function config(region: string | undefined, options: ClientOptions = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = region ? { region } : {};
+  if (options.maxAttempts !== undefined) out.maxAttempts = options.maxAttempts;
+  if (options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined) {
+    out.requestHandler = { connectionTimeout: options.connectionTimeoutMs, requestTimeout: options.requestTimeoutMs };
+  }
+  return out;
+}
+
+/** Clients made on first use and cached by service, region and options. */
+export function cachingClients(): Clients {
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, traced(make()));
+    return cache.get(key) as T;
+  };
+  return {
+    personalize: (region) => once(`personalize|${region}`, () => new (sdk.personalize())(config(region))),
+    cloudwatch: (region, options) => once(`cloudwatch|${region}|${JSON.stringify(options ?? {})}`, () => new (sdk.cloudwatch())(config(region, options))),
+    sns: (region) => once(`sns|${region}`, () => new (sdk.sns())(config(region))),
+    events: (region) => once(`events|${region}`, () => new (sdk.events())(config(region))),
+    sfn: (region) => once(`sfn|${region ?? ''}`, () => new (sdk.sfn())(config(region))),
+    dynamodb: (region) => once(`dynamodb|${region ?? ''}`, () => new (sdk.dynamodb())(config(region))),
+  };
+}
+
+let current: Clients = cachingClients();
+
+/** Replaces the factory (tests); `undefined` restores fresh caching clients (e.g. after changing AWS_ENDPOINT_URL). */
+export function setClientFactory(clients: Clients | undefined): void {
+  current = clients ?? cachingClients();
+}
+
+/** Drops every cached client (the next call makes new ones). */
+export function resetClients(): void {
+  setClientFactory(undefined);
+}
+
+/** The container's clients: always delegates to the current factory. */
+export const awsClients: Clients = {
+  personalize: (region) => current.personalize(region),
+  cloudwatch: (region, options) => current.cloudwatch(region, options),
+  sns: (region) => current.sns(region),
+  events: (region) => current.events(region),
+  sfn: (region) => current.sfn(region),
+  dynamodb: (region) => current.dynamodb(region),
+};

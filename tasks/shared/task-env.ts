@@ -1,0 +1,57 @@
+/**
+ * Every environment variable the stack can give a Lambda task. A task's `spec.ts` lists the ones
+ * its code reads (`environment`); its function gets only those (a test reads each bundle and
+ * proves it reads nothing else).
+ */
+import { ConfigurationError } from './errors';
+
+export const TASK_ENV = {
+  PM_HOME_REGION: 'region the monitor runs in',
+  PM_STACK_NAME: 'prefix of every resource name',
+  PM_REGIONS: 'monitored regions (JSON array)',
+  PM_ALARM_TOPIC_ARNS: 'SNS topic per monitored region that alarms notify (JSON object region → ARN)',
+  PM_NOTIFY_TOPIC_ARN: 'home-region SNS topic of action emails',
+  PM_APPROVALS_TABLE: 'DynamoDB table of pending approvals',
+  PM_APPROVAL_BASE_URL: 'function URL the approval links point at',
+  PM_CAMPAIGN_ARNS: 'listed campaign ARNs (JSON array); absent when campaignArns is "all"',
+  PM_RECOMMENDER_ARNS: 'listed recommender ARNs (JSON array); absent when recommenderArns is "all"',
+  PM_MONITOR_STATE_MACHINE_ARN: 'never set by the stack (the MONITOR definition references the dashboard builder: a cycle); the builder derives it from its own ARN unless given',
+} as const;
+
+export type TaskEnvName = keyof typeof TASK_ENV;
+
+/** Where a task's declaration lives (its spec). */
+interface DeclaresEnvironment {
+  name: string;
+  environment: readonly TaskEnvName[];
+}
+
+/** The one way a task reads its environment: only what its spec declares. */
+export interface TaskEnv {
+  /** The value, or undefined when unset or blank. */
+  optional(name: TaskEnvName): string | undefined;
+  /** @throws ConfigurationError when the variable is unset or blank. */
+  required(name: TaskEnvName): string;
+}
+
+/**
+ * The environment of `spec`'s task. Reading a variable the spec does not declare is a bug of the
+ * task (its function would never get it) and throws at once, naming both.
+ */
+export function taskEnv(spec: DeclaresEnvironment, env: Record<string, string | undefined> = process.env): TaskEnv {
+  const declared = (name: TaskEnvName): void => {
+    if (!spec.environment.includes(name)) throw new Error(`task ${spec.name} reads ${name}, which its spec.ts does not declare (environment: ${spec.environment.join(', ') || 'none'})`);
+  };
+  return {
+    optional(name) {
+      declared(name);
+      const value = env[name]?.trim();
+      return value ? value : undefined;
+    },
+    required(name) {
+      const value = this.optional(name);
+      if (value === undefined) throw new ConfigurationError(`environment variable ${name} is not set`);
+      return value;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * One SummarizeRun of a warm container: the summary (./summarize, pure), the fleet fingerprint
+ * remembered between runs, and monitoredResourceCount published in the home region. Never fails
+ * the run for the metric: a failed PutMetricData (after the SDK's bounded retries of throttling
+ * and server errors) is a named problem of the summary (`runProblems`).
+ */
+import { putMetricData, type CloudWatchClient } from '../aws/cloudwatch';
+import { describeError } from '../aws/errors';
+import type { Logger } from '../shared/logger';
+import { MONITOR_NAMESPACE, type MetricPoint } from '../../core/types';
+import { resourceCountMetric, summarize, type RunProblem, type RunSummary, type SummarizeInput } from './summarize';
+
+/** Attempts of the PutMetricData call, the first included (the SDK retries throttling and 5xx with backoff). */
+export const METRIC_MAX_ATTEMPTS = 3;
+/** Per-attempt limits (ms): three attempts stay well inside the function's 30 s. */
+export const METRIC_CLIENT_OPTIONS = { maxAttempts: METRIC_MAX_ATTEMPTS, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000 } as const;
+
+export interface SummarizeDeps {
+  /** CloudWatch of the home region, with METRIC_CLIENT_OPTIONS. */
+  cloudwatch: () => CloudWatchClient;
+  logger: Logger;
+}
+
+/** Fleet fingerprint of the last run this warm container summarized. */
+let lastFingerprint: string | undefined;
+
+/** For tests: forget what earlier runs left in this module. */
+export function resetState(): void {
+  lastFingerprint = undefined;
+}
+
+/** Publishes the metric; a failure is returned as a problem, never thrown. */
+async function publish(cloudwatch: () => CloudWatchClient, metric: MetricPoint, homeRegion: string): Promise<RunProblem | undefined> {
+  const problem = (err: unknown): RunProblem => ({
+    target: `metrics:${homeRegion}`,
+    error: `PutMetricData ${metric.metricName} (${MONITOR_NAMESPACE}, ${homeRegion}): ${describeError(err)}`,
+  });
+  try {
+    const datum = { MetricName: metric.metricName, Value: metric.value, Unit: metric.unit, Timestamp: new Date(metric.timestamp) };
+    const out = await putMetricData(cloudwatch(), MONITOR_NAMESPACE, [datum]);
+    return out.failed.length > 0 ? problem(out.failed[0].error) : undefined;
+  } catch (err) {
+    return problem(err);
+  }
+}
+
+/** Summarizes the run and publishes its resource count. */
+export async function summarizeRun(event: SummarizeInput, homeRegion: string, deps: SummarizeDeps): Promise<RunSummary> {
+  const summary = summarize(event, lastFingerprint);
+  if (!summary.anyRegionFailed) lastFingerprint = summary.fleetFingerprint;
+
+  const metric = resourceCountMetric(summary);
+  const problem = metric ? await publish(deps.cloudwatch, metric, homeRegion) : undefined;
+  if (problem) {
+    summary.runProblems.push(problem);
+    summary.problems += 1;
+  }
+  const { logger } = deps;
+  const log = summary.anyRegionFailed ? logger.error.bind(logger) : problem ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log('run summary', { ...summary });
+  return summary;
+}
