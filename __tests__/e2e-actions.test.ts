@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { DAY_MS, HOUR_MS, SimAccount, traffic } from '../sim';
 import { demoConfig, REPO_ROOT, Session, synthStack } from '../demo/session';
-import { answerApproval, linksIn } from '../demo/person';
+import { answerApproval } from '../demo/person';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const STACK_DIR = path.join(REPO_ROOT, '.gen', 'e2e-stack');
@@ -25,12 +25,6 @@ async function session(populate: (account: SimAccount, createdAt: number) => voi
   return Session.start({ account, stackFile, runner: { extraEnv: { LOG_LEVEL: 'OFF' } } });
 }
 
-/** Approval emails (messages with a link to the approval URL) published so far. */
-function approvalLinks(s: Session): string[] {
-  const bases = s.runner.model.functionUrls.map((u) => s.runner.functionUrl(u.tfName));
-  return s.account.sns.messages().flatMap((m) => linksIn(m.message).filter((l) => bases.some((b) => l.startsWith(b))));
-}
-
 describe('end to end on the simulated account', () => {
   it('idle campaign → approval email → a person approves → campaign deleted', async () => {
     let arn = '';
@@ -40,7 +34,7 @@ describe('end to end on the simulated account', () => {
     try {
       // Each resource's decision comes round once an hour (spread over the hour).
       await s.runUntil(s.now() + HOUR_MS);
-      const links = approvalLinks(s);
+      const links = s.approvalLinks();
       expect(links.length).toBeGreaterThan(0);
       expect(s.account.personalize.snapshot(arn)?.status).toBe('ACTIVE');
 

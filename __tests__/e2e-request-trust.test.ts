@@ -9,7 +9,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { DAY_MS, SimAccount, traffic } from '../sim';
 import { simClientConfig } from '../sim/client-config';
 import { demoConfig, REPO_ROOT, Session, synthStack } from '../demo/session';
-import { answerApproval, linksIn } from '../demo/person';
+import { answerApproval } from '../demo/person';
 
 const REGION = 'us-east-1';
 const STACK_DIR = path.join(REPO_ROOT, '.gen', 'e2e-trust-stack');
@@ -29,10 +29,6 @@ async function session(populate: (account: SimAccount, createdAt: number) => voi
   return Session.start({ account, stackFile, runner: { extraEnv: { LOG_LEVEL: 'OFF' } } });
 }
 
-function approvalLinks(s: Session): string[] {
-  const bases = s.runner.model.functionUrls.map((u) => s.runner.functionUrl(u.tfName));
-  return s.account.sns.messages().flatMap((m) => linksIn(m.message).filter((l) => bases.some((b) => l.startsWith(b))));
-}
 
 async function putEvent(s: Session, bus: string, detailType: string, detail: Record<string, unknown>): Promise<void> {
   const client = new EventBridgeClient(simClientConfig(s.server.url, REGION, { caller: 'someone' }));
@@ -53,7 +49,7 @@ describe('forged and hostile requests on the simulated account', () => {
     try {
       const run = await s.runner.startExecution('action', { action: 'delete', resourceArn: arn, approval: 'approval', evidence: FUTURE });
       await s.settle();
-      const visit = await answerApproval(approvalLinks(s).find((l) => l.includes('approve'))!, 'approve');
+      const visit = await answerApproval(s.approvalLinks().find((l) => l.includes('approve'))!, 'approve');
       expect(visit.postStatus).toBe(200);
       await run.done;
       expect(run.status).toBe('SUCCEEDED');

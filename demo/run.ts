@@ -13,7 +13,7 @@ import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
 import { renderDashboardPage, type DashboardSource } from './dashboard-page';
 import type { DemoOptions } from './options';
 import { actionOutcome, countOutcomes, formatCounts } from './outcome';
-import { answerApproval, linksIn, type ApprovalVisit } from './person';
+import { answerApproval, type ApprovalVisit } from './person';
 import { demoConfig, Session, synthStack } from './session';
 
 const HOUR_MS = 3_600_000;
@@ -177,7 +177,6 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     },
   });
   const { runner } = session;
-  const approvalBases = runner.model.functionUrls.map((u) => runner.functionUrl(u.tfName));
   p();
   p(`3. Running: MONITOR every 5 simulated minutes, ${runner.model.functions.length} Lambda functions in their own processes, sim at ${session.server.url}`);
 
@@ -220,7 +219,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
       const batch = messages.slice(emailsSeen).sort((a, b) => a.time - b.time || (a.subject ?? '').localeCompare(b.subject ?? '') || a.message.localeCompare(b.message));
       emailsSeen = messages.length;
       for (const m of batch) {
-        const links = linksIn(m.message).filter((l) => approvalBases.some((b) => l.startsWith(b)));
+        const links = session.approvalLinksIn(m.message);
         if (links.length > 0) await handleApprovalEmail(m, links);
       }
     }

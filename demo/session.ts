@@ -11,6 +11,7 @@ import { SimAccount, startSimServer, type SimServer } from '../sim';
 import { LocalRunner, type ExecutionRecord, type RunnerOptions } from '../runner/runner';
 import { linkSimAccount } from '../runner/sim-link';
 import { findStackFile } from '../runner/terraform';
+import { linksIn } from './person';
 
 /** Repository root (this file lives in demo/). */
 export const REPO_ROOT = path.resolve(__dirname, '..');
@@ -105,6 +106,17 @@ export class Session {
   /** Simulated now (epoch ms). */
   now(): number {
     return this.account.clock.now();
+  }
+
+  /** The links in `text` that point at one of the stack's function URLs (approval links). */
+  approvalLinksIn(text: string): string[] {
+    const bases = this.runner.model.functionUrls.map((u) => this.runner.functionUrl(u.tfName));
+    return linksIn(text).filter((l) => bases.some((b) => l.startsWith(b)));
+  }
+
+  /** Approval links of every SNS message published so far, in order. */
+  approvalLinks(): string[] {
+    return this.account.sns.messages().flatMap((m) => this.approvalLinksIn(m.message));
   }
 
   /**
