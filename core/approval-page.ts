@@ -5,9 +5,6 @@
 import type { Fact } from './actions';
 import type { ApprovalDecision } from './contracts/approvals';
 
-/** A decision as the page's form posts it. */
-export type PageDecision = ApprovalDecision;
-
 /** What the confirmation page shows: the same facts as the email. */
 export interface PageSummary {
   title: string;
@@ -62,7 +59,7 @@ export function factsTable(facts: Fact[]): string {
   return `<table>${rows.join('')}</table>`;
 }
 
-function decisionForm(path: string, decision: PageDecision, title: string): string {
+function decisionForm(path: string, decision: ApprovalDecision, title: string): string {
   const label = decision === 'approve' ? `Approve: ${title}` : `Reject: ${title}`;
   return [
     `<form method="post" action="${escapeHtml(path)}">`,
@@ -76,7 +73,7 @@ function decisionForm(path: string, decision: PageDecision, title: string): stri
  * The confirmation page a link opens. It changes nothing; its button POSTs the decision to
  * `path`. Without a decision (a bare link) it offers both buttons.
  */
-export function confirmationPage(summary: PageSummary, path: string, decision: PageDecision | undefined, expiresAt: number): Page {
+export function confirmationPage(summary: PageSummary, path: string, decision: ApprovalDecision | undefined, expiresAt: number): Page {
   const ask =
     decision === 'approve'
       ? 'Please confirm that you approve this action.'

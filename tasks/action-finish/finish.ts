@@ -9,7 +9,8 @@ import { putEvents, type EventBridgeClient } from '../aws/eventbridge';
 import { EVENT_SOURCE, isIdleAction, resultEvents, type ActionRequest, type ActionState, type RecheckResult } from '../../core/actions';
 import { ALARM_PREFIX } from '../../core/types';
 import type { Logger } from '../shared/logger';
-import { RETRYABLE_THROTTLING, describeError, errorName, withThrottling } from '../action-shared/errors';
+import { THROTTLING_ERROR } from '../../core/contracts/errors';
+import { describeError, errorName, withThrottling } from '../action-shared/errors';
 
 
 export type FinishInput = ActionState & { recheck?: RecheckResult; act?: { detail?: string }; settle?: { detail?: string } };
@@ -61,7 +62,7 @@ async function step<T>(what: string, problems: string[], fallback: T, fn: () => 
   try {
     return await fn();
   } catch (err) {
-    if (errorName(err) === RETRYABLE_THROTTLING) throw err;
+    if (errorName(err) === THROTTLING_ERROR) throw err;
     problems.push(`${what}: ${describeError(err)}`);
     return fallback;
   }

@@ -8,14 +8,11 @@ import { describeError, isThrottling } from '../aws/errors';
 
 export { describeError, errorName, isNotFound, isThrottling } from '../aws/errors';
 
-/** The name the ACTION definition retries on (core/contracts/errors.ts). */
-export const RETRYABLE_THROTTLING = THROTTLING_ERROR;
-
 /** AWS throttled the call after the SDK's own retries; the state retries it later. */
 export class ThrottledError extends Error {
   constructor(operation: string, target: string, cause: unknown) {
     super(`${operation} on ${target} was throttled (${describeError(cause)}); the state retries it`);
-    this.name = RETRYABLE_THROTTLING;
+    this.name = THROTTLING_ERROR;
   }
 }
 

@@ -3,7 +3,8 @@
  * then the task result to the waiting execution (SendTaskSuccess / SendTaskFailure), and the
  * page that explains what happened.
  */
-import { messagePage, type Page, type PageDecision } from '../../core/approval-page';
+import { messagePage, type Page } from '../../core/approval-page';
+import type { ApprovalDecision } from '../../core/contracts/approvals';
 import { shortHash } from '../../core/arn';
 import { APPROVAL_REJECTED_ERROR } from '../../core/contracts/errors';
 import type { DynamoDBClient } from '../aws/dynamodb';
@@ -12,8 +13,6 @@ import type { Logger } from '../shared/logger';
 import { errorName } from '../action-shared/errors';
 import { decideApproval, getApproval, rewriteDecision, type ApprovalRecord } from '../action-shared/approvals-table';
 
-/** Error name the ACTION definition catches as a rejection. */
-export const REJECTED_ERROR = APPROVAL_REJECTED_ERROR;
 /** SFN answers meaning the execution no longer waits for this token. */
 const TOKEN_GONE = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
@@ -48,10 +47,10 @@ export function closedPage(record: ApprovalRecord, now: number): Page | undefine
 }
 
 /** Tells the waiting execution. Returns `sent`, `gone` (it no longer waits) or `unavailable`. */
-async function sendTaskResult(sfn: SFNClient, record: ApprovalRecord, decision: PageDecision, decidedAt: string): Promise<{ outcome: 'sent' | 'gone' | 'unavailable'; error?: string }> {
+async function sendTaskResult(sfn: SFNClient, record: ApprovalRecord, decision: ApprovalDecision, decidedAt: string): Promise<{ outcome: 'sent' | 'gone' | 'unavailable'; error?: string }> {
   try {
     if (decision === 'approve') await sendTaskSuccess(sfn, record.taskToken, { approved: true, decidedAt });
-    else await sendTaskFailure(sfn, record.taskToken, REJECTED_ERROR, `Rejected on the approval page at ${decidedAt}`);
+    else await sendTaskFailure(sfn, record.taskToken, APPROVAL_REJECTED_ERROR, `Rejected on the approval page at ${decidedAt}`);
     return { outcome: 'sent' };
   } catch (err) {
     // Only the error's name: SFN messages could echo the request.
@@ -61,7 +60,7 @@ async function sendTaskResult(sfn: SFNClient, record: ApprovalRecord, decision: 
 }
 
 /** Records the decision and tells the execution; the page says what happened. */
-export async function decide(deps: ApprovalDeps, id: string, record: ApprovalRecord, decision: PageDecision, now: number): Promise<Page> {
+export async function decide(deps: ApprovalDeps, id: string, record: ApprovalRecord, decision: ApprovalDecision, now: number): Promise<Page> {
   const decidedAt = new Date(now).toISOString();
   const won = await decideApproval(deps.ddb, deps.table, id, decision, decidedAt, now);
   if (!won) {

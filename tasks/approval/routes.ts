@@ -5,13 +5,14 @@
  *   POST /approvals/<id>, form `decision=approve|reject` → ./decide.
  * The id is the only secret in a link; the task token stays in DynamoDB and in the SFN call.
  */
-import { confirmationPage, messagePage, type Page, type PageDecision } from '../../core/approval-page';
+import { confirmationPage, messagePage, type Page } from '../../core/approval-page';
+import type { ApprovalDecision } from '../../core/contracts/approvals';
 import { shortHash } from '../../core/arn';
 import { describeError } from '../action-shared/errors';
 import { APPROVAL_ID_PATTERN, getApproval } from '../action-shared/approvals-table';
 import { closedPage, decide, type ApprovalDeps } from './decide';
 
-export { REJECTED_ERROR, type ApprovalDeps } from './decide';
+export type { ApprovalDeps } from './decide';
 
 /** The parts of a Lambda function URL event (payload v2) the endpoint reads. */
 export interface FunctionUrlEvent {
@@ -33,7 +34,7 @@ export interface HttpResponse {
 /** Largest request body accepted (the form sends ~16 bytes). */
 export const MAX_BODY_BYTES = 1024;
 const PATH = /^\/approvals\/([^/]*)\/?$/;
-const DECISIONS: readonly PageDecision[] = ['approve', 'reject'];
+const DECISIONS: readonly ApprovalDecision[] = ['approve', 'reject'];
 
 /** Headers on every response: no caching, no framing, no scripts, no referrer, no sniffing. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -49,9 +50,9 @@ function respond(page: Page, extraHeaders: Record<string, string> = {}): HttpRes
   return { statusCode: page.statusCode, headers: { ...SECURITY_HEADERS, ...extraHeaders }, body: page.html };
 }
 
-function parseDecision(value: string | undefined | null): PageDecision | 'invalid' | undefined {
+function parseDecision(value: string | undefined | null): ApprovalDecision | 'invalid' | undefined {
   if (value === undefined || value === null) return undefined;
-  return (DECISIONS as readonly string[]).includes(value) ? (value as PageDecision) : 'invalid';
+  return (DECISIONS as readonly string[]).includes(value) ? (value as ApprovalDecision) : 'invalid';
 }
 
 const badDecision = (): Page =>
@@ -86,7 +87,7 @@ async function route(deps: ApprovalDeps, event: FunctionUrlEvent, now: number): 
   const closed = closedPage(record, now);
   if (closed) return respond(closed);
   if (method === 'GET') return respond(confirmationPage(record.summary, `/approvals/${id}`, decision, record.expiresAt));
-  return respond(await decide(deps, id, record, decision as PageDecision, now));
+  return respond(await decide(deps, id, record, decision as ApprovalDecision, now));
 }
 
 /** Builds the endpoint over injectable clients. */

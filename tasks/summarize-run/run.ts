@@ -4,11 +4,12 @@
  * the run for the metric: a failed PutMetricData (after the SDK's bounded retries of throttling
  * and server errors) is a named problem of the summary (`runProblems`).
  */
+import type { Problem } from '../../core/contracts/run';
 import { putMetricData, type CloudWatchClient } from '../aws/cloudwatch';
 import { describeError } from '../aws/errors';
 import type { Logger } from '../shared/logger';
 import { MONITOR_NAMESPACE, type MetricPoint } from '../../core/types';
-import { resourceCountMetric, summarize, type RunProblem, type RunSummary, type SummarizeInput } from './summarize';
+import { resourceCountMetric, summarize, type RunSummary, type SummarizeInput } from './summarize';
 
 /** Attempts of the PutMetricData call, the first included (the SDK retries throttling and 5xx with backoff). */
 export const METRIC_MAX_ATTEMPTS = 3;
@@ -30,8 +31,8 @@ export function resetState(): void {
 }
 
 /** Publishes the metric; a failure is returned as a problem, never thrown. */
-async function publish(cloudwatch: () => CloudWatchClient, metric: MetricPoint, homeRegion: string): Promise<RunProblem | undefined> {
-  const problem = (err: unknown): RunProblem => ({
+async function publish(cloudwatch: () => CloudWatchClient, metric: MetricPoint, homeRegion: string): Promise<Problem | undefined> {
+  const problem = (err: unknown): Problem => ({
     target: `metrics:${homeRegion}`,
     error: `PutMetricData ${metric.metricName} (${MONITOR_NAMESPACE}, ${homeRegion}): ${describeError(err)}`,
   });

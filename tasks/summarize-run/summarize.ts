@@ -44,7 +44,7 @@ export interface RunSummary {
    * Problems of the run itself, not of one region (the regions' own are in their results), e.g.
    * `monitoredResourceCount` not published. A problem never fails the run.
    */
-  runProblems: RunProblem[];
+  runProblems: Problem[];
   /**
    * Set when a region failed: one line naming each failed region and its error, at most
    * MAX_FAILURE_CAUSE_CHARS; the MONITOR fails with it as the execution's cause.
@@ -55,9 +55,6 @@ export interface RunSummary {
   /** The fleet differs from the previous run this container saw (or no previous run is known). */
   fleetChanged: boolean;
 }
-
-/** A named problem of the run (core/contracts/run.ts). */
-export type RunProblem = Problem;
 
 /** Most characters of a failure cause kept in the summary (causes can be whole stack traces). */
 const MAX_CAUSE_CHARS = 500;
