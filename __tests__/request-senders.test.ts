@@ -4,6 +4,7 @@
  * envelope the ACTION reads its origin from, and the default bus only as an explicit opt-in.
  * Read from the synthesized cdk.tf.json.
  */
+import { targetInput, type BusEvent } from '../runner/event-pattern';
 import { validateAction } from '../tasks/action-validate/validate';
 import { fillInputTemplate } from './support/deploy-trap-checks';
 import { BEHAVIOUR, CAMPAIGN_ARN, EXECUTION_ARN, POLICY, STARTED_AT } from './support/action-fixtures';
@@ -49,8 +50,8 @@ describe('the envelope a request rule builds is what the ACTION reads its origin
     version: '0', id: 'e-1', 'detail-type': 'DeletePersonalizeCampaign', source: 'personalize.monitor', account: '123456789012',
     time: STARTED_AT, region: 'us-east-1', resources: [], detail,
   });
-  /** What EventBridge hands the ACTION for `e` through the rule's input template. */
-  const delivered = (template: string, e: unknown) => JSON.parse(template.replace('<aws.events.event.json>', JSON.stringify(e)));
+  /** What EventBridge hands the ACTION for `e` through the rule's input template (the runner's transformer). */
+  const delivered = (inputTemplate: string, e: ReturnType<typeof event>) => targetInput(e as BusEvent, { inputTransformer: { inputPaths: {}, inputTemplate } });
   const validate = (input: unknown) => validateAction({ defaults: BEHAVIOUR, policy: POLICY, input, startedAt: STARTED_AT, executionArn: EXECUTION_ARN }).request;
 
   it('requests bus → origin requestsBus in eventActionMode; fields in the event cannot change that', () => {
