@@ -8,21 +8,18 @@
  */
 import type { CloudWatchClient, PersonalizeClient } from '../aws/clients';
 import { alarmSpecs } from '../../core/alarms';
-import { evaluateOverProvisioned, LOWEST_MINIMUM } from '../../core/capacity';
-import type { DecisionInput } from '../../core/decision';
-import { parseExemption } from '../../core/exemption';
-import { buildFinding, rankFindings } from '../../core/findings';
+import { rankFindings } from '../../core/findings';
 import { fleetFingerprint } from '../../core/fleet';
-import { evaluateIdle } from '../../core/idle';
-import { isMonitorable, isUpdatable } from '../../core/status';
+import { isMonitorable } from '../../core/status';
 import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
-import type { AlarmSpec, Exemption, Finding, MetricPoint, MonitoredResource, RegionResult, TrafficSample } from '../../core/types';
+import type { AlarmSpec, Finding, MetricPoint, MonitoredResource, RegionResult } from '../../core/types';
 import { METRIC_NAMES, monitorMetrics } from '../../core/utilization';
 import type { Logger } from '../shared/logger';
 import type { RunContext } from '../../core/contracts/run';
 import { reconcileAlarms } from './alarm-reconciler';
 import { ApiCallCounter, describeError } from './aws-calls';
-import { discoverResources, readTags, type Problem } from './discovery';
+import { decideResource, mayBeCandidate } from './decide';
+import { discoverResources, type Problem } from './discovery';
 import { readTraffic } from './metrics-reader';
 import { writeMetrics } from './metrics-writer';
 
@@ -48,9 +45,6 @@ export interface CollectDeps {
   /** SNS topic of this region for alarm actions; absent → alarms without actions (a problem). */
   topicArn?: string;
 }
-
-/** Stands in for the exemption until tags are read: they are read only for candidates. */
-const TAGS_NOT_READ: Exemption = { exempt: false, reason: 'tags are read only for decision candidates' };
 
 /**
  * Collects `input.region`.
@@ -106,7 +100,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
         log.warn('decision', { resourceArn: r.arn, outcome: 'undecided', reason: failed });
         continue;
       }
-      findings.push(...(await decide(r, read.traffic.get(r.arn)!, run, now, deps, calls, log, problems)));
+      findings.push(...(await decideResource(r, read.traffic.get(r.arn)!, run, now, { personalize: deps.personalize, calls, log, problems })).findings);
     } catch (err) {
       problems.push({ target: r.arn, error: `decision failed: ${describeError(err)}` });
     }
@@ -161,66 +155,6 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     apiCallsByOperation: calls.byOperation(),
   });
   return result;
-}
-
-/**
- * Whether a resource in its decision slot can possibly be a finding, judged from what is known
- * without its history: it must be updatable, and either silent now (idle?) or above the lowest
- * minimum (over-provisioned?). Saves the hourly read for busy resources already at minimum 1.
- */
-function mayBeCandidate(r: MonitoredResource, recentRequests: number): boolean {
-  return isUpdatable(r) && (recentRequests === 0 || r.minCapacity > LOWEST_MINIMUM);
-}
-
-/**
- * Idle and over-provisioned decisions for one resource, logged with their evidence. Tags are
- * read only when a decision would raise a finding; an exempt resource then raises none.
- * An idle resource whose idle action is allowed gets only the idle finding (deleting or
- * stopping it makes its minimum moot); otherwise a lower minimum is still proposed.
- */
-async function decide(
-  resource: MonitoredResource,
-  traffic: TrafficSample,
-  run: RunContext,
-  now: number,
-  deps: CollectDeps,
-  calls: ApiCallCounter,
-  log: Logger,
-  problems: Problem[],
-): Promise<Finding[]> {
-  const input: DecisionInput = { resource, traffic, behaviour: run, now, exemption: TAGS_NOT_READ };
-  let idle = evaluateIdle(input);
-  let capacity = evaluateOverProvisioned(input);
-  if (idle.idle || capacity.overProvisioned) {
-    let tags: Record<string, string>;
-    try {
-      tags = await readTags(deps.personalize, resource.arn, now, calls);
-    } catch (err) {
-      // Without tags the exemption is unknown: acting on an exempt resource is worse than waiting.
-      problems.push({ target: resource.arn, error: `tags not read, finding withheld this run: ${describeError(err)}` });
-      log.warn('decision', { resourceArn: resource.arn, outcome: 'withheld', reason: 'exemption tag could not be read' });
-      return [];
-    }
-    const exemption = parseExemption(tags, run.exemptionTagKey, now);
-    if (exemption.exempt) {
-      idle = evaluateIdle({ ...input, exemption });
-      capacity = evaluateOverProvisioned({ ...input, exemption });
-    }
-  }
-
-  const findings: Finding[] = [];
-  if (idle.idle) findings.push(buildFinding('idle', resource, idle.evidence, run));
-  if (capacity.overProvisioned && !(idle.idle && run.autoDeleteOrStopIdleResources)) {
-    findings.push(buildFinding('overProvisioned', resource, capacity.evidence, run));
-  }
-  log.info('decision', {
-    resourceArn: resource.arn,
-    outcome: findings.length ? findings.map((f) => f.kind).join('+') : 'ok',
-    idle: idle.idle ? { evidence: idle.evidence } : { reason: idle.reason },
-    overProvisioned: capacity.overProvisioned ? { newMin: capacity.newMin, evidence: capacity.evidence } : { reason: capacity.reason },
-    dryRun: run.dryRun,
-  });
-  return findings;
 }
 
 /**
