@@ -1,6 +1,6 @@
 import { actionFacts } from '../core/actions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { OUTCOMES, composeNotification, type Outcome } from '../tasks/action-shared/notifications';
@@ -78,33 +78,44 @@ describe('friendly notifications', () => {
 });
 
 describe('finish', () => {
-  const deps = () => ({ cloudwatch: () => new CloudWatchClient({}), events: new EventBridgeClient({}), logger });
+  const OWNERSHIP = { prefix: 'personalize-monitor-alarm-', stackName: 'personalize-monitor' };
+  const deps = () => ({ cloudwatch: () => new CloudWatchClient({}), events: new EventBridgeClient({}), logger, ownership: OWNERSHIP });
+  const arnOf = (name: string) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
+  const OUR_TAGS = [{ Key: 'PersonalizeMonitorStack', Value: 'personalize-monitor' }];
 
-  it('deletes only our alarms on the resource, emits the original result event and a dashboard rebuild, notifies done', async () => {
+  it('deletes only our alarms on the resource (prefix and owner tag), emits the original result event and a dashboard rebuild, notifies done', async () => {
+    const idle = 'personalize-monitor-alarm-Idle-Campaign-shop-ranking-1a2b';
+    const low = 'personalize-monitor-alarm-LowUtilization-Campaign-shop-ranking-1a2b';
+    const untagged = 'personalize-monitor-alarm-Idle-Campaign-shop-ranking-hand-made';
     cloudwatch
       .on(DescribeAlarmsCommand)
       .resolvesOnce({
         MetricAlarms: [
-          { AlarmName: 'PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] },
-          { AlarmName: 'PersonalizeMonitor-IdleCampaign-other-9z9z', Dimensions: [{ Name: 'CampaignArn', Value: `${CAMPAIGN_ARN}-2` }] },
+          { AlarmName: idle, AlarmArn: arnOf(idle), Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] },
+          { AlarmName: 'personalize-monitor-alarm-Idle-Campaign-other-9z9z', AlarmArn: arnOf('other'), Dimensions: [{ Name: 'CampaignArn', Value: `${CAMPAIGN_ARN}-2` }] },
+          { AlarmName: untagged, AlarmArn: arnOf(untagged), Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] },
         ],
         NextToken: 'p2',
       })
       .resolvesOnce({
-        MetricAlarms: [{ AlarmName: 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b', Metrics: [{ Id: 'u', MetricStat: { Metric: { Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] }, Period: 300, Stat: 'Average' } }] }],
+        MetricAlarms: [{ AlarmName: low, AlarmArn: arnOf(low), Metrics: [{ Id: 'u', MetricStat: { Metric: { Dimensions: [{ Name: 'CampaignArn', Value: CAMPAIGN_ARN }] }, Period: 300, Stat: 'Average' } }] }],
       });
+    cloudwatch.on(ListTagsForResourceCommand).callsFake((input) => ({ Tags: input.ResourceARN === arnOf(untagged) ? [] : OUR_TAGS }));
     cloudwatch.on(DeleteAlarmsCommand).resolves({});
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
 
     const out = await finish({ request: request(), run: RUN, settle: { detail: 'deleted' } }, deps());
     expect(out).toEqual({
-      alarmsDeleted: ['PersonalizeMonitor-IdleCampaign-shop-ranking-1a2b', 'PersonalizeMonitor-LowCampaignUtilization-shop-ranking-1a2b'],
+      alarmsDeleted: [idle, low],
+      alarmsKept: [untagged],
       eventsSent: 2,
       problems: [],
-      reason: 'deleted; 2 alarm(s) removed',
+      reason: 'deleted; 2 alarm(s) removed; 1 alarm(s) with our prefix but not our owner tag left in place',
     });
-    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNamePrefix).toBe('PersonalizeMonitor-');
+    expect(cloudwatch.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNamePrefix).toBe('personalize-monitor-alarm-');
     expect(cloudwatch.commandCalls(DeleteAlarmsCommand)[0].args[0].input.AlarmNames).toEqual(out.alarmsDeleted);
+    // Tags are read only for the alarms that watch the resource.
+    expect(cloudwatch.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceARN).sort()).toEqual([arnOf(idle), arnOf(low), arnOf(untagged)].sort());
     const entries = events.commandCalls(PutEventsCommand)[0].args[0].input.Entries ?? [];
     expect(entries.map((e) => [e.Source, e.DetailType])).toEqual([
       ['personalize.monitor', 'PersonalizeCampaignDeleted'],

@@ -63,9 +63,10 @@ describe('ACTION task permissions', () => {
 
   it('finish deletes only our alarms and emits only on the default bus', () => {
     const s = statementsOf('action-finish');
+    // The default prefix of stack `pm`, never the original sample's PersonalizeMonitor-*.
     expect(s.find((x) => x.actions.includes('cloudwatch:DeleteAlarms'))?.resources).toEqual([
-      'arn:aws-us-gov:cloudwatch:us-gov-west-1:123456789012:alarm:PersonalizeMonitor-*',
-      'arn:aws-us-gov:cloudwatch:us-gov-east-1:123456789012:alarm:PersonalizeMonitor-*',
+      'arn:aws-us-gov:cloudwatch:us-gov-west-1:123456789012:alarm:pm-alarm-*',
+      'arn:aws-us-gov:cloudwatch:us-gov-east-1:123456789012:alarm:pm-alarm-*',
     ]);
     expect(s.find((x) => x.actions.includes('events:PutEvents'))?.resources).toEqual(['arn:aws-us-gov:events:us-gov-west-1:123456789012:event-bus/default']);
   });

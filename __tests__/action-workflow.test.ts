@@ -112,6 +112,8 @@ beforeAll(() => {
   process.env.PM_APPROVALS_TABLE = 'pm-approvals';
   process.env.PM_APPROVAL_BASE_URL = 'https://abc.lambda-url.us-east-1.on.aws';
   process.env.PM_HOME_REGION = 'us-east-1';
+  process.env.PM_ALARM_PREFIX = 'pm-alarm-';
+  process.env.PM_STACK_NAME = 'pm';
 });
 
 beforeEach(() => {

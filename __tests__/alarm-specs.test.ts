@@ -9,13 +9,15 @@ import {
   MAX_EVALUATION_SECONDS_SHORT_PERIOD,
 } from '../core/alarms';
 import { HOUR_MS } from '../core/time';
+import { MAX_ALARM_PREFIX_LENGTH } from '../core/contracts/ownership';
 import { behaviour, campaign, NOW, recommender } from './support/core-fixtures';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:PersonalizeMonitorNotifications';
+const PREFIX = 'personalize-monitor-alarm-';
 
 describe('alarmSpecs', () => {
   it('describes the low-utilization alarm like the original, actions only while min > 1', () => {
-    const [low] = alarmSpecs(campaign({ minCapacity: 5 }), behaviour({ autoCreateIdleAlarms: false }), TOPIC, NOW);
+    const [low] = alarmSpecs(campaign({ minCapacity: 5 }), behaviour({ autoCreateIdleAlarms: false }), TOPIC, NOW, PREFIX);
 
     expect(low).toMatchObject({
       namespace: 'PersonalizeMonitor',
@@ -32,11 +34,11 @@ describe('alarmSpecs', () => {
       alarmActions: [TOPIC],
       region: 'eu-west-1',
     });
-    expect(alarmSpecs(campaign({ minCapacity: 1 }), behaviour(), TOPIC, NOW)[0].actionsEnabled).toBe(false);
+    expect(alarmSpecs(campaign({ minCapacity: 1 }), behaviour(), TOPIC, NOW, PREFIX)[0].actionsEnabled).toBe(false);
   });
 
   it('describes the idle alarm on the Personalize request metric', () => {
-    const specs = alarmSpecs(recommender(), behaviour({ autoCreateUtilizationAlarms: false }), TOPIC, NOW);
+    const specs = alarmSpecs(recommender(), behaviour({ autoCreateUtilizationAlarms: false }), TOPIC, NOW, PREFIX);
 
     expect(specs).toHaveLength(1);
     expect(specs[0]).toMatchObject({
@@ -52,11 +54,11 @@ describe('alarmSpecs', () => {
   });
 
   it('creates no alarm when both kinds are switched off', () => {
-    expect(alarmSpecs(campaign(), behaviour({ autoCreateIdleAlarms: false, autoCreateUtilizationAlarms: false }), TOPIC, NOW)).toEqual([]);
+    expect(alarmSpecs(campaign(), behaviour({ autoCreateIdleAlarms: false, autoCreateUtilizationAlarms: false }), TOPIC, NOW, PREFIX)).toEqual([]);
   });
 
   it.each([2, 24, 25, 48, 168])('keeps the idle alarm within CloudWatch limits for IdleThresholdHours %i (bug 3)', (hours) => {
-    const idle = alarmSpecs(campaign(), behaviour({ idleThresholdHours: hours }), TOPIC, NOW).find((s) => s.name.includes('-Idle-'))!;
+    const idle = alarmSpecs(campaign(), behaviour({ idleThresholdHours: hours }), TOPIC, NOW, PREFIX).find((s) => s.name.includes('-Idle-'))!;
 
     const span = idle.period * idle.evaluationPeriods;
     expect(span).toBe(hours * 3600);
@@ -74,7 +76,7 @@ describe('alarmSpecs', () => {
     const b = behaviour({ idleThresholdHours: 24 });
     const restarted = recommender({ lastUpdatedAt: NOW - 5 * HOUR_MS });
 
-    const idle = alarmSpecs(restarted, b, TOPIC, NOW).find((s) => s.metricName === 'GetRecommendations')!;
+    const idle = alarmSpecs(restarted, b, TOPIC, NOW, PREFIX).find((s) => s.metricName === 'GetRecommendations')!;
 
     expect(idle.actionsEnabled).toBe(false);
   });
@@ -83,20 +85,29 @@ describe('alarmSpecs', () => {
     const here = campaign();
     const sameNameElsewhere = campaign({ arn: 'arn:aws:personalize:us-east-1:123456789012:campaign/shop-recs', region: 'us-east-1' });
 
-    const a = alarmName('Idle', here);
-    const b = alarmName('Idle', sameNameElsewhere);
+    const a = alarmName('Idle', here, PREFIX);
+    const b = alarmName('Idle', sameNameElsewhere, PREFIX);
 
-    expect(a).toMatch(/^PersonalizeMonitor-Idle-Campaign-shop-recs-[0-9a-f]{8}$/);
+    expect(a).toMatch(/^personalize-monitor-alarm-Idle-Campaign-shop-recs-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
-    expect(alarmName('LowUtilization', recommender())).toMatch(/^PersonalizeMonitor-LowUtilization-Recommender-home-feed-/);
+    expect(alarmName('LowUtilization', recommender(), PREFIX)).toMatch(/^personalize-monitor-alarm-LowUtilization-Recommender-home-feed-/);
   });
 
   it('keeps names within 255 characters', () => {
-    expect(alarmName('LowUtilization', campaign({ name: 'x'.repeat(400) })).length).toBeLessThanOrEqual(MAX_ALARM_NAME_LENGTH);
+    expect(alarmName('LowUtilization', campaign({ name: 'x'.repeat(400) }), PREFIX).length).toBeLessThanOrEqual(MAX_ALARM_NAME_LENGTH);
+  });
+
+  it('keeps a full 63-character name within 255 characters under the longest allowed prefix, never the original prefix', () => {
+    const longest = 'p'.repeat(MAX_ALARM_PREFIX_LENGTH);
+    const name = 'n'.repeat(63);
+    const a = alarmName('LowUtilization', recommender({ name }), longest);
+    expect(a.length).toBeLessThanOrEqual(MAX_ALARM_NAME_LENGTH);
+    expect(a).toContain(`-${name}-`);
+    expect(alarmName('Idle', campaign(), PREFIX).startsWith('PersonalizeMonitor-')).toBe(false);
   });
 
   it('says what each alarm watches', () => {
-    const [low, idle] = alarmSpecs(campaign({ minCapacity: 3 }), behaviour({ utilizationThresholdAlarmLowerBound: 40 }), TOPIC, NOW);
+    const [low, idle] = alarmSpecs(campaign({ minCapacity: 3 }), behaviour({ utilizationThresholdAlarmLowerBound: 40 }), TOPIC, NOW, PREFIX);
 
     expect(low.description).toContain('less than 40%');
     expect(idle.description).toContain('no GetRecommendations requests for 24 hours');
@@ -104,7 +115,7 @@ describe('alarmSpecs', () => {
 });
 
 describe('alarmDiffers', () => {
-  const desired = () => alarmSpecs(campaign({ minCapacity: 3 }), behaviour(), TOPIC, NOW)[0];
+  const desired = () => alarmSpecs(campaign({ minCapacity: 3 }), behaviour(), TOPIC, NOW, PREFIX)[0];
 
   it('is false in steady state (same spec, dimension and action order aside)', () => {
     const existing = { ...desired(), alarmActions: [...desired().alarmActions] };

@@ -29,9 +29,17 @@ describe('collect permissions', () => {
       'arn:aws-cn:personalize:cn-northwest-1:123456789012:recommender/*',
     ]);
     const alarms = statements.find((s) => s.actions.includes('cloudwatch:DeleteAlarms'))!;
+    // The default prefix of stack `pm`, never the original sample's PersonalizeMonitor-*.
     expect(alarms.resources).toEqual([
-      'arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:PersonalizeMonitor-*',
-      'arn:aws-cn:cloudwatch:cn-northwest-1:123456789012:alarm:PersonalizeMonitor-*',
+      'arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:pm-alarm-*',
+      'arn:aws-cn:cloudwatch:cn-northwest-1:123456789012:alarm:pm-alarm-*',
+    ]);
+    expect(alarms.actions).toContain('cloudwatch:ListTagsForResource');
+    // A configured prefix (the infrastructure passes it in the permission context) replaces it.
+    const configured = spec.permissions({ ...ctx, alarmPrefix: 'team-a-' } as typeof ctx).find((s) => s.actions.includes('cloudwatch:DeleteAlarms'))!;
+    expect(configured.resources).toEqual([
+      'arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:team-a-*',
+      'arn:aws-cn:cloudwatch:cn-northwest-1:123456789012:alarm:team-a-*',
     ]);
     const put = statements.find((s) => s.actions.includes('cloudwatch:PutMetricData'))!;
     expect(put.conditions).toEqual({ StringEquals: { 'cloudwatch:namespace': 'PersonalizeMonitor' } });

@@ -2,7 +2,6 @@ import {
   CloudWatchClient,
   DeleteAlarmsCommand,
   GetMetricDataCommand,
-  PutMetricAlarmCommand,
   PutMetricDataCommand,
   type GetMetricDataCommandInput,
 } from '@aws-sdk/client-cloudwatch';
@@ -20,6 +19,7 @@ import {
   campaign,
   campaignArn,
   fakeAccount,
+  OWNERSHIP,
   recommender,
   REGION,
   run,
@@ -42,6 +42,7 @@ function deps(over: Partial<CollectDeps> = {}): CollectDeps {
     cloudwatch: new CloudWatchClient({ region: REGION }),
     logger: new Logger('collect', {}, 'INFO', (line) => logLines.push(JSON.parse(line))),
     topicArn: TOPIC,
+    ownership: OWNERSHIP,
     ...over,
   };
 }
@@ -208,19 +209,43 @@ describe('collect: resilience', () => {
     expect(alarms.size).toBe(0);
   });
 
-  it('writes metrics and alarms in dry-run and never calls a mutating Personalize API', async () => {
+  it('dry run: writes no metric and no alarm, makes only reads, and reports what it would write', async () => {
     serveAccount(personalize, account(2, 1, () => 3));
     serveMetrics(cloudwatch, () => 0);
-    serveAlarms(cloudwatch);
+    const store = serveAlarms(cloudwatch);
 
     const result = await collectRegion({ region: REGION, run: run({ dryRun: true }, inSlotOf(campaignArn(0))) }, deps());
 
     const sent = personalize.calls().map((c) => (c.args[0] as object).constructor.name);
     expect(sent).toContain('ListTagsForResourceCommand');
     expect(sent.filter((n) => !/^(List|Describe)/.test(n))).toEqual([]);
-    expect(result.metricsWritten).toBeGreaterThan(0);
-    expect(cloudwatch).toHaveReceivedCommand(PutMetricAlarmCommand);
+    const cwSent = cloudwatch.calls().map((c) => (c.args[0] as object).constructor.name);
+    expect(cwSent.filter((n) => !/^(List|Describe|Get)/.test(n))).toEqual([]);
+    expect(store.size).toBe(0);
+    expect(result.metricsWritten).toBe(0);
+    expect(result.alarms).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 0 });
+    // 3 resources: 3 metrics each (utilization, minimum, requests) would be put; 2 alarms each.
+    expect(result.wouldWrite.metrics).toBeGreaterThan(0);
+    expect(result.wouldWrite.alarms).toEqual({ created: 6, updated: 0, deleted: 0 });
     expect(result.findings.every((f) => f.dryRun)).toBe(true);
+    // The log names each would-be alarm change.
+    const changes = logLines.filter((l) => l.message === 'alarms would change (dry run: not written)');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ change: 'create', dryRun: true, count: 6 });
+    expect((changes[0].alarms as string[]).every((n) => n.startsWith(OWNERSHIP.prefix))).toBe(true);
+  });
+
+  it('outside a dry run reports nothing unwritten (wouldWrite all zero) and logs the alarms it changed', async () => {
+    serveAccount(personalize, account(1, 0, () => 3));
+    serveMetrics(cloudwatch, () => 0);
+    serveAlarms(cloudwatch);
+
+    const result = await collectRegion({ region: REGION, run: run({}, inSlotOf(campaignArn(0))) }, deps());
+
+    expect(result.wouldWrite).toEqual({ metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 } });
+    expect(result.metricsWritten).toBeGreaterThan(0);
+    expect(result.alarms.created).toBe(2);
+    expect(logLines.filter((l) => l.message === 'alarms changed')).toMatchObject([{ change: 'create', dryRun: false, count: 2 }]);
   });
 });
 
@@ -299,12 +324,16 @@ describe('collect handler', () => {
     serveMetrics(cloudwatch, () => 60);
     serveAlarms(cloudwatch);
     process.env.PM_ALARM_TOPIC_ARNS = JSON.stringify({ [REGION]: TOPIC });
+    process.env.PM_ALARM_PREFIX = OWNERSHIP.prefix;
+    process.env.PM_STACK_NAME = OWNERSHIP.stackName;
     try {
       const result = await handler({ region: REGION, run: run() });
       expect(result).toMatchObject({ region: REGION, ok: true, resources: { campaigns: 2, recommenders: 1, active: 3, skipped: 0 }, metricsWritten: 9 });
       expect(result.alarms.created).toBe(6);
     } finally {
       delete process.env.PM_ALARM_TOPIC_ARNS;
+      delete process.env.PM_ALARM_PREFIX;
+      delete process.env.PM_STACK_NAME;
     }
   });
 });

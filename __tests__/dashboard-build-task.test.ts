@@ -28,7 +28,7 @@ import { ACCOUNT, bodyProblems, fleetOf } from './dashboard-fixtures';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const REGION = 'us-east-1';
 const SM = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:pm-monitor`;
-const ENV = { PM_REGIONS: JSON.stringify([REGION]), PM_HOME_REGION: REGION, PM_STACK_NAME: 'pm', PM_MONITOR_STATE_MACHINE_ARN: SM };
+const ENV = { PM_REGIONS: JSON.stringify([REGION]), PM_HOME_REGION: REGION, PM_STACK_NAME: 'pm', PM_MONITOR_STATE_MACHINE_ARN: SM, PM_ALARM_PREFIX: 'pm-alarm-' };
 const EVENT = { version: '0', 'detail-type': 'BuildPersonalizeMonitorDashboard', source: 'personalize.monitor', detail: { Reason: 'campaign deleted' } };
 
 const cw = mockClient(CloudWatchClient);
@@ -218,6 +218,49 @@ describe('build-dashboard task', () => {
   it('names a missing or malformed environment variable', async () => {
     await expect(makeHandler({ ...ENV, PM_STACK_NAME: undefined })({})).rejects.toThrow(new ConfigurationError('environment variable PM_STACK_NAME is not set'));
     await expect(makeHandler({ ...ENV, PM_REGIONS: 'us-east-1' })({})).rejects.toThrow(/PM_REGIONS must be a JSON array/);
+  });
+
+  it('names a bad PM_ALARM_PREFIX or PM_DRY_RUN', async () => {
+    await expect(makeHandler({ ...ENV, PM_ALARM_PREFIX: undefined })({})).rejects.toThrow(new ConfigurationError('environment variable PM_ALARM_PREFIX is not set'));
+    await expect(makeHandler({ ...ENV, PM_ALARM_PREFIX: 'PersonalizeMonitor-' })({})).rejects.toThrow(/PM_ALARM_PREFIX \(deploy config alarmPrefix\): .*original sample/);
+    await expect(makeHandler({ ...ENV, PM_DRY_RUN: 'yes' })({})).rejects.toThrow(/PM_DRY_RUN \(deploy config dryRun\) must be "true" or "false"/);
+  });
+
+  it('links the alarms console to our prefix only', async () => {
+    await makeHandler()({ fleet: fleetOf(2) });
+    const text = parse('pm-dashboard').widgets.filter((w): w is TextWidget => w.type === 'text').map((w) => w.properties.markdown).join('\n');
+    expect(text).toContain("#alarmsV2:?~(search~'pm-alarm-')");
+    expect(text).not.toContain('PersonalizeMonitor-');
+  });
+
+  it('dry-run deploy (PM_DRY_RUN=true): reads, writes no dashboard, reports what it would create, update and delete', async () => {
+    const real = makeHandler();
+    await real({ fleet: fleetOf(1000) });
+    const pages = [...store.keys()].sort();
+    expect(pages.length).toBeGreaterThan(1);
+    const before = new Map(store);
+    cw.resetHistory();
+
+    const out = await makeHandler({ ...ENV, PM_DRY_RUN: 'true' })({ reason: 'hourly rebuild', fleet: fleetOf(3) });
+
+    expect(out).toMatchObject({ dryRun: true, deleted: [], wouldDelete: pages.filter((n) => n !== 'pm-dashboard') });
+    expect(out.dashboards).toEqual([expect.objectContaining({ name: 'pm-dashboard', status: 'wouldUpdate' })]);
+    expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 0);
+    expect(cw).toHaveReceivedCommandTimes(DeleteDashboardsCommand, 0);
+    expect(store).toEqual(before);
+
+    store.clear();
+    const fresh = await makeHandler({ ...ENV, PM_DRY_RUN: 'true' })({ fleet: fleetOf(1) });
+    expect(fresh.dashboards).toEqual([expect.objectContaining({ status: 'wouldCreate' })]);
+    expect(store.size).toBe(0);
+  });
+
+  it("a MONITOR run's own dryRun wins over the deploy's", async () => {
+    const out = await makeHandler()({ run: { now: new Date(NOW).toISOString(), dryRun: true }, fleet: fleetOf(1) });
+    expect(out.dryRun).toBe(true);
+    expect(store.size).toBe(0);
+    const real = await makeHandler({ ...ENV, PM_DRY_RUN: 'true' })({ run: { now: new Date(NOW).toISOString(), dryRun: false }, fleet: fleetOf(1) });
+    expect(real).toMatchObject({ dryRun: false, dashboards: [{ status: 'created' }] });
   });
 
   it('rejects malformed input naming the field', async () => {

@@ -28,7 +28,7 @@ function handlerFor(regions: string[]) {
   return createHandler({
     cloudwatch: (region) => new CloudWatchClient({ region, endpoint: server.url, credentials }),
     personalize: (region) => new PersonalizeClient({ region, endpoint: server.url, credentials }),
-    env: () => ({ PM_REGIONS: JSON.stringify(regions), PM_HOME_REGION: 'us-east-1', PM_STACK_NAME: 'pm' }),
+    env: () => ({ PM_REGIONS: JSON.stringify(regions), PM_HOME_REGION: 'us-east-1', PM_STACK_NAME: 'pm', PM_ALARM_PREFIX: 'pm-alarm-' }),
     clock: () => START,
     logger: new Logger('build-dashboard-sim', {}, 'ERROR', () => undefined),
   });

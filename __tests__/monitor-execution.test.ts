@@ -3,7 +3,7 @@
  * with the real validate-input, collect and summarize-run handlers (Personalize and CloudWatch
  * mocked) and recorders for EventBridge and SNS.
  */
-import { CloudWatchClient, GetDashboardCommand, PutDashboardCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, GetDashboardCommand, PutDashboardCommand, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ListCampaignsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decisionSlot, FIVE_MINUTES_MS, MINUTE_MS } from '../core/time';
@@ -54,7 +54,21 @@ describe('MONITOR execution', () => {
     for (const call of result.calls) {
       expect(call.parameters).toMatchObject({ TopicArn: HOME_TOPIC, Subject: expect.any(String), Message: expect.stringContaining('camp-1') });
     }
-    // First run this container has seen: the fleet counts as changed, so the dashboard is redrawn.
+    // First run this container has seen: the fleet counts as changed. A dry run draws no dashboard:
+    // the summary says it would have been rebuilt, and the builder is not started.
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+    expect(result.output).toMatchObject({ fleetChanged: true, metricsWritten: 0, alarms: { created: 0, updated: 0, deleted: 0 }, wouldWrite: { dashboard: true, alarms: { created: 2 } } });
+    // The region's utilization metrics and monitoredResourceCount, none written.
+    expect((result.output as { wouldWrite: { metrics: number } }).wouldWrite.metrics).toBeGreaterThan(1);
+    expect(cloudwatch.commandCalls(PutDashboardCommand)).toHaveLength(0);
+    expect(cloudwatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(cloudwatch.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);
+  });
+
+  it('a real run redraws the dashboard when the fleet changed (first run of the container)', async () => {
+    const result = await run({ regions: ['us-east-1'] });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toMatchObject({ fleetChanged: true, dryRun: false, wouldWrite: { metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 }, dashboard: false } });
     expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run', 'build-dashboard']);
     expect(result.lambdaCalls[3].payload).toMatchObject({ reason: 'fleet changed', run: { now: START }, regionResults: [{ region: 'us-east-1', ok: true }] });
     expect(result.lambdaCalls[3].error).toBeUndefined();
@@ -65,11 +79,20 @@ describe('MONITOR execution', () => {
   });
 
   it('the same fleet on the next run does not redraw the dashboard', async () => {
-    await run({ dryRun: true, regions: ['us-east-1'] });
-    const second = await run({ dryRun: true, regions: ['us-east-1'] });
+    await run({ regions: ['us-east-1'] });
+    const second = await run({ regions: ['us-east-1'] });
     expect(second.status).toBe('SUCCEEDED');
     expect(second.output).toMatchObject({ fleetChanged: false });
     expect(second.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+  });
+
+  it('a dry run does not use up a fleet change: the next real run still redraws', async () => {
+    await run({ dryRun: true, regions: ['us-east-1'] });
+    const dry = await run({ dryRun: true, regions: ['us-east-1'] });
+    expect(dry.output).toMatchObject({ fleetChanged: false, wouldWrite: { dashboard: false } });
+    const real = await run({ regions: ['us-east-1'] });
+    expect(real.output).toMatchObject({ fleetChanged: true });
+    expect(real.lambdaCalls.map((c) => c.task)).toContain('build-dashboard');
   });
 
   it('deleting idle resources enabled: starts the ACTION with the original request event, named after the finding', async () => {

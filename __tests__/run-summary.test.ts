@@ -77,6 +77,34 @@ describe('run summary', () => {
     expect(second.fleetChanged).toBe(false);
   });
 
+  it('dry run: publishes nothing, counts the metric and the would-be writes of every region, says the dashboard would be redrawn', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const dry = { ...(run as object), dryRun: true } as never;
+    const region = (name: string, metrics: number, created: number): RegionOutcome => ({
+      ...(okRegion(name, 2) as Extract<RegionOutcome, { ok: true }>),
+      metricsWritten: 0,
+      alarms: { created: 0, updated: 0, deleted: 0, unchanged: 0 },
+      wouldWrite: { metrics, alarms: { created, updated: 1, deleted: 0 } },
+    });
+    const out = await handler({ run: dry, regionResults: [region('us-east-1', 5, 4), region('eu-west-1', 6, 2)] });
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(0);
+    expect(out).toMatchObject({ dryRun: true, metricsWritten: 0, runProblems: [], fleetChanged: true });
+    // 11 region metrics + monitoredResourceCount.
+    expect(out.wouldWrite).toEqual({ metrics: 12, alarms: { created: 6, updated: 2, deleted: 0 }, dashboard: true });
+  });
+
+  it('a real run reports nothing unwritten; a dry run does not use up the fleet change a later real run redraws for', async () => {
+    cw.on(PutMetricDataCommand).resolves({});
+    const dry = { ...(run as object), dryRun: true } as never;
+    const firstDry = await handler({ run: dry, regionResults: [okRegion('us-east-1', 3)] });
+    const secondDry = await handler({ run: dry, regionResults: [okRegion('us-east-1', 3)] });
+    const real = await handler({ run, regionResults: [okRegion('us-east-1', 3)] });
+    expect([firstDry.fleetChanged, secondDry.fleetChanged, real.fleetChanged]).toEqual([true, false, true]);
+    expect(secondDry.wouldWrite.dashboard).toBe(false);
+    expect(real.wouldWrite).toEqual({ metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 }, dashboard: false });
+    expect(cw.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+  });
+
   it('names each failed region and its error in one bounded line (failureCause), from the Lambda error JSON or a plain cause', () => {
     const lambdaCause = (type: string, message: string) => JSON.stringify({ errorType: type, errorMessage: message, trace: ['at x (y.js:1:1)', 'at z'] });
     const s = summarize({

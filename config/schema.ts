@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { SCHEDULE_EXPRESSION_FORMS, checkScheduleExpression } from './schedule-expression';
+import { MAX_ALARM_PREFIX_LENGTH, checkAlarmPrefix, defaultAlarmPrefix } from '../core/contracts/ownership';
 
 export { checkScheduleExpression } from './schedule-expression';
 
@@ -291,6 +292,15 @@ export const deployShape = {
   stackName: text('1-28 letters, digits or hyphens, starting with a letter', (v) =>
     /^[a-zA-Z][a-zA-Z0-9-]{0,27}$/.test(v) ? undefined : 'expected 1-28 letters, digits or hyphens, starting with a letter',
   ),
+  /**
+   * Prefix of every alarm name the monitor creates (default `<stackName>-alarm-`). Never the
+   * original sample's `PersonalizeMonitor-`: its alarms are not ours to change or delete.
+   */
+  alarmPrefix: tagged(
+    text(`1 to ${MAX_ALARM_PREFIX_LENGTH} letters, digits, "-", "_" or "." not starting with PersonalizeMonitor-`, checkAlarmPrefix).optional(),
+    'string',
+    `1 to ${MAX_ALARM_PREFIX_LENGTH} letters, digits, "-", "_" or "." not starting with PersonalizeMonitor-`,
+  ),
   /** Region where the monitor itself runs (state machines, functions, dashboard). */
   homeRegion: text(REGION_EXPECTED, (v) => (REGION_PATTERN.test(v) ? undefined : `expected ${REGION_EXPECTED}`)),
   /** Email address for notifications and approval links; empty = no subscription (then no approval mode may be in use). */
@@ -348,7 +358,9 @@ export const deployConfigSchema = z
   .object(configShape)
   .strict()
   .superRefine(checkArnRegions)
-  .superRefine(checkApprovalEndpoint);
+  .superRefine(checkApprovalEndpoint)
+  // alarmPrefix defaults to one derived from stackName (DEFAULT_DEPLOY cannot know it).
+  .transform((cfg) => ({ ...cfg, alarmPrefix: cfg.alarmPrefix ?? defaultAlarmPrefix(cfg.stackName) }));
 
 /** Per-run input of the MONITOR: any behaviour key, nothing else. */
 export const runOverridesSchema = z.object(behaviourShape).partial().strict();

@@ -3,7 +3,7 @@
  * only differences). Pure: no SDK imports.
  */
 import type { Behaviour } from '../config/schema';
-import { ALARM_PREFIX, MONITOR_NAMESPACE, type AlarmSpec, type Dimension, type MonitoredResource } from './types';
+import { MONITOR_NAMESPACE, type AlarmSpec, type Dimension, type MonitoredResource } from './types';
 import { shortHash } from './arn';
 import { latestActivity } from './decision';
 import { FIVE_MINUTES_SECONDS, HOUR_MS, HOUR_SECONDS } from './time';
@@ -36,13 +36,18 @@ type AlarmResource = Pick<MonitoredResource, 'arn' | 'name' | 'type' | 'region' 
 const TYPE_LABEL = { campaign: 'Campaign', recommender: 'Recommender' } as const;
 
 /**
- * Name of a monitor alarm: `PersonalizeMonitor-<Kind>-<Campaign|Recommender>-<name>-<hash(arn)>`.
- * The hash makes it unique per resource (same name in two regions or accounts, bug 6).
+ * Name of a monitor alarm: `<prefix><Kind>-<Campaign|Recommender>-<name>-<hash(arn)>`, the prefix
+ * being the deployment's alarmPrefix (default `<stackName>-alarm-`, never the original's
+ * `PersonalizeMonitor-`). The hash makes it unique per resource (same name in two regions or
+ * accounts, bug 6). With a prefix within MAX_ALARM_PREFIX_LENGTH the name fits 255 in full; the
+ * name part is cut only beyond that.
+ * @throws when the prefix leaves no room for the resource name (the config schema prevents it).
  */
-export function alarmName(kind: AlarmKind, resource: Pick<MonitoredResource, 'arn' | 'name' | 'type'>): string {
-  const head = `${ALARM_PREFIX}${kind}-${TYPE_LABEL[resource.type]}-`;
+export function alarmName(kind: AlarmKind, resource: Pick<MonitoredResource, 'arn' | 'name' | 'type'>, prefix: string): string {
+  const head = `${prefix}${kind}-${TYPE_LABEL[resource.type]}-`;
   const tail = `-${shortHash(resource.arn)}`;
   const room = MAX_ALARM_NAME_LENGTH - head.length - tail.length;
+  if (room < 1) throw new Error(`alarm prefix of ${prefix.length} characters leaves no room for a name within ${MAX_ALARM_NAME_LENGTH} characters`);
   return `${head}${resource.name.slice(0, room)}${tail}`;
 }
 
@@ -62,9 +67,9 @@ export function idleAlarmWindow(idleThresholdHours: number): { period: number; e
 
 /**
  * Desired alarms of one resource: low utilization (when AutoCreateUtilizationAlarms) and idle
- * (when AutoCreateIdleAlarms), both notifying `topicArn`.
+ * (when AutoCreateIdleAlarms), both notifying `topicArn`, named with the deployment's `prefix`.
  */
-export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number): AlarmSpec[] {
+export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number, prefix: string): AlarmSpec[] {
   const names = METRIC_NAMES[resource.type];
   const dimensions: Dimension[] = [{ name: names.dimension, value: resource.arn }];
   const unit = resource.type === 'campaign' ? 'minimum provisioned TPS' : 'minimum recommendation RPS';
@@ -72,7 +77,7 @@ export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, t
   if (behaviour.autoCreateUtilizationAlarms) {
     const threshold = behaviour.utilizationThresholdAlarmLowerBound;
     specs.push({
-      name: alarmName('LowUtilization', resource),
+      name: alarmName('LowUtilization', resource, prefix),
       description: describe(
         `Personalize Monitor: ${resource.type} ${resource.name} used less than ${threshold}% of its ${unit} in ` +
           `${LOW_UTILIZATION.datapointsToAlarm} of ${LOW_UTILIZATION.evaluationPeriods} five-minute periods ` +
@@ -99,7 +104,7 @@ export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, t
     const hours = behaviour.idleThresholdHours;
     const { period, evaluationPeriods } = idleAlarmWindow(hours);
     specs.push({
-      name: alarmName('Idle', resource),
+      name: alarmName('Idle', resource, prefix),
       description: describe(
         `Personalize Monitor: ${resource.type} ${resource.name} served no ${resource.requestMetric} requests ` +
           `for ${hours} hours (no data counts as idle). ${resource.arn}`,

@@ -106,6 +106,8 @@ export interface RegionResult {
   resources: { campaigns: number; recommenders: number; active: number; skipped: number };
   metricsWritten: number;
   alarms: { created: number; updated: number; deleted: number; unchanged: number };
+  /** What a dry run left unwritten (zero outside a dry run, where everything is written). */
+  wouldWrite: WouldWrite;
   findings: Finding[];
   /** Findings beyond `maxFindingsPerRegion`, left for a later run. */
   deferredFindings: number;
@@ -116,10 +118,18 @@ export interface RegionResult {
   apiCalls: number;
 }
 
+/**
+ * The writes a dry run did not make, counted (the alarm names are in the collect log): metric
+ * points it would have published, alarms it would have created, rewritten and deleted.
+ */
+export interface WouldWrite {
+  metrics: number;
+  alarms: { created: number; updated: number; deleted: number };
+}
+
 /** Namespace of the metrics the monitor publishes (the original's). */
 export const MONITOR_NAMESPACE = 'PersonalizeMonitor';
-/** Prefix of every alarm the monitor owns (reconcile never touches other alarms). */
-export const ALARM_PREFIX = 'PersonalizeMonitor-';
+// The alarm prefix is a deploy setting (alarmPrefix); what makes an alarm ours is core/contracts/ownership.ts.
 
 export interface Dimension {
   name: string;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { ALARM_PREFIX } from '../core/types';
+import { alarmArnPattern } from '../core/contracts/ownership';
 import { notificationTopicName } from './names';
 import { terraformJson } from './terraform-strings';
 
@@ -19,6 +19,8 @@ export interface NotificationTopicsProps {
   accountId: string;
   /** Email to subscribe in every region; empty = none. */
   notificationEndpoint: string;
+  /** The deployment's alarm prefix: only our alarms may publish (never the original's `PersonalizeMonitor-`). */
+  alarmPrefix: string;
 }
 
 /** The notification topics, by region. */
@@ -79,7 +81,7 @@ function topicPolicy(topicArn: string, region: string, p: NotificationTopicsProp
         Resource: topicArn,
         Condition: {
           StringEquals: sourceAccount,
-          ArnLike: { 'aws:SourceArn': `arn:${p.partition}:cloudwatch:${region}:${p.accountId}:alarm:${ALARM_PREFIX}*` },
+          ArnLike: { 'aws:SourceArn': alarmArnPattern(p.partition, region, p.accountId, p.alarmPrefix) },
         },
       },
       {

@@ -1,51 +1,55 @@
 /**
  * `npm run cleanup [-- --dry-run]`: removes what the monitor created at RUN time and Terraform
- * therefore does not know: its alarms (prefix `PersonalizeMonitor-`, in every configured region)
- * and its dashboards (`<stack>-dashboard`, `-2`, `-3`, ...). Run it before `cdktf destroy`
- * (the original's uninstall did the same). Uses the deploy config (file + PM_* env) and the
- * usual AWS credentials; AWS_ENDPOINT_URL works too (e.g. against the simulator).
+ * therefore does not know: its alarms (in every configured region) and its dashboards
+ * (`<stack>-dashboard`, `-2`, `-3`, ...). Run it before `cdktf destroy` (the original's uninstall
+ * did the same). Uses the deploy config (file + PM_* env) and the usual AWS credentials through
+ * tasks/aws (AWS_ENDPOINT_URL works too, e.g. against the simulator).
+ *
+ * Only OUR alarms go: name prefix alarmPrefix (default `<stackName>-alarm-`) AND owner tag
+ * `PersonalizeMonitorStack=<stackName>` (core/contracts/ownership.ts). The original sample's
+ * alarms (`PersonalizeMonitor-…`) are never listed, and alarms with our prefix but without our
+ * tag are counted as kept, not deleted.
  */
-import { CloudWatchClient, DeleteDashboardsCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import type { DeployConfig } from '../config/schema';
 import { ConfigError, loadDeployConfig } from '../config/load';
 import { ownDashboardNames } from '../core/dashboard/names';
 import { dashboardName } from '../infra/names';
-import { listOurAlarms, reconcileAlarms } from '../tasks/collect/alarm-reconciler';
+import { cachingClients } from '../tasks/aws/clients';
+import { deleteDashboards, listDashboards, type CloudWatchClient } from '../tasks/aws/cloudwatch';
+import { NOT_OWNED_NOTICE, reconcileAlarms } from '../tasks/collect/alarm-reconciler';
 import { ApiCallCounter } from '../tasks/collect/aws-calls';
 
 export interface CleanupReport {
+  /** Per region: alarms deleted (with `dryRun`: that would be deleted). */
   alarmsDeleted: Record<string, number>;
+  /** Per region: alarms with our prefix left in place (not our owner tag, or unreadable tags). */
+  alarmsKept: Record<string, string[]>;
+  /** Dashboards deleted (with `dryRun`: that would be deleted). */
   dashboardsDeleted: string[];
   dryRun: boolean;
 }
 
 /**
- * Deletes the monitor's run-time alarms and dashboards. With `dryRun`, only counts them.
+ * Deletes the monitor's run-time alarms and dashboards. With `dryRun`, makes the same reads
+ * (tags included) and only counts them.
  * `client(region)` gives the CloudWatch client of a region (injectable for tests).
+ * @throws naming the region and alarm when a delete or tag read failed.
  */
 export async function cleanup(config: DeployConfig, client: (region: string) => CloudWatchClient, dryRun: boolean): Promise<CleanupReport> {
-  const report: CleanupReport = { alarmsDeleted: {}, dashboardsDeleted: [], dryRun };
+  const report: CleanupReport = { alarmsDeleted: {}, alarmsKept: {}, dashboardsDeleted: [], dryRun };
+  const ownership = { prefix: config.alarmPrefix, stackName: config.stackName };
   for (const region of config.regions) {
-    if (dryRun) {
-      report.alarmsDeleted[region] = (await listOurAlarms(client(region), { region, discoveryComplete: true, calls: new ApiCallCounter() })).length;
-      continue;
-    }
     // Nothing is desired any more: every alarm of ours in the region goes.
-    const result = await reconcileAlarms(client(region), [], { region, discoveryComplete: true, calls: new ApiCallCounter() });
-    report.alarmsDeleted[region] = result.deleted;
-    if (result.problems.length) throw new Error(`region ${region}: ${result.problems.map((p) => `${p.target}: ${p.error}`).join('; ')}`);
+    const result = await reconcileAlarms(client(region), [], { region, discoveryComplete: true, calls: new ApiCallCounter(), ownership, dryRun });
+    report.alarmsDeleted[region] = result.changes.delete.length;
+    report.alarmsKept[region] = result.notOwned;
+    const failures = result.problems.filter((p) => !p.error.startsWith(NOT_OWNED_NOTICE));
+    if (failures.length) throw new Error(`region ${region}: ${failures.map((p) => `${p.target}: ${p.error}`).join('; ')}`);
   }
   // Dashboards are global: one listing from the home region.
   const home = client(config.homeRegion);
-  const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await home.send(new ListDashboardsCommand({ DashboardNamePrefix: dashboardName(config.stackName), NextToken: token }));
-    names.push(...(page.DashboardEntries ?? []).map((d) => d.DashboardName!).filter(Boolean));
-    token = page.NextToken;
-  } while (token);
-  report.dashboardsDeleted = ownDashboardNames(config.stackName, names);
-  if (!dryRun && report.dashboardsDeleted.length) await home.send(new DeleteDashboardsCommand({ DashboardNames: report.dashboardsDeleted }));
+  report.dashboardsDeleted = ownDashboardNames(config.stackName, await listDashboards(home, dashboardName(config.stackName)));
+  if (!dryRun && report.dashboardsDeleted.length) await deleteDashboards(home, report.dashboardsDeleted);
   return report;
 }
 
@@ -66,12 +70,14 @@ if (require.main === module) {
     }
     throw err;
   }
-  const clients = new Map<string, CloudWatchClient>();
-  const client = (region: string) => clients.get(region) ?? clients.set(region, new CloudWatchClient({ region })).get(region)!;
-  cleanup(config, client, args.includes('--dry-run')).then(
+  const clients = cachingClients();
+  cleanup(config, (region) => clients.cloudwatch(region), args.includes('--dry-run')).then(
     (r) => {
       const verb = r.dryRun ? 'would delete' : 'deleted';
-      for (const [region, n] of Object.entries(r.alarmsDeleted)) process.stdout.write(`${region}: ${verb} ${n} alarm(s)\n`);
+      for (const [region, n] of Object.entries(r.alarmsDeleted)) {
+        const kept = r.alarmsKept[region] ?? [];
+        process.stdout.write(`${region}: ${verb} ${n} alarm(s)${kept.length ? `; kept ${kept.length} with our prefix but not our owner tag: ${kept.join(', ')}` : ''}\n`);
+      }
       process.stdout.write(`dashboards ${verb}: ${r.dashboardsDeleted.join(', ') || 'none'}\n`);
     },
     (err) => {

@@ -74,8 +74,10 @@ function decideFinding(w: MonitorWiring): Choice {
         resultPath: '$.failure',
       })
       .addCatch(undelivered, { resultPath: '$.failure' });
+  // The ONE write of a dry run, on purpose: the finding emails are what a dry run is for (it
+  // reports every decision). Everything else a dry run only counts (run output: wouldWrite).
   const notify = snsPublish('NotifyFinding', {
-    comment: 'Email the finding and its evidence to the home-region topic',
+    comment: 'Email the finding and its evidence to the home-region topic (a dry run sends these too: they are its report)',
     topicArn: w.notificationTopicArn,
     subject: path('$.notification.subject'),
     message: path('$.notification.message'),
@@ -103,7 +105,7 @@ function collectRegion(w: MonitorWiring): MapState {
     parameters: { region: path('$.region'), ok: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
   });
   const collect = lambdaTask('CollectRegion', w.lambda('collect'), {
-    comment: 'List, read metrics, publish utilization, reconcile alarms, find idle / over-provisioned resources',
+    comment: 'List, read metrics, publish utilization, reconcile alarms, find idle / over-provisioned resources (a dry run writes nothing and counts what it would write)',
     payload: { region: path('$.region'), run: path('$.run') },
   }).addCatch(recordFailure, { resultPath: '$.failure' });
 
@@ -121,6 +123,7 @@ function collectRegion(w: MonitorWiring): MapState {
       resources: path('$.resources'),
       metricsWritten: path('$.metricsWritten'),
       alarms: path('$.alarms'),
+      wouldWrite: path('$.wouldWrite'),
       findings: intrinsic('States.ArrayLength($.findings)'),
       deferredFindings: path('$.deferredFindings'),
       problems: path('$.problems'),
@@ -149,7 +152,7 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
     },
   });
   const summarizeRun = lambdaTask('SummarizeRun', w.lambda('summarize-run'), {
-    comment: 'Totals across regions; publishes monitoredResourceCount',
+    comment: 'Totals across regions; publishes monitoredResourceCount (a dry run only counts it)',
     payload: { run: path('$.run'), regionResults: path('$.regionResults') },
     resultPath: '$.summary',
   });
@@ -180,8 +183,12 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
     }).next(outcome),
     { resultPath: '$.failure' }
   );
-  const dashboard = new Choice('FleetChanged')
-    .when(Condition.booleanEquals('$.summary.Payload.fleetChanged', true), rebuildDashboard.next(outcome))
+  // A dry run writes no dashboard: the summary reports wouldWrite.dashboard instead.
+  const dashboard = new Choice('FleetChanged', { comment: 'Redraw only for a real run; a dry run reports that it would' })
+    .when(
+      Condition.and(Condition.booleanEquals('$.summary.Payload.fleetChanged', true), Condition.booleanEquals('$.summary.Payload.dryRun', false)),
+      rebuildDashboard.next(outcome)
+    )
     .otherwise(outcome);
 
   const flow = validate.next(collectRegion(w)).next(summarizeRun).next(dashboard);

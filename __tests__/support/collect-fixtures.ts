@@ -17,6 +17,7 @@ import {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
+  ListTagsForResourceCommand as ListAlarmTagsCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
   type MetricAlarm,
@@ -167,8 +168,25 @@ export function throttling(): Error {
 
 export const personalizeClient = (region = REGION) => new PersonalizeClient({ region });
 
-/** A fake CloudWatch alarm store served through the mock (DescribeAlarms pages, Put, Delete). */
-export function serveAlarms(mock: AwsStub<any, any, any>, store = new Map<string, MetricAlarm>()): Map<string, MetricAlarm> {
+/** Our test deployment's alarm ownership: the default prefix of stack `personalize-monitor`. */
+export const OWNERSHIP = { prefix: 'personalize-monitor-alarm-', stackName: 'personalize-monitor' } as const;
+
+/** ARN of an alarm of the fake account. */
+export function alarmArn(name: string, region = REGION): string {
+  return `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${name}`;
+}
+
+/**
+ * A fake CloudWatch alarm store served through the mock (DescribeAlarms pages, Put, Delete,
+ * ListTagsForResource). Tags given on create are kept in `tags` (by alarm ARN), as CloudWatch
+ * does (ignored on update); an alarm put into `store` directly has the tags `tags` holds for it.
+ */
+export function serveAlarms(
+  mock: AwsStub<any, any, any>,
+  store = new Map<string, MetricAlarm>(),
+  tags = new Map<string, { Key: string; Value: string }[]>(),
+): Map<string, MetricAlarm> {
+  mock.on(ListAlarmTagsCommand).callsFake((input) => ({ Tags: tags.get(input.ResourceARN) ?? [] }));
   mock.on(DescribeAlarmsCommand).callsFake((input) => {
     const matching = [...store.values()].filter((a) => !input.AlarmNamePrefix || a.AlarmName!.startsWith(input.AlarmNamePrefix));
     const start = input.NextToken ? Number(input.NextToken) : 0;
@@ -179,8 +197,10 @@ export function serveAlarms(mock: AwsStub<any, any, any>, store = new Map<string
     };
   });
   mock.on(PutMetricAlarmCommand).callsFake((input) => {
-    const { Tags: _tags, ...alarm } = input;
-    store.set(input.AlarmName, alarm as MetricAlarm);
+    const { Tags: given, ...alarm } = input;
+    const arn = alarmArn(input.AlarmName);
+    if (!store.has(input.AlarmName) && given) tags.set(arn, given);
+    store.set(input.AlarmName, { ...alarm, AlarmArn: arn } as MetricAlarm);
     return {};
   });
   mock.on(DeleteAlarmsCommand).callsFake((input) => {

@@ -43,6 +43,8 @@ export interface DashboardInput {
   actions?: readonly DashboardAction[];
   health?: MonitorHealth;
   stackName: string;
+  /** The deployment's alarm prefix: the alarms links show only our alarms (absent: all alarms of the region). */
+  alarmPrefix?: string;
   homeRegion: string;
   /** Monitored regions (header links); defaults to the home region and the fleet's regions. */
   regions?: readonly string[];
@@ -91,7 +93,7 @@ export function dashboardStats(body: string | DashboardBody): DashboardStats {
  * @returns `{ name, body }` per dashboard; body is JSON text ready for PutDashboard.
  */
 export function buildDashboards(input: DashboardInput): DashboardDocument[] {
-  const groups = groupFleet(input.fleet);
+  const groups = groupFleet(input.fleet).map((g) => ({ ...g, alarmPrefix: input.alarmPrefix }));
   const sections = groups.flatMap(sectionsOf);
 
   const reserve = overviewRows(input, groups, []).flat();
@@ -125,6 +127,8 @@ interface Group {
   partition: string;
   accountId: string;
   resources: MonitoredResource[];
+  /** The deployment's alarm prefix (alarms link). */
+  alarmPrefix?: string;
 }
 
 const UNKNOWN_GROUP = 'Unknown dataset group';
@@ -192,7 +196,7 @@ function sectionRows(group: Group, resources: MonitoredResource[], part: number,
   const range = parts > 1 ? ` (resources ${first + 1}–${first + resources.length} of ${group.resources.length})` : '';
   const suffix = ` – ${group.name}${parts > 1 ? ` (${part + 1}/${parts})` : ''}`;
   const link = group.datasetGroupArn ? ` | ${mdLink('Manage', datasetGroupUrl(group.datasetGroupArn))}` : '';
-  const alarms = mdLink('Alarms', alarmsUrl(group.partition, group.region));
+  const alarms = mdLink('Alarms', alarmsUrl(group.partition, group.region, group.alarmPrefix));
   const header = `### Dataset group: **${mdEscape(group.name)}** (${group.region})${range}${link} | ${alarms}`;
 
   const table = mdTable(
@@ -285,7 +289,7 @@ function headerMarkdown(input: DashboardInput, groups: Group[]): string {
   const resources = groups.flatMap((g) => g.resources);
   const campaigns = resources.filter((r) => r.type === 'campaign').length;
   const regions = [...new Set([input.homeRegion, ...(input.regions ?? []), ...resources.map((r) => r.region)])].sort(cmp);
-  const regionLinks = regions.map((r) => `${mdLink(r, personalizeHomeUrl(partitionOfRegion(r), r))} (${mdLink('alarms', alarmsUrl(partitionOfRegion(r), r))})`);
+  const regionLinks = regions.map((r) => `${mdLink(r, personalizeHomeUrl(partitionOfRegion(r), r))} (${mdLink('alarms', alarmsUrl(partitionOfRegion(r), r, input.alarmPrefix))})`);
   const sm = input.health?.stateMachineArn;
   return [
     `## Personalize Monitor – ${mdEscape(input.stackName)}`,

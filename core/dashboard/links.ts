@@ -48,10 +48,16 @@ export function personalizeHomeUrl(partition: string, region: string): string | 
   return host && `${host}/personalize/home?region=${region}`;
 }
 
-/** CloudWatch alarms page of a region (the monitor's alarms are prefixed `PersonalizeMonitor-`). */
-export function alarmsUrl(partition: string, region: string): string | undefined {
+/**
+ * CloudWatch alarms page of a region, searching for the deployment's alarm prefix when given
+ * (default `<stackName>-alarm-`; never the original sample's `PersonalizeMonitor-`). The console
+ * reads the search from its Rison fragment `?~(search~'<text>')`; the prefix's characters
+ * (letters, digits, `-_.`, see ownership.ts) need no Rison escaping.
+ */
+export function alarmsUrl(partition: string, region: string, alarmPrefix?: string): string | undefined {
   const host = consoleHostOrNone(partition, region);
-  return host && `${host}/cloudwatch/home?region=${region}#alarmsV2:`;
+  const search = alarmPrefix ? `?~(search~'${encodeURIComponent(alarmPrefix)}')` : '';
+  return host && `${host}/cloudwatch/home?region=${region}#alarmsV2:${search}`;
 }
 
 /** Step Functions console page of a state machine. */

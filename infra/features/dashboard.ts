@@ -1,4 +1,9 @@
-/** Dashboard: its builder's triggers – an hourly rebuild and the original's BuildPersonalizeMonitorDashboard events (the MONITOR also starts one when the fleet changed). */
+/**
+ * Dashboard: its builder's triggers – an hourly rebuild and the original's
+ * BuildPersonalizeMonitorDashboard events (the MONITOR also starts one when the fleet changed).
+ * Under a dry-run deploy (dryRun true) the builder gets PM_DRY_RUN=true (task-functions.ts) and
+ * every rebuild these rules start only reports what it would write.
+ */
 import { LambdaEventRule } from '../event-rules';
 import { DASHBOARD_DETAIL_TYPE, EVENT_SOURCE } from '../../core/findings';
 import type { StackBase } from './base';

@@ -16,6 +16,7 @@ export class Notifications {
       partition: base.partition,
       accountId: base.accountId,
       notificationEndpoint: config.notificationEndpoint,
+      alarmPrefix: config.alarmPrefix,
     });
     this.homeTopicArn = this.topics.homeTopicArn(config.homeRegion);
   }

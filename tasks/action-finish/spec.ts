@@ -1,14 +1,17 @@
-import { ALARM_PREFIX } from '../../core/types';
-import type { TaskSpec } from '../shared/task-spec';
+import { alarmArnPattern, alarmPrefixOf } from '../../core/contracts/ownership';
+import type { PermissionContext, TaskSpec } from '../shared/task-spec';
 
-/** Removes only the monitor's own alarms and emits on the default bus (NotifyDone sends the email). */
+/**
+ * Removes only the monitor's own alarms (the deployment's alarmPrefix, `ctx.alarmPrefix`, and its
+ * owner tag, read first) and emits on the default bus (NotifyDone sends the email).
+ */
 export const spec: TaskSpec = {
   name: 'action-finish',
   description: 'Removes the alarms of a stopped/deleted resource and emits the result events',
   entry: 'tasks/action-finish/handler.ts',
   timeoutSeconds: 60,
-  environment: ['PM_HOME_REGION'],
-  permissions: (ctx) => [
+  environment: ['PM_HOME_REGION', 'PM_ALARM_PREFIX', 'PM_STACK_NAME'],
+  permissions: (ctx: PermissionContext & { alarmPrefix?: string }) => [
     {
       sid: 'FindAlarms',
       actions: ['cloudwatch:DescribeAlarms'],
@@ -17,8 +20,9 @@ export const spec: TaskSpec = {
     },
     {
       sid: 'DeleteOwnAlarms',
-      actions: ['cloudwatch:DeleteAlarms'],
-      resources: ctx.regions.map((r) => `arn:${ctx.partition}:cloudwatch:${r}:${ctx.accountId}:alarm:${ALARM_PREFIX}*`),
+      // ListTagsForResource: an alarm is deleted only when it carries our owner tag.
+      actions: ['cloudwatch:DeleteAlarms', 'cloudwatch:ListTagsForResource'],
+      resources: ctx.regions.map((r) => alarmArnPattern(ctx.partition, r, ctx.accountId, alarmPrefixOf(ctx))),
     },
     {
       sid: 'EmitResultEvents',

@@ -9,6 +9,8 @@ import {
   DescribeAlarmsCommand,
   GetDashboardCommand,
   GetMetricDataCommand,
+  ListDashboardsCommand,
+  ListTagsForResourceCommand,
   PutDashboardCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
@@ -228,6 +230,26 @@ export async function deleteAlarms(
     }
   }
   return deleted;
+}
+
+/** The tags of an alarm (or any CloudWatch resource) by its ARN. */
+export async function listTagsForResource(client: CloudWatchClient, resourceArn: string): Promise<{ Key: string; Value: string }[]> {
+  const out = await client.send(new ListTagsForResourceCommand({ ResourceARN: resourceArn }));
+  return (out.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
+}
+
+/** Names of the dashboards whose names start with `prefix`, all pages. */
+export async function listDashboards(client: CloudWatchClient, prefix: string, onRequest?: OnRequest): Promise<string[]> {
+  const names: string[] = [];
+  let token: string | undefined;
+  for (let page = 0; page < MAX_DESCRIBE_ALARMS_PAGES; page++) {
+    onRequest?.();
+    const out = await client.send(new ListDashboardsCommand({ DashboardNamePrefix: prefix, NextToken: token }));
+    names.push(...(out.DashboardEntries ?? []).flatMap((d) => (d.DashboardName ? [d.DashboardName] : [])));
+    token = out.NextToken;
+    if (!token) return names;
+  }
+  throw new Error(`ListDashboards returned NextToken more than ${MAX_DESCRIBE_ALARMS_PAGES} times`);
 }
 
 /** PutMetricAlarm (creates or overwrites). */

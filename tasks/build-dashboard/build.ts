@@ -3,6 +3,11 @@
  * Invoked by the MONITOR (when the fleet changed or the dashboard is stale) or by the original's
  * `BuildPersonalizeMonitorDashboard` event. Lists the fleet itself unless given one; writes only
  * dashboards whose body changed.
+ *
+ * Dry run (the deploy's dryRun, PM_DRY_RUN, whatever the trigger – hourly rule, event; a MONITOR
+ * run's own `run.dryRun` wins): the same reads, no PutDashboard or DeleteDashboards; the output
+ * and the log say what would have been written (`dryRun: true`, statuses `wouldCreate` /
+ * `wouldUpdate`, `wouldDelete`).
  */
 import { awsClients, type CloudWatchClient, type PersonalizeClient } from '../aws/clients';
 import { buildDashboards, dashboardStats } from '../../core/dashboard/layout';
@@ -22,8 +27,11 @@ import { publishDashboards, type PublishStatus } from './publish';
 export interface BuildDashboardOutput {
   reason: string;
   resources: number;
+  /** Nothing was written: the statuses and `wouldDelete` say what would have been. */
+  dryRun: boolean;
   dashboards: { name: string; status: PublishStatus; widgets: number; metrics: number }[];
   deleted: string[];
+  wouldDelete: string[];
   /** Resources that could not be read while listing (they are missing from the dashboard). */
   problems: Problem[];
   apiCalls: number;
@@ -89,24 +97,28 @@ export function createHandler(
       actions: request.actions,
       health: { stateMachineArn, lastRun: request.lastRun },
       stackName: env.stackName,
+      alarmPrefix: env.alarmPrefix,
       homeRegion: env.homeRegion,
       regions: request.regions ?? env.regions,
       now,
     });
-    const published = await publishDashboards(deps.cloudwatch(env.homeRegion), env.stackName, docs);
+    const dryRun = request.dryRun ?? env.dryRun;
+    const published = await publishDashboards(deps.cloudwatch(env.homeRegion), env.stackName, docs, { dryRun });
 
     const output: BuildDashboardOutput = {
       reason: request.reason,
+      dryRun,
       resources: fleet.length,
       dashboards: published.dashboards.map((d) => {
         const stats = dashboardStats(docs.find((x) => x.name === d.name)!.body);
         return { ...d, widgets: stats.widgets, metrics: stats.metrics };
       }),
       deleted: published.deleted,
+      wouldDelete: published.wouldDelete,
       problems,
       apiCalls: calls.total + published.apiCalls,
     };
-    log.info('dashboards built', { ...output, problems: problems.length });
+    log.info(dryRun ? 'dashboards built, not written (dry run)' : 'dashboards built', { ...output, problems: problems.length });
     annotate({ resources: output.resources, dashboards: output.dashboards.length });
     return output;
   });

@@ -7,6 +7,7 @@ import { PERSONALIZE_ARN_PATTERN, REGION_PATTERN, describeIssues } from '../../c
 import type { DashboardAction, LastRun } from '../../core/dashboard/types';
 import { DASHBOARD_DETAIL_TYPE } from '../../core/findings';
 import type { Finding, MonitoredResource } from '../../core/types';
+import { checkAlarmPrefix } from '../../core/contracts/ownership';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
 import type { TaskEnvName } from '../shared/task-env';
 
@@ -20,6 +21,10 @@ export const ENV = {
   /** Optional, as the deploy config: `all` (default) or a JSON array / CSV of ARNs. */
   campaignArns: 'PM_CAMPAIGN_ARNS',
   recommenderArns: 'PM_RECOMMENDER_ARNS',
+  /** The deploy config's alarmPrefix: the dashboard's alarms links search for it. */
+  alarmPrefix: 'PM_ALARM_PREFIX',
+  /** Optional, the deploy config's dryRun ("true"/"false"): a dry-run deploy writes no dashboard. */
+  dryRun: 'PM_DRY_RUN',
 } as const satisfies Record<string, TaskEnvName>;
 
 
@@ -30,6 +35,9 @@ export interface BuildDashboardEnv {
   stateMachineArn?: string;
   campaignArns: 'all' | string[];
   recommenderArns: 'all' | string[];
+  alarmPrefix: string;
+  /** The deploy's dryRun: report what would be written, write nothing (a MONITOR run's own dryRun wins). */
+  dryRun: boolean;
 }
 
 /**
@@ -61,7 +69,22 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
     stateMachineArn: env[ENV.stateMachineArn]?.trim() || undefined,
     campaignArns: arnSelection(env, ENV.campaignArns),
     recommenderArns: arnSelection(env, ENV.recommenderArns),
+    alarmPrefix: alarmPrefix(required(ENV.alarmPrefix)),
+    dryRun: dryRunFlag(env[ENV.dryRun]),
   };
+}
+
+function alarmPrefix(prefix: string): string {
+  const problem = checkAlarmPrefix(prefix);
+  if (problem) throw new ConfigurationError(`environment variable ${ENV.alarmPrefix} (deploy config alarmPrefix): ${problem}`);
+  return prefix;
+}
+
+function dryRunFlag(raw: string | undefined): boolean {
+  const v = raw?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new ConfigurationError(`environment variable ${ENV.dryRun} (deploy config dryRun) must be "true" or "false", got ${JSON.stringify(raw)}`);
 }
 
 function arnSelection(env: Record<string, string | undefined>, name: string): 'all' | string[] {
@@ -130,6 +153,7 @@ const inputSchema = z
         regions: z.array(z.string()).optional(),
         campaignArns: z.union([z.literal('all'), z.array(z.string())]).optional(),
         recommenderArns: z.union([z.literal('all'), z.array(z.string())]).optional(),
+        dryRun: z.boolean().optional(),
       })
       .passthrough()
       .optional(),
@@ -155,6 +179,8 @@ export interface BuildRequest {
   regions?: string[];
   campaignArns?: 'all' | string[];
   recommenderArns?: 'all' | string[];
+  /** The MONITOR run's dryRun, when invoked by one (it wins over the deploy's PM_DRY_RUN). */
+  dryRun?: boolean;
   fleet?: MonitoredResource[];
   findings?: Finding[];
   actions?: DashboardAction[];
@@ -196,6 +222,7 @@ export function parseRequest(event: unknown): BuildRequest {
     regions: e.run?.regions,
     campaignArns: e.run?.campaignArns,
     recommenderArns: e.run?.recommenderArns,
+    dryRun: e.run?.dryRun,
     fleet: e.fleet as MonitoredResource[] | undefined,
     findings: e.findings as Finding[] | undefined,
     actions: e.actions as DashboardAction[] | undefined,

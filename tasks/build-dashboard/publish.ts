@@ -1,7 +1,8 @@
 /**
  * Publishing the dashboards (CloudWatch calls in tasks/aws/cloudwatch): writes a dashboard only when its body changed,
  * deletes numbered dashboards a shrunken fleet no longer needs, and turns PutDashboard
- * validation messages into an error naming the dashboard.
+ * validation messages into an error naming the dashboard. A dry run makes the same reads
+ * (GetDashboard) and no write: it reports what it would create, update and delete.
  */
 import { deleteDashboards, getDashboardBody, putDashboard, type CloudWatchClient } from '../aws/cloudwatch';
 import { dashboardPageName } from '../../core/dashboard/names';
@@ -13,12 +14,15 @@ export const MAX_STALE_PROBES = 100;
 /** Names per DeleteDashboards call. */
 export const DELETE_BATCH = 100;
 
-export type PublishStatus = 'created' | 'updated' | 'unchanged';
+/** `wouldCreate` / `wouldUpdate`: a dry run's verdict (nothing was written). */
+export type PublishStatus = 'created' | 'updated' | 'unchanged' | 'wouldCreate' | 'wouldUpdate';
 
 export interface PublishResult {
   dashboards: { name: string; status: PublishStatus }[];
   /** Numbered dashboards deleted because the fleet no longer needs them. */
   deleted: string[];
+  /** Dry run: the numbered dashboards that would have been deleted (nothing was). */
+  wouldDelete: string[];
   /** CloudWatch calls made (for the run report). */
   apiCalls: number;
 }
@@ -28,8 +32,13 @@ export interface PublishResult {
  * Every dashboard is attempted before failing.
  * @throws DashboardValidationError when PutDashboard reported validation messages for any dashboard.
  */
-export async function publishDashboards(cloudwatch: CloudWatchClient, stackName: string, docs: readonly DashboardDocument[]): Promise<PublishResult> {
-  const result: PublishResult = { dashboards: [], deleted: [], apiCalls: 0 };
+export async function publishDashboards(
+  cloudwatch: CloudWatchClient,
+  stackName: string,
+  docs: readonly DashboardDocument[],
+  options: { dryRun?: boolean } = {},
+): Promise<PublishResult> {
+  const result: PublishResult = { dashboards: [], deleted: [], wouldDelete: [], apiCalls: 0 };
   const issues: DashboardValidationIssue[] = [];
 
   for (const doc of docs) {
@@ -37,6 +46,10 @@ export async function publishDashboards(cloudwatch: CloudWatchClient, stackName:
     const current = await getDashboardBody(cloudwatch, doc.name);
     if (current !== undefined && sameBody(current, doc.body)) {
       result.dashboards.push({ name: doc.name, status: 'unchanged' });
+      continue;
+    }
+    if (options.dryRun) {
+      result.dashboards.push({ name: doc.name, status: current === undefined ? 'wouldCreate' : 'wouldUpdate' });
       continue;
     }
     result.apiCalls++;
@@ -54,6 +67,10 @@ export async function publishDashboards(cloudwatch: CloudWatchClient, stackName:
     result.apiCalls++;
     if ((await getDashboardBody(cloudwatch, name)) === undefined) break;
     stale.push(name);
+  }
+  if (options.dryRun) {
+    result.wouldDelete = stale;
+    return result;
   }
   for (let i = 0; i < stale.length; i += DELETE_BATCH) {
     const batch = stale.slice(i, i + DELETE_BATCH);

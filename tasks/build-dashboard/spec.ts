@@ -11,7 +11,7 @@ export const spec: TaskSpec = {
   entry: 'tasks/build-dashboard/handler.ts',
   // Listing and describing a large fleet (1,000+ resources, a few describes in flight) takes a while.
   timeoutSeconds: 300,
-  environment: ['PM_HOME_REGION', 'PM_STACK_NAME', 'PM_REGIONS', 'PM_CAMPAIGN_ARNS', 'PM_RECOMMENDER_ARNS', 'PM_MONITOR_STATE_MACHINE_ARN'],
+  environment: ['PM_HOME_REGION', 'PM_STACK_NAME', 'PM_REGIONS', 'PM_CAMPAIGN_ARNS', 'PM_RECOMMENDER_ARNS', 'PM_MONITOR_STATE_MACHINE_ARN', 'PM_ALARM_PREFIX', 'PM_DRY_RUN'],
   permissions: (ctx) => [
     {
       sid: 'OwnDashboards',

@@ -1,22 +1,36 @@
 /**
  * Alarm reconciler: makes the region's monitor alarms match the desired specs, writing only
- * differences (steady state: one DescribeAlarms page per 100 alarms, zero writes).
+ * differences (steady state: one DescribeAlarms page per 100 alarms, zero writes, zero tag reads).
+ *
+ * Ownership (core/contracts/ownership.ts): alarms are listed by OUR prefix; before an existing
+ * alarm is rewritten or deleted its tags are read (ListTagsForResource, only for those
+ * candidates) and it is left alone unless it carries our owner tag with our stack name. The
+ * original sample's alarms (`PersonalizeMonitor-…`, `CreatedBy=PersonalizeMonitor`) are never
+ * listed, changed or deleted.
+ *
+ * Dry run: the same reads, no write; the result names what would have been created, rewritten
+ * and deleted.
  */
 import {
   deleteAlarms,
   describeAlarms,
+  listTagsForResource,
   putMetricAlarm,
   type CloudWatchClient,
   type MetricAlarm,
   type PutMetricAlarmCommandInput,
 } from '../aws/cloudwatch';
 import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
-import { ALARM_PREFIX, type AlarmSpec } from '../../core/types';
-import { ApiCallCounter, describeError } from './aws-calls';
+import { isOriginalAlarmName, isOwnedAlarm, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
+import type { AlarmSpec } from '../../core/types';
+import { ApiCallCounter, describeError, mapWithConcurrency } from './aws-calls';
 import type { Problem } from './discovery';
 
-/** Tags set on every alarm the monitor creates (the original's, plus the resource for clean-up). */
-export const CREATED_BY_TAG = { Key: 'CreatedBy', Value: 'PersonalizeMonitor' } as const;
+/** Start of the problem text of an alarm left alone because it lacks our owner tag (a notice, not a failure). */
+export const NOT_OWNED_NOTICE = 'has our prefix but not our owner tag';
+
+/** Tag reads in flight at once (only alarms about to be rewritten or deleted are read). */
+export const TAG_READ_CONCURRENCY = 5;
 
 export interface ReconcileOptions {
   /** Region whose alarms are reconciled (the client's region). */
@@ -27,65 +41,165 @@ export interface ReconcileOptions {
    */
   discoveryComplete: boolean;
   calls: ApiCallCounter;
+  /** Our prefix and stack name: only alarms with both are changed or deleted. */
+  ownership: AlarmOwnership;
+  /** Read and plan only; write nothing (the result names the would-be changes). */
+  dryRun?: boolean;
+}
+
+/** Alarm names per kind of change: made (outside a dry run) or planned (in one). */
+export interface AlarmChanges {
+  create: string[];
+  update: string[];
+  delete: string[];
 }
 
 export interface ReconcileResult {
+  /** Changes MADE (always 0 in a dry run). */
   created: number;
   updated: number;
   deleted: number;
   unchanged: number;
+  /** Outside a dry run: the changes made; in one: the changes that would have been made. */
+  changes: AlarmChanges;
+  /** Alarms with our prefix but without our owner tag (or whose tags could not be read): left alone. */
+  notOwned: string[];
   problems: Problem[];
 }
 
+/** What reconcile must do, from the listing alone (pure). */
+export interface AlarmPlan {
+  create: AlarmSpec[];
+  /** Existing alarms that differ from their spec: rewritten if ours. */
+  update: { spec: AlarmSpec; alarm: MetricAlarm }[];
+  unchanged: number;
+  /** Existing alarms no spec covers (only when discovery was complete): deleted if ours. */
+  delete: MetricAlarm[];
+}
+
 /**
- * Creates missing alarms, rewrites differing ones, deletes our alarms of this region that no
- * desired spec covers (when discovery was complete).
+ * Compares the listed alarms with the desired specs. An obsolete alarm is a delete candidate only
+ * when discovery was complete and it names a resource of this region (anything else is not ours
+ * to judge).
+ */
+export function planAlarms(existing: readonly MetricAlarm[], desired: readonly AlarmSpec[], region: string, discoveryComplete: boolean): AlarmPlan {
+  const plan: AlarmPlan = { create: [], update: [], unchanged: 0, delete: [] };
+  const existingByName = new Map(existing.map((a) => [a.AlarmName!, a]));
+  for (const spec of desired) {
+    const current = existingByName.get(spec.name);
+    if (!current) plan.create.push(spec);
+    else if (alarmDiffers(toSpec(current, region), spec)) plan.update.push({ spec, alarm: current });
+    else plan.unchanged++;
+  }
+  if (!discoveryComplete) return plan;
+  const wanted = new Set(desired.map((s) => s.name));
+  plan.delete = existing.filter((a) => {
+    if (wanted.has(a.AlarmName!)) return false;
+    const arn = alarmResourceArn(a.Dimensions?.map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })));
+    return arn !== undefined && arn.split(':')[3] === region;
+  });
+  return plan;
+}
+
+/**
+ * Splits `alarms` into ours (prefix and owner tag) and the rest, reading each one's tags
+ * (one ListTagsForResource per alarm; none for an empty list). An alarm whose tags cannot be read
+ * is not ours: nothing is changed on a guess.
+ */
+export async function partitionByOwnership(
+  cloudwatch: CloudWatchClient,
+  alarms: readonly MetricAlarm[],
+  ownership: AlarmOwnership,
+  onRequest?: () => void,
+): Promise<{ owned: MetricAlarm[]; notOwned: MetricAlarm[]; problems: Problem[] }> {
+  const out = { owned: [] as MetricAlarm[], notOwned: [] as MetricAlarm[], problems: [] as Problem[] };
+  const verdicts = await mapWithConcurrency(alarms, TAG_READ_CONCURRENCY, async (a): Promise<boolean | Problem> => {
+    const name = a.AlarmName ?? '';
+    // The original's alarms are never ours, whatever their tags say: not even read.
+    if (!name.startsWith(ownership.prefix) || isOriginalAlarmName(name) || !a.AlarmArn) return false;
+    onRequest?.();
+    try {
+      return isOwnedAlarm(name, await listTagsForResource(cloudwatch, a.AlarmArn), ownership);
+    } catch (err) {
+      return { target: name, error: `ListTagsForResource failed, alarm left alone: ${describeError(err)}` };
+    }
+  });
+  verdicts.forEach((v, i) => {
+    if (v === true) out.owned.push(alarms[i]);
+    else {
+      out.notOwned.push(alarms[i]);
+      if (typeof v === 'object') out.problems.push(v);
+    }
+  });
+  return out;
+}
+
+/**
+ * Creates missing alarms, rewrites differing ones, deletes alarms of this region that no desired
+ * spec covers (when discovery was complete) – rewrites and deletes only of alarms we own.
  * @throws the SDK error when the existing alarms cannot be listed (nothing was written then).
  */
 export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: readonly AlarmSpec[], opts: ReconcileOptions): Promise<ReconcileResult> {
-  const result: ReconcileResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, problems: [] };
+  const result: ReconcileResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, changes: { create: [], update: [], delete: [] }, notOwned: [], problems: [] };
   const existing = await listOurAlarms(cloudwatch, opts);
-  const existingByName = new Map(existing.map((a) => [a.AlarmName!, a]));
+  const plan = planAlarms(existing, desired, opts.region, opts.discoveryComplete);
+  result.unchanged = plan.unchanged;
 
-  for (const spec of desired) {
-    const current = existingByName.get(spec.name);
-    if (current && !alarmDiffers(toSpec(current, opts.region), spec)) {
-      result.unchanged++;
-      continue;
-    }
+  // Tags are read only for the alarms about to be rewritten or deleted: steady state reads none.
+  const candidates = [...plan.update.map((u) => u.alarm), ...plan.delete];
+  const owners = await partitionByOwnership(cloudwatch, candidates, opts.ownership, () => opts.calls.add('ListTagsForResource'));
+  result.problems.push(...owners.problems);
+  const owned = new Set(owners.owned.map((a) => a.AlarmName!));
+  const unreadable = new Set(owners.problems.map((p) => p.target));
+  for (const a of owners.notOwned) {
+    result.notOwned.push(a.AlarmName!);
+    if (unreadable.has(a.AlarmName!)) continue;
+    const wanted = plan.update.some((u) => u.alarm === a);
+    result.problems.push({
+      target: a.AlarmName!,
+      error: `${NOT_OWNED_NOTICE} (${ownerTag(opts.ownership.stackName).Key}=${opts.ownership.stackName}): left alone${wanted ? '; its desired settings were not applied' : ''}`,
+    });
+  }
+
+  const puts = [...plan.create.map((spec) => ({ spec, create: true })), ...plan.update.filter((u) => owned.has(u.spec.name)).map((u) => ({ spec: u.spec, create: false }))];
+  const obsolete = plan.delete.filter((a) => owned.has(a.AlarmName!)).map((a) => a.AlarmName!);
+  if (opts.dryRun) {
+    result.changes.create = puts.filter((p) => p.create).map((p) => p.spec.name);
+    result.changes.update = puts.filter((p) => !p.create).map((p) => p.spec.name);
+    result.changes.delete = obsolete;
+    return result;
+  }
+
+  for (const { spec, create } of puts) {
     opts.calls.add('PutMetricAlarm');
     try {
       // Tags only count on create; CloudWatch ignores them when an alarm is updated.
-      await putMetricAlarm(cloudwatch, toPutInput(spec, !current));
-      if (current) result.updated++;
-      else result.created++;
+      await putMetricAlarm(cloudwatch, toPutInput(spec, create, opts.ownership.stackName));
+      if (create) {
+        result.created++;
+        result.changes.create.push(spec.name);
+      } else {
+        result.updated++;
+        result.changes.update.push(spec.name);
+      }
     } catch (err) {
       result.problems.push({ target: spec.name, error: `PutMetricAlarm failed: ${describeError(err)}` });
     }
   }
-
-  if (!opts.discoveryComplete) return result;
-  const wanted = new Set(desired.map((s) => s.name));
-  const obsolete = existing
-    .filter((a) => !wanted.has(a.AlarmName!))
-    .filter((a) => {
-      // Only alarms that name a resource of this region: anything else is not ours to judge.
-      const arn = alarmResourceArn(a.Dimensions?.map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })));
-      return arn !== undefined && arn.split(':')[3] === opts.region;
-    })
-    .map((a) => a.AlarmName!);
   const deleted = await deleteAlarms(cloudwatch, obsolete, {
     onRequest: () => opts.calls.add('DeleteAlarms'),
     onBatchError: (names, err) => result.problems.push({ target: `alarms:${names[0]}…(${names.length})`, error: `DeleteAlarms failed: ${describeError(err)}` }),
   });
   result.deleted += deleted.length;
+  result.changes.delete = deleted;
   return result;
 }
 
-/** Every metric alarm whose name starts with ALARM_PREFIX (ours), all pages. */
-export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: ReconcileOptions): Promise<MetricAlarm[]> {
-  const all = await describeAlarms(cloudwatch, { prefix: ALARM_PREFIX, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
-  return all.filter((a) => a.AlarmName?.startsWith(ALARM_PREFIX));
+/** Every metric alarm whose name starts with our prefix, all pages (the original's never: the prefix excludes them). */
+export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: Pick<ReconcileOptions, 'region' | 'calls' | 'ownership'>): Promise<MetricAlarm[]> {
+  const { prefix } = opts.ownership;
+  const all = await describeAlarms(cloudwatch, { prefix, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
+  return all.filter((a) => a.AlarmName?.startsWith(prefix) && !isOriginalAlarmName(a.AlarmName));
 }
 
 /** An existing alarm as a spec, so the pure `alarmDiffers` can compare it (absent fields take CloudWatch's defaults). */
@@ -112,8 +226,8 @@ export function toSpec(a: MetricAlarm, region: string): AlarmSpec {
   };
 }
 
-/** PutMetricAlarm input for a spec; `create` adds the ownership tags. */
-export function toPutInput(spec: AlarmSpec, create: boolean): PutMetricAlarmCommandInput {
+/** PutMetricAlarm input for a spec; `create` adds the ownership tags (our owner tag and the resource). */
+export function toPutInput(spec: AlarmSpec, create: boolean, stackName: string): PutMetricAlarmCommandInput {
   return {
     AlarmName: spec.name,
     AlarmDescription: spec.description,
@@ -129,6 +243,6 @@ export function toPutInput(spec: AlarmSpec, create: boolean): PutMetricAlarmComm
     Threshold: spec.threshold,
     ComparisonOperator: spec.comparison,
     TreatMissingData: spec.treatMissingData,
-    Tags: create ? [{ ...CREATED_BY_TAG }, { Key: 'ResourceArn', Value: spec.resourceArn }] : undefined,
+    Tags: create ? [ownerTag(stackName), { Key: 'ResourceArn', Value: spec.resourceArn }] : undefined,
   };
 }

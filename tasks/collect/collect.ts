@@ -4,7 +4,12 @@
  * reconcile → a small RegionResult (counts and findings, never raw metrics).
  *
  * Collect never changes Personalize (not even outside dry-run): actions are the ACTION
- * machine's. Metrics and alarms are observation and are written in dry-run too.
+ * machine's. In a dry run (`run.dryRun`) it writes NOTHING either: no PutMetricData, no
+ * PutMetricAlarm, no DeleteAlarms. It makes the same reads and reports what it would have written:
+ * counts in `wouldWrite`, the alarm names per change in the log. (The finding emails a dry run
+ * sends are the MONITOR's NotifyFinding state, not collect's, and are the dry run's purpose.)
+ *
+ * Alarms are only changed or deleted when they are ours (prefix and owner tag, `deps.ownership`).
  */
 import type { CloudWatchClient, PersonalizeClient } from '../aws/clients';
 import { alarmSpecs } from '../../core/alarms';
@@ -12,11 +17,12 @@ import { rankFindings } from '../../core/findings';
 import { fleetFingerprint } from '../../core/fleet';
 import { isMonitorable } from '../../core/status';
 import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
+import type { AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec, Finding, MetricPoint, MonitoredResource, RegionResult } from '../../core/types';
 import { METRIC_NAMES, monitorMetrics } from '../../core/utilization';
 import type { Logger } from '../shared/logger';
 import type { RunContext } from '../../core/contracts/run';
-import { reconcileAlarms } from './alarm-reconciler';
+import { reconcileAlarms, type AlarmChanges } from './alarm-reconciler';
 import { ApiCallCounter, describeError } from './aws-calls';
 import { decideResource, mayBeCandidate } from './decide';
 import { discoverResources, type Problem } from './discovery';
@@ -32,6 +38,8 @@ export const MAX_PROBLEM_CHARS = 300;
  * 64 KiB (a quarter of the 256 KiB state payload limit) even at maxFindingsPerRegion = 100.
  */
 export const MAX_FINDINGS_BYTES = 40 * 1024;
+/** Alarm names per log line of alarm changes (a line stays far below CloudWatch Logs' 256 KB event). */
+export const MAX_ALARM_NAMES_PER_LOG_LINE = 100;
 
 export interface CollectInput {
   region: string;
@@ -44,6 +52,8 @@ export interface CollectDeps {
   logger: Logger;
   /** SNS topic of this region for alarm actions; absent → alarms without actions (a problem). */
   topicArn?: string;
+  /** Our alarm prefix and stack name (PM_ALARM_PREFIX, PM_STACK_NAME): only such alarms are changed. */
+  ownership: AlarmOwnership;
 }
 
 /**
@@ -107,19 +117,26 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   }
   const { kept, deferred } = fitFindings(rankFindings(findings, run.maxFindingsPerRegion));
 
+  const { dryRun } = run;
+  const wouldWrite = { metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 } };
   // A failed write is a problem of this region (call, namespace, region named), never a failed
-  // region: the alarms and findings below still happen.
-  const written = await writeMetrics(deps.cloudwatch, points, calls, region);
+  // region: the alarms and findings below still happen. A dry run only counts the points.
+  const written = dryRun ? { written: 0, failures: [] as string[] } : await writeMetrics(deps.cloudwatch, points, calls, region);
+  if (dryRun) wouldWrite.metrics = points.length;
   for (const f of written.failures) problems.push({ target: `metrics:${region}`, error: f });
 
   const alarms = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   try {
-    const desired = desiredAlarms(monitored, run, deps.topicArn, now);
+    const desired = desiredAlarms(monitored, run, deps.topicArn, now, deps.ownership.prefix);
     if (desired.length > 0 && !deps.topicArn) {
-      problems.push({ target: `alarms:${region}`, error: `no SNS topic for ${region} in PM_ALARM_TOPIC_ARNS; alarms were created without actions` });
+      problems.push({ target: `alarms:${region}`, error: `no SNS topic for ${region} in PM_ALARM_TOPIC_ARNS; alarms ${dryRun ? 'would be' : 'were'} created without actions` });
     }
-    const reconciled = await reconcileAlarms(deps.cloudwatch, desired, { region, discoveryComplete: discovery.complete, calls });
+    const reconciled = await reconcileAlarms(deps.cloudwatch, desired, { region, discoveryComplete: discovery.complete, calls, ownership: deps.ownership, dryRun });
     Object.assign(alarms, { created: reconciled.created, updated: reconciled.updated, deleted: reconciled.deleted, unchanged: reconciled.unchanged });
+    if (dryRun) {
+      wouldWrite.alarms = { created: reconciled.changes.create.length, updated: reconciled.changes.update.length, deleted: reconciled.changes.delete.length };
+    }
+    logAlarmChanges(log, reconciled.changes, dryRun);
     problems.push(...reconciled.problems);
   } catch (err) {
     problems.push({ target: `alarms:${region}`, error: `alarm reconcile failed: ${describeError(err)}` });
@@ -136,6 +153,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     },
     metricsWritten: written.written,
     alarms,
+    wouldWrite,
     findings: kept,
     deferredFindings: deferred.length,
     problems: boundProblems(problems),
@@ -147,8 +165,10 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     decisionSlot: inSlot.size,
     findings: kept.length,
     deferredFindings: deferred.length,
+    dryRun,
     metricsWritten: result.metricsWritten,
     alarms,
+    ...(dryRun ? { wouldWrite } : {}),
     problems: problems.length,
     discoveryComplete: discovery.complete,
     apiCalls: calls.total,
@@ -161,10 +181,24 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
  * The alarms wanted for the monitored resources (none when both auto-create flags are off:
  * reconcile then deletes ours). Without a topic the alarms are still created, without actions.
  */
-function desiredAlarms(monitored: MonitoredResource[], run: RunContext, topicArn: string | undefined, now: number): AlarmSpec[] {
+function desiredAlarms(monitored: MonitoredResource[], run: RunContext, topicArn: string | undefined, now: number, prefix: string): AlarmSpec[] {
   if (!run.autoCreateUtilizationAlarms && !run.autoCreateIdleAlarms) return [];
-  const specs = monitored.flatMap((r) => alarmSpecs(r, run, topicArn ?? '', now));
+  const specs = monitored.flatMap((r) => alarmSpecs(r, run, topicArn ?? '', now, prefix));
   return topicArn ? specs : specs.map((s) => ({ ...s, alarmActions: [] }));
+}
+
+/**
+ * One log line per kind of change, naming the alarms (at most MAX_ALARM_NAMES_PER_LOG_LINE per
+ * line): `alarms would change` in a dry run (nothing was written), `alarms changed` otherwise.
+ */
+export function logAlarmChanges(log: Pick<Logger, 'info'>, changes: AlarmChanges, dryRun: boolean): void {
+  const message = dryRun ? 'alarms would change (dry run: not written)' : 'alarms changed';
+  for (const change of ['create', 'update', 'delete'] as const) {
+    const names = changes[change];
+    for (let i = 0; i < names.length; i += MAX_ALARM_NAMES_PER_LOG_LINE) {
+      log.info(message, { change, dryRun, count: names.length, alarms: names.slice(i, i + MAX_ALARM_NAMES_PER_LOG_LINE) });
+    }
+  }
 }
 
 /** Moves the least wasteful kept findings to `deferred` until the kept ones fit MAX_FINDINGS_BYTES. */

@@ -5,7 +5,7 @@ import { lambdaEntry } from '../shared/entry';
 import { Logger } from '../shared/logger';
 import { annotate } from '../shared/tracer';
 import { collectRegion } from './collect';
-import { parseCollectInput, topicFor } from './input';
+import { ownershipFromEnv, parseCollectInput, topicFor } from './input';
 
 export { resetClients } from '../aws/clients';
 
@@ -16,7 +16,7 @@ export const handler = lambdaEntry('collect', logger, async (event: unknown): Pr
   const { region } = input;
   annotate({ region });
   try {
-    const deps = { personalize: awsClients.personalize(region), cloudwatch: awsClients.cloudwatch(region), logger, topicArn: topicFor(region) };
+    const deps = { personalize: awsClients.personalize(region), cloudwatch: awsClients.cloudwatch(region), logger, topicArn: topicFor(region), ownership: ownershipFromEnv() };
     const result = await collectRegion(input, deps);
     annotate({ resources: result.resources.active, findings: result.findings.length, problems: result.problems.length });
     return result;

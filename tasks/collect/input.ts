@@ -1,10 +1,11 @@
 /** The collect task's input and environment, validated. */
-import { taskEnv, type TaskEnvName } from '../shared/task-env';
+import { alarmOwnership, taskEnv, type TaskEnvName } from '../shared/task-env';
 import { spec } from './spec';
 import { behaviourSchema, describeIssues, REGION_PATTERN } from '../../config/schema';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
 import type { RunContext } from '../../core/contracts/run';
 import type { CollectInput } from './collect';
+import type { AlarmOwnership } from '../../core/contracts/ownership';
 
 /** Environment: JSON map region → SNS topic ARN for alarm actions. */
 export const TOPICS_ENV = 'PM_ALARM_TOPIC_ARNS' satisfies TaskEnvName;
@@ -60,4 +61,9 @@ export function topicFor(region: string, raw = taskEnv(spec).optional(TOPICS_ENV
     throw new ConfigurationError(`${TOPICS_ENV}.${region} must be an SNS topic ARN, got ${JSON.stringify(topic)}`);
   }
   return topic;
+}
+
+/** Our alarm ownership from PM_ALARM_PREFIX and PM_STACK_NAME. @throws ConfigurationError naming the variable. */
+export function ownershipFromEnv(env = taskEnv(spec)): AlarmOwnership {
+  return alarmOwnership(env.required('PM_ALARM_PREFIX'), env.required('PM_STACK_NAME'));
 }

@@ -1,17 +1,21 @@
 import { MONITOR_NAMESPACE } from '../../core/types';
-import { personalizeArns, type IamStatement, type TaskSpec } from '../shared/task-spec';
+import { alarmArnPattern, alarmPrefixOf } from '../../core/contracts/ownership';
+import { personalizeArns, type IamStatement, type PermissionContext, type TaskSpec } from '../shared/task-spec';
 
 /** Personalize resource types collect reads, as they appear in ARNs. */
 const PERSONALIZE_RESOURCES = ['campaign', 'recommender'] as const;
 
-/** Lists and reads Personalize, reads and writes CloudWatch metrics, manages its own alarms. */
+/**
+ * Lists and reads Personalize, reads and writes CloudWatch metrics, manages its own alarms (names
+ * under the deployment's alarmPrefix only: `ctx.alarmPrefix`, default `<stackName>-alarm-`).
+ */
 export const spec: TaskSpec = {
   name: 'collect',
   description: 'Collects one region per MONITOR run: discovery, metrics, decisions, alarms',
   entry: 'tasks/collect/handler.ts',
   timeoutSeconds: 120,
-  environment: ['PM_ALARM_TOPIC_ARNS'],
-  permissions: (ctx): IamStatement[] => [
+  environment: ['PM_ALARM_TOPIC_ARNS', 'PM_ALARM_PREFIX', 'PM_STACK_NAME'],
+  permissions: (ctx: PermissionContext & { alarmPrefix?: string }): IamStatement[] => [
     {
       sid: 'ListPersonalizeResources',
       actions: ['personalize:ListCampaigns', 'personalize:ListRecommenders'],
@@ -43,8 +47,9 @@ export const spec: TaskSpec = {
     },
     {
       sid: 'ManageMonitorAlarms',
-      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource'],
-      resources: ctx.regions.map((region) => `arn:${ctx.partition}:cloudwatch:${region}:${ctx.accountId}:alarm:PersonalizeMonitor-*`),
+      // ListTagsForResource: the owner tag is read before an alarm is rewritten or deleted.
+      actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:TagResource', 'cloudwatch:ListTagsForResource'],
+      resources: ctx.regions.map((region) => alarmArnPattern(ctx.partition, region, ctx.accountId, alarmPrefixOf(ctx))),
     },
   ],
 };

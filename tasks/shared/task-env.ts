@@ -3,6 +3,7 @@
  * its code reads (`environment`); its function gets only those (a test reads each bundle and
  * proves it reads nothing else).
  */
+import { checkAlarmPrefix, type AlarmOwnership } from '../../core/contracts/ownership';
 import { ConfigurationError } from './errors';
 
 export const TASK_ENV = {
@@ -15,6 +16,8 @@ export const TASK_ENV = {
   PM_APPROVAL_BASE_URL: 'function URL the approval links point at',
   PM_CAMPAIGN_ARNS: 'listed campaign ARNs (JSON array); absent when campaignArns is "all"',
   PM_RECOMMENDER_ARNS: 'listed recommender ARNs (JSON array); absent when recommenderArns is "all"',
+  PM_ALARM_PREFIX: 'prefix of the alarm names the monitor owns (deploy config alarmPrefix)',
+  PM_DRY_RUN: 'deploy config dryRun ("true"/"false"): the dashboard rule then only reports what it would write',
   PM_MONITOR_STATE_MACHINE_ARN: 'never set by the stack (the MONITOR definition references the dashboard builder: a cycle); the builder derives it from its own ARN unless given',
 } as const;
 
@@ -54,4 +57,16 @@ export function taskEnv(spec: DeclaresEnvironment, env: Record<string, string | 
       return value;
     },
   };
+}
+
+/**
+ * The deployment's alarm ownership from its two variables as a task read them: PM_ALARM_PREFIX
+ * (deploy config alarmPrefix) and PM_STACK_NAME (the value of our owner tag). Only alarms with
+ * both are changed or deleted.
+ * @throws ConfigurationError naming PM_ALARM_PREFIX when the prefix is invalid.
+ */
+export function alarmOwnership(prefix: string, stackName: string): AlarmOwnership {
+  const problem = checkAlarmPrefix(prefix);
+  if (problem) throw new ConfigurationError(`environment variable PM_ALARM_PREFIX (deploy config alarmPrefix): ${problem}`);
+  return { prefix, stackName };
 }

@@ -1,4 +1,4 @@
-/** Lambda `summarize-run`: last task of a MONITOR run; publishes monitoredResourceCount (the logic is ./run). */
+/** Lambda `summarize-run`: last task of a MONITOR run; publishes monitoredResourceCount, or in a dry run reports it would (the logic is ./run). */
 import { awsClients, resetClients } from '../aws/clients';
 import { lambdaEntry } from '../shared/entry';
 import { Logger } from '../shared/logger';

@@ -3,6 +3,11 @@
  * remembered between runs, and monitoredResourceCount published in the home region. Never fails
  * the run for the metric: a failed PutMetricData (after the SDK's bounded retries of throttling
  * and server errors) is a named problem of the summary (`runProblems`).
+ *
+ * Dry run: nothing is published; the metric is counted in `wouldWrite.metrics`, and a changed
+ * fleet sets `wouldWrite.dashboard` (the MONITOR then does not start the rebuild). A dry run
+ * compares its fleet with the last run of either kind but leaves the fingerprint real runs
+ * compare with alone: a dry run must not change what a later real run does.
  */
 import type { Problem } from '../../core/contracts/run';
 import { putMetricData, type CloudWatchClient } from '../aws/cloudwatch';
@@ -22,12 +27,15 @@ export interface SummarizeDeps {
   logger: Logger;
 }
 
-/** Fleet fingerprint of the last run this warm container summarized. */
+/** Fleet fingerprint of the last real (not dry) run this warm container summarized. */
 let lastFingerprint: string | undefined;
+/** Fleet fingerprint of the last run of either kind. */
+let lastSeenFingerprint: string | undefined;
 
 /** For tests: forget what earlier runs left in this module. */
 export function resetState(): void {
   lastFingerprint = undefined;
+  lastSeenFingerprint = undefined;
 }
 
 /** Publishes the metric; a failure is returned as a problem, never thrown. */
@@ -47,11 +55,21 @@ async function publish(cloudwatch: () => CloudWatchClient, metric: MetricPoint, 
 
 /** Summarizes the run and publishes its resource count. */
 export async function summarizeRun(event: SummarizeInput, homeRegion: string, deps: SummarizeDeps): Promise<RunSummary> {
-  const summary = summarize(event, lastFingerprint);
-  if (!summary.anyRegionFailed) lastFingerprint = summary.fleetFingerprint;
+  const dryRun = event?.run?.dryRun === true;
+  const summary = summarize(event, dryRun ? lastSeenFingerprint : lastFingerprint);
+  if (!summary.anyRegionFailed) {
+    lastSeenFingerprint = summary.fleetFingerprint;
+    if (!dryRun) lastFingerprint = summary.fleetFingerprint;
+  }
 
   const metric = resourceCountMetric(summary);
-  const problem = metric ? await publish(deps.cloudwatch, metric, homeRegion) : undefined;
+  let problem: Problem | undefined;
+  if (dryRun) {
+    if (metric) summary.wouldWrite.metrics += 1;
+    summary.wouldWrite.dashboard = summary.fleetChanged;
+  } else if (metric) {
+    problem = await publish(deps.cloudwatch, metric, homeRegion);
+  }
   if (problem) {
     summary.runProblems.push(problem);
     summary.problems += 1;

@@ -2,7 +2,7 @@
  * Sums up one MONITOR run across regions. Pure: the handler publishes the resulting metric.
  */
 import { createHash } from 'node:crypto';
-import type { MetricPoint } from '../../core/types';
+import type { MetricPoint, WouldWrite } from '../../core/types';
 import type { Problem, RunContext } from '../../core/contracts/run';
 
 /** A region as the workflow hands it over: the collect result without its findings, or its failure. */
@@ -13,6 +13,8 @@ export type RegionOutcome =
       resources: { campaigns: number; recommenders: number; active: number; skipped: number };
       metricsWritten: number;
       alarms: { created: number; updated: number; deleted: number; unchanged: number };
+      /** Absent in results of collects older than the dry-run report: counted as nothing. */
+      wouldWrite?: WouldWrite;
       findings: number;
       deferredFindings: number;
       problems: { target: string; error: string }[];
@@ -37,6 +39,12 @@ export interface RunSummary {
   deferredFindings: number;
   alarms: { created: number; updated: number; deleted: number; unchanged: number };
   metricsWritten: number;
+  /**
+   * What this run did NOT write because it is a dry run (all zero / false otherwise): metric
+   * points (the regions' and monitoredResourceCount), alarm changes, and whether the dashboard
+   * would have been rebuilt (the fleet changed). The alarm names are in the collect logs.
+   */
+  wouldWrite: RunWouldWrite;
   apiCalls: number;
   /** Problems of every region plus those of the run itself (`runProblems`). */
   problems: number;
@@ -54,6 +62,10 @@ export interface RunSummary {
   fleetFingerprint: string;
   /** The fleet differs from the previous run this container saw (or no previous run is known). */
   fleetChanged: boolean;
+}
+
+export interface RunWouldWrite extends WouldWrite {
+  dashboard: boolean;
 }
 
 /** Most characters of a failure cause kept in the summary (causes can be whole stack traces). */
@@ -104,6 +116,15 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
       unchanged: sum((r) => r.alarms.unchanged),
     },
     metricsWritten: sum((r) => r.metricsWritten),
+    wouldWrite: {
+      metrics: sum((r) => r.wouldWrite?.metrics ?? 0),
+      alarms: {
+        created: sum((r) => r.wouldWrite?.alarms.created ?? 0),
+        updated: sum((r) => r.wouldWrite?.alarms.updated ?? 0),
+        deleted: sum((r) => r.wouldWrite?.alarms.deleted ?? 0),
+      },
+      dashboard: false,
+    },
     apiCalls: sum((r) => r.apiCalls),
     problems: sum((r) => r.problems.length),
     runProblems: [],
