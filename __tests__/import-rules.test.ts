@@ -1,5 +1,5 @@
 /**
- * Import rules of the product code (core/, tasks/, workflows/, infra/, config/, main.ts):
+ * Import rules of the product code (core/, tasks/, workflows/, infra/, config/, migrate/, assess/, main.ts):
  * only the adapter layer tasks/aws/ talks to the AWS SDK, and core/ stays pure (nothing from
  * tasks/, infra/ or workflows/). Each rule is also run over a small fake file list, to prove it
  * catches what it forbids.
@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
-const PRODUCT = ['core', 'tasks', 'workflows', 'infra', 'config', 'main.ts'];
+const PRODUCT = ['core', 'tasks', 'workflows', 'infra', 'config', 'migrate', 'assess', 'main.ts'];
 
 interface SourceFile {
   /** Path from the repository root, with `/`. */

@@ -13,6 +13,7 @@ import type { FleetMeasure, RunMeasure } from './monitor-runs';
 import { ORIGINAL } from './original-model';
 import { PRICES, type CostBreakdown } from './pricing';
 import type { Policy, SavingsResult } from './savings';
+import type { AssessMeasure } from './assess';
 
 /** Target of DESIGN.md: steady-state API calls per monitored resource and run. */
 export const CALLS_PER_RESOURCE_TARGET = 0.1;
@@ -42,6 +43,8 @@ export interface BenchData {
   bundles: BundleMeasure[];
   costs: CostComparison[];
   savings: SavingsResult;
+  /** `assess` runs (bench/assess.ts); absent in reports made before it existed. */
+  assess?: AssessMeasure[];
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -77,6 +80,7 @@ export function headline(data: BenchData): string[] {
   for (const c of data.costs) lines.push(`monitor cost/month, ${c.size} resources: ours ${usd(c.ours.totalUsd)}, original ${usd(c.original.totalUsd)}`);
   const maxBundle = data.bundles.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   lines.push(`largest bundle: ${maxBundle.task} ${kib(maxBundle.bytes)}, all within ${kib(BUNDLE_BUDGET_BYTES)}: ${data.bundles.every((b) => b.withinBudget)}`);
+  for (const m of data.assess ?? []) lines.push(`assess, ${m.label} (${m.resources} resources, ${m.regions.length} regions): ${fmt(m.wallMs / 1000, 1)} s, ${m.apiCalls} API calls, ${m.writes} writes`);
   const s = data.savings.outcomes;
   lines.push(
     `simulated month: bill none ${usd(s.none.billUsd)}, ours ${usd(s.ours.billUsd)} (${s.ours.wrong.length} wrong), original ${usd(s.original.billUsd)} (${s.original.wrong.length} wrong, ${s.original.actionsOnExempt} on exempt)`,
@@ -351,5 +355,30 @@ ${callsSection(data)}
 ${payloadSection(data)}
 ${costSection(data)}
 ${bundleSection(data)}
-${savingsSection(data)}`;
+${savingsSection(data)}
+${assessSection(data)}`;
+}
+
+/** `assess`: one cold run per fleet (fresh caches), wall time and calls as measured (bench/assess.ts). */
+function assessSection(data: BenchData): string {
+  if (!data.assess?.length) return '';
+  const rows = data.assess.map((m) => [
+    m.label,
+    m.resources,
+    m.regions.join(', '),
+    fmt(m.wallMs / 1000, 2),
+    m.apiCalls,
+    m.simCalls,
+    Object.entries(m.byOperation).map(([op, n]) => `${op} ${n}`).join(', '),
+    m.writes,
+    `${m.actions.delete} / ${m.actions.stop} / ${m.actions.setMinimum} / ${m.actions.none}`,
+  ]);
+  return `## assess (read-only CLI)
+
+One cold \`assess\` run per fleet (discovery caches empty, as on a laptop), in this process against the
+simulator over HTTP; regions are assessed concurrently. API calls: commands sent by assess and
+requests in the simulator's call log (retries included); writes: non-read operations in that log.
+
+${table(['fleet', 'resources', 'regions', 'wall s', 'API calls', 'sim requests', 'by operation', 'writes', 'delete / stop / new min / none'], rows)}
+`;
 }

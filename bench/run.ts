@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureBundles } from './bundles';
+import { measureAssessFleets } from './assess';
 import { originalUsage, ourUsage } from './monitor-cost';
 import { measureFleet, type ContainerMode, type FleetMeasure } from './monitor-runs';
 import { monthlyCost } from './pricing';
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
     }
   }
 
+  // assess (read-only CLI): one cold run per fleet, measured on its own (bench/assess.ts).
+  step('assess runs');
+  const assess = await measureAssessFleets();
+
   step('cost model');
   const costs: CostComparison[] = FLEET_SIZES.map((size) => {
     // Priced on the worst case: one container collecting every region.
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     bundles,
     costs,
     savings,
+    assess,
   };
   fs.writeFileSync(REPORT_MD, renderReport(data));
   fs.writeFileSync(REPORT_JSON, JSON.stringify(data, null, 1) + '\n');

@@ -5,16 +5,21 @@
  */
 import { computeBill, DEFAULT_PRICES, type Bill, type Prices } from './billing';
 import { SimClock } from './clock';
+import { CloudFormationModel, cloudFormationOperations } from './cloudformation';
 import { CLOUDWATCH_LIMITS, CloudWatchModel, cloudWatchOperations } from './cloudwatch';
 import { DynamoDbModel, dynamoDbOperations } from './dynamodb';
 import { SimError } from './errors';
-import { FaultInjector, type FaultHandle, type FaultSpec, type ServiceName } from './faults';
+import { FaultInjector, type FaultHandle, type FaultSpec, type ServiceName as FaultServiceName } from './faults';
 import { EventsModel, eventsOperations, SfnModel, sfnOperations, SnsModel, snsOperations, type SimExecution, type TaskResult } from './messaging';
 import { MetricStore } from './metrics';
 import type { OperationTable } from './operations';
 import { DEFAULT_PERSONALIZE_DURATIONS, PersonalizeModel, personalizeOperations, type PersonalizeDurations } from './personalize';
 
-export type { ServiceName } from './faults';
+/**
+ * Every simulated service. CloudFormation (read-only, for `migrate`) is not in faults.ts's tables:
+ * a fault on it must name its `errorCode` (e.g. `AccessDenied` with status 403).
+ */
+export type ServiceName = FaultServiceName | 'cloudformation';
 
 /** Default simulated account id. */
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -80,6 +85,7 @@ export class SimAccount {
   readonly events: EventsModel;
   readonly sfn: SfnModel;
   readonly dynamodb: DynamoDbModel;
+  readonly cloudformation: CloudFormationModel;
   readonly faults = new FaultInjector();
   /** Errors thrown (or rejected) by hooks; hooks never fail the API call. */
   readonly hookErrors: unknown[] = [];
@@ -107,9 +113,10 @@ export class SimAccount {
     this.metrics.addSource((id) => this.personalize.metricSource(id));
     this.cloudwatch = new CloudWatchModel(this.metrics, this.accountId, { metricDataPageSize: options.metricDataPageSize ?? CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData });
     this.sns = new SnsModel(this.accountId, this.seed);
-    this.events = new EventsModel(this.seed);
+    this.events = new EventsModel(this.seed, this.accountId);
     this.sfn = new SfnModel(this.seed, now);
     this.dynamodb = new DynamoDbModel(this.accountId, now);
+    this.cloudformation = new CloudFormationModel(this.accountId, this.seed, now);
     if (options.hooks) this.hooks = options.hooks;
     const runHook = (fn: () => unknown) => this.runHook(fn);
     this.operations = {
@@ -119,6 +126,7 @@ export class SimAccount {
       events: eventsOperations(this.events, runHook),
       sfn: sfnOperations(this.sfn, runHook),
       dynamodb: dynamoDbOperations(this.dynamodb),
+      cloudformation: cloudFormationOperations(this.cloudformation),
     };
   }
 
@@ -145,7 +153,7 @@ export class SimAccount {
     const caller = meta.caller ?? 'unknown';
     const record: CallRecord = { seq: this.log.length + 1, time: this.clock.now(), service, operation, region, caller, outcome: 'ok' };
     this.log.push(record);
-    const decision = this.faults.decide(service, operation, region);
+    const decision = this.faults.decide(service as FaultServiceName, operation, region);
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
     if (decision.error) {
       record.outcome = 'fault';

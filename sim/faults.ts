@@ -1,6 +1,7 @@
 /**
- * Fault injection per operation: throttling, server errors and added latency, either with a
- * seeded probability (deterministic sequence) or for the next N matching calls.
+ * Fault injection per operation: throttling, server errors, access denied (a missing IAM
+ * permission) and added latency, either with a seeded probability (deterministic sequence) or for
+ * the next N matching calls.
  */
 import { SimError } from './errors';
 import { seededRandom } from './random';
@@ -8,7 +9,7 @@ import { seededRandom } from './random';
 export type ServiceName = 'personalize' | 'cloudwatch' | 'sns' | 'events' | 'sfn' | 'dynamodb';
 
 export interface FaultSpec {
-  kind: 'throttle' | 'serverError' | 'latency';
+  kind: 'throttle' | 'serverError' | 'accessDenied' | 'latency';
   service?: ServiceName;
   operation?: string;
   region?: string;
@@ -22,7 +23,15 @@ export interface FaultSpec {
   /** Override the error code (e.g. `TooManyRequestsException`) and HTTP status. */
   errorCode?: string;
   status?: number;
+  /**
+   * For `accessDenied`: the error message (default: IAM's `User: <principal> is not authorized
+   * to perform: <service>:<Operation> ...`). Some services say less; a caller must cope.
+   */
+  message?: string;
 }
+
+/** The principal named in simulated access-denied messages. */
+export const SIM_PRINCIPAL_ARN = 'arn:aws:iam::123456789012:user/sim-user';
 
 export interface FaultHandle {
   readonly id: number;
@@ -40,6 +49,18 @@ const THROTTLE: Record<ServiceName, { code: string; queryCode?: string; status: 
   sfn: { code: 'ThrottlingException', status: 400 },
   dynamodb: { code: 'ThrottlingException', status: 400 },
 };
+/** The service's own name for a missing permission (HTTP 400 for the JSON services, 403 for CloudWatch and SNS). */
+const ACCESS_DENIED: Record<ServiceName, { code: string; queryCode?: string; status: number }> = {
+  personalize: { code: 'AccessDeniedException', status: 400 },
+  cloudwatch: { code: 'AccessDeniedException', queryCode: 'AccessDenied', status: 403 },
+  sns: { code: 'AuthorizationError', queryCode: 'AuthorizationError', status: 403 },
+  events: { code: 'AccessDeniedException', status: 400 },
+  sfn: { code: 'AccessDeniedException', status: 400 },
+  dynamodb: { code: 'AccessDeniedException', status: 400 },
+};
+/** IAM action prefixes (`events`, not EventBridge; `states`, not sfn). */
+const IAM_PREFIX: Record<ServiceName, string> = { personalize: 'personalize', cloudwatch: 'cloudwatch', sns: 'sns', events: 'events', sfn: 'states', dynamodb: 'dynamodb' };
+
 const SERVER_ERROR: Record<ServiceName, { code: string; queryCode?: string }> = {
   personalize: { code: 'InternalFailure' },
   cloudwatch: { code: 'InternalServiceFault', queryCode: 'InternalServiceError' },
@@ -108,6 +129,11 @@ export class FaultInjector {
         const t = THROTTLE[service];
         const code = s.errorCode ?? t.code;
         decision.error = new SimError(code, 'Rate exceeded', { status: s.status ?? t.status, queryCode: s.errorCode ?? t.queryCode ?? code });
+      } else if (s.kind === 'accessDenied') {
+        const a = ACCESS_DENIED[service];
+        const code = s.errorCode ?? a.code;
+        const message = s.message ?? `User: ${SIM_PRINCIPAL_ARN} is not authorized to perform: ${IAM_PREFIX[service]}:${operation} on resource: * because no identity-based policy allows the ${IAM_PREFIX[service]}:${operation} action`;
+        decision.error = new SimError(code, message, { status: s.status ?? a.status, queryCode: s.errorCode ?? a.queryCode ?? code });
       } else {
         const e = SERVER_ERROR[service];
         const code = s.errorCode ?? e.code;

@@ -1,11 +1,12 @@
 /**
- * Simulated SNS (Publish and a few topic calls, query protocol), EventBridge (PutEvents) and
+ * Simulated SNS (Publish and a few topic calls, query protocol), EventBridge (PutEvents, and
+ * ListRules over rules registered through the model: rules are listed, never applied) and
  * Step Functions (StartExecution / DescribeExecution with idempotent names, task-token
  * callbacks). Everything is recorded; hooks let a local runner act on executions and results.
  */
 import { SimError } from './errors';
 import type { OperationTable } from './operations';
-import { deterministicUuid, parseArn, partitionOf, requireString, toEpochSeconds } from './util';
+import { deterministicUuid, optionalInt, optionalString, paginate, parseArn, partitionOf, requireString, toEpochSeconds } from './util';
 
 // ---------------- SNS ----------------
 
@@ -135,14 +136,39 @@ export interface RecordedEvent {
   caller: string;
 }
 
+/** A rule as ListRules shows it (registered with `putRule`; the simulator does not apply rules). */
+export interface SimRule {
+  name: string;
+  arn: string;
+  region: string;
+  eventBusName: string;
+  eventPattern?: string;
+  scheduleExpression?: string;
+  state: 'ENABLED' | 'DISABLED';
+  description?: string;
+}
+
 /** EventBridge of one account: every accepted PutEvents entry is recorded. */
 export class EventsModel {
   readonly events: RecordedEvent[] = [];
+  /** Rules by `region|bus|name`. */
+  readonly rules = new Map<string, SimRule>();
   /** Called for each accepted event (e.g. a local rule that starts an execution). */
   onEvent?: (event: RecordedEvent) => unknown;
   private counter = 0;
 
-  constructor(private readonly seed: number) {}
+  constructor(private readonly seed: number, private readonly accountId = '123456789012') {}
+
+  /** Register (or replace) a rule on a bus (default: the default bus); returns its ARN. */
+  putRule(region: string, spec: { name: string; eventBusName?: string; eventPattern?: unknown; scheduleExpression?: string; state?: 'ENABLED' | 'DISABLED'; description?: string }): string {
+    if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(spec.name)) throw new RangeError(`rule name ${JSON.stringify(spec.name)}: 1-64 letters, digits, '.', '-' or '_'`);
+    if (spec.eventPattern === undefined && spec.scheduleExpression === undefined) throw new RangeError(`rule ${spec.name} needs an event pattern or a schedule expression`);
+    const bus = spec.eventBusName ?? 'default';
+    const arn = `arn:${partitionOf(region)}:events:${region}:${this.accountId}:rule/${bus === 'default' ? '' : `${bus}/`}${spec.name}`;
+    const eventPattern = spec.eventPattern === undefined ? undefined : typeof spec.eventPattern === 'string' ? spec.eventPattern : JSON.stringify(spec.eventPattern);
+    this.rules.set(`${region}|${bus}|${spec.name}`, { name: spec.name, arn, region, eventBusName: bus, eventPattern, scheduleExpression: spec.scheduleExpression, state: spec.state ?? 'ENABLED', description: spec.description });
+    return arn;
+  }
 
   /** Recorded events, optionally filtered. */
   list(filter: { source?: string; detailType?: string } = {}): RecordedEvent[] {
@@ -198,6 +224,20 @@ export function eventsOperations(model: EventsModel, runHook: (fn: () => unknown
         return { EventId: event.id };
       });
       return { FailedEntryCount: failed, Entries: results };
+    },
+    ListRules: ({ region }, input) => {
+      const invalid = (m: string) => new SimError('ValidationException', m);
+      const busInput = optionalString(input, 'EventBusName', invalid) ?? 'default';
+      // A bus is named by name or ARN (arn:…:event-bus/<name>).
+      const bus = busInput.startsWith('arn:') ? busInput.slice(busInput.indexOf(':event-bus/') + ':event-bus/'.length) : busInput;
+      const prefix = optionalString(input, 'NamePrefix', invalid) ?? '';
+      const limit = optionalInt(input, 'Limit', 1, 100, invalid) ?? 100;
+      const rules = [...model.rules.values()].filter((r) => r.region === region && r.eventBusName === bus && r.name.startsWith(prefix)).sort((a, b) => (a.name < b.name ? -1 : 1));
+      const { page, nextToken } = paginate(rules, limit, optionalString(input, 'NextToken', invalid), `rules|${region}|${bus}|${prefix}|${limit}`, invalid);
+      return {
+        Rules: page.map((r) => ({ Name: r.name, Arn: r.arn, EventPattern: r.eventPattern, ScheduleExpression: r.scheduleExpression, State: r.state, Description: r.description, EventBusName: r.eventBusName })),
+        NextToken: nextToken,
+      };
     },
   };
 }

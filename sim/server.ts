@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { SimAccount, ServiceName } from './account';
+import { cloudFormationErrorXml, cloudFormationXml, decodeCloudFormationForm } from './cloudformation';
 import { SimError } from './errors';
 import { deterministicUuid } from './util';
 
@@ -99,12 +100,21 @@ async function handle(account: SimAccount, req: IncomingMessage, res: ServerResp
     }
   }
 
-  // Query protocol (form-encoded Action=...): SNS.
+  // Query protocol (form-encoded Action=...): SNS, and CloudFormation (by the credential scope's service).
   const form = new URLSearchParams(body.toString('utf8'));
   const action = form.get('Action');
   const service = scope?.service;
+  if (action && service === 'cloudformation') {
+    try {
+      const output = await account.invoke('cloudformation', action, decodeCloudFormationForm(form), { region, caller });
+      return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, cloudFormationXml(action, output as Record<string, unknown>, requestId));
+    } catch (e) {
+      const err = asSimError(e);
+      return send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, cloudFormationErrorXml(err, requestId));
+    }
+  }
   if (!action || (service && service !== 'sns')) {
-    return sendQueryError(res, requestId, new SimError('InvalidAction', `query protocol is simulated for SNS only (service ${service ?? 'unknown'}, action ${action ?? 'none'})`));
+    return sendQueryError(res, requestId, new SimError('InvalidAction', `query protocol is simulated for SNS and CloudFormation only (service ${service ?? 'unknown'}, action ${action ?? 'none'})`));
   }
   try {
     const output = await account.invoke('sns', action, decodeSnsForm(form), { region, caller });

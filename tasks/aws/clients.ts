@@ -3,6 +3,7 @@
  * first use and kept for the container's life, each instrumented by the tracer. Tests inject
  * their own clients with `setClientFactory` (or pass clients into the logic directly).
  */
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -14,9 +15,10 @@ import { traced } from '../shared/tracer';
 /* eslint-disable @typescript-eslint/no-require-imports */
 /**
  * Each SDK package is loaded on first use (the runtime provides it, outside the bundle): a
- * function pays at cold start only for the services it calls, not for all six.
+ * function pays at cold start only for the services it calls, not for all of them.
  */
 const sdk = {
+  cloudformation: () => (require('@aws-sdk/client-cloudformation') as typeof import('@aws-sdk/client-cloudformation')).CloudFormationClient,
   cloudwatch: () => (require('@aws-sdk/client-cloudwatch') as typeof import('@aws-sdk/client-cloudwatch')).CloudWatchClient,
   dynamodb: () => (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient,
   events: () => (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient,
@@ -26,6 +28,7 @@ const sdk = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+export type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 export type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 export type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -52,6 +55,8 @@ export interface Clients {
   events(region: string): EventBridgeClient;
   sfn(region?: string): SFNClient;
   dynamodb(region?: string): DynamoDBClient;
+  /** Read by `migrate --dry-run` only (finding the original sample's stack). */
+  cloudformation(region: string): CloudFormationClient;
 }
 
 /** SDK configuration for a region and options (no region: the SDK resolves AWS_REGION itself). */
@@ -78,6 +83,7 @@ export function cachingClients(): Clients {
     events: (region) => once(`events|${region}`, () => new (sdk.events())(config(region))),
     sfn: (region) => once(`sfn|${region ?? ''}`, () => new (sdk.sfn())(config(region))),
     dynamodb: (region) => once(`dynamodb|${region ?? ''}`, () => new (sdk.dynamodb())(config(region))),
+    cloudformation: (region) => once(`cloudformation|${region}`, () => new (sdk.cloudformation())(config(region))),
   };
 }
 
@@ -101,4 +107,5 @@ export const awsClients: Clients = {
   events: (region) => current.events(region),
   sfn: (region) => current.sfn(region),
   dynamodb: (region) => current.dynamodb(region),
+  cloudformation: (region) => current.cloudformation(region),
 };

@@ -20,9 +20,16 @@ export class WriteRefusedError extends Error {
   }
 }
 
+/**
+ * Operations named like reads that change state: Step Functions' GetActivityTask hands a task to
+ * the caller (the task is then taken from the queue). Refused like any write.
+ */
+export const NOT_READS: ReadonlySet<string> = new Set(['GetActivityTask']);
+
 /** True for an operation name (`ListCampaigns`, or a command name `ListCampaignsCommand`) a read-only client sends. */
 export function isReadOperation(name: string): boolean {
   const op = name.replace(/Command$/, '');
+  if (NOT_READS.has(op)) return false;
   // The verb must be a whole word: `Getaway` is not Get; `GetMetricData` is.
   return READ_VERBS.some((verb) => op.startsWith(verb) && /^[A-Z]/.test(op.slice(verb.length)));
 }
@@ -59,5 +66,6 @@ export function readOnlyClients(inner: Clients = cachingClients()): Clients {
     events: (region) => readOnly(inner.events(region)),
     sfn: (region) => readOnly(inner.sfn(region)),
     dynamodb: (region) => readOnly(inner.dynamodb(region)),
+    cloudformation: (region) => readOnly(inner.cloudformation(region)),
   };
 }

@@ -31,6 +31,8 @@ export interface ResourceDecision {
   capacity: CapacityDecision;
   /** Set when no finding could be raised although a decision called for one (e.g. tags unreadable). */
   withheld?: string;
+  /** The exemption read from the resource's tags; absent when they were not read (not a candidate). */
+  exemption?: Exemption;
 }
 
 /** Stands in for the exemption until tags are read: they are read only for candidates. */
@@ -62,6 +64,7 @@ export async function decideResource(
   const input: DecisionInput = { resource, traffic, behaviour: run, now, exemption: TAGS_NOT_READ };
   let idle = evaluateIdle(input);
   let capacity = evaluateOverProvisioned(input);
+  let exemption: Exemption | undefined;
   if (idle.idle || capacity.overProvisioned) {
     let tags: Record<string, string>;
     try {
@@ -72,7 +75,7 @@ export async function decideResource(
       log.warn('decision', { resourceArn: resource.arn, outcome: 'withheld', reason: 'exemption tag could not be read' });
       return { findings: [], idle, capacity, withheld: 'exemption tag could not be read' };
     }
-    const exemption = parseExemption(tags, run.exemptionTagKey, now);
+    exemption = parseExemption(tags, run.exemptionTagKey, now);
     if (exemption.exempt) {
       idle = evaluateIdle({ ...input, exemption });
       capacity = evaluateOverProvisioned({ ...input, exemption });
@@ -91,5 +94,5 @@ export async function decideResource(
     overProvisioned: capacity.overProvisioned ? { newMin: capacity.newMin, evidence: capacity.evidence } : { reason: capacity.reason },
     dryRun: run.dryRun,
   });
-  return { findings, idle, capacity };
+  return { findings, idle, capacity, ...(exemption ? { exemption } : {}) };
 }
