@@ -284,7 +284,7 @@ describe('migrate refuses what it must not do', () => {
 
 describe('migrate without the permissions or credentials it needs', () => {
   it('access denied on DescribeStacks: exit 1 naming cloudformation:DescribeStacks; the rest is still listed, marked incomplete', async () => {
-    account.injectFault({ kind: 'serverError', operation: 'DescribeStacks', region: 'us-east-1', errorCode: 'AccessDenied', status: 403 });
+    account.injectFault({ kind: 'accessDenied', service: 'cloudformation', operation: 'DescribeStacks', region: 'us-east-1' });
     const json = path.join(dir, 'out.json');
     const { code, stdout, stderr } = await run(['--dry-run', '--config', configFile, '--json', json]);
     expect(code).toBe(1);
@@ -298,7 +298,7 @@ describe('migrate without the permissions or credentials it needs', () => {
   });
 
   it('access denied by SNS (AuthorizationError) names sns:ListTopics', async () => {
-    account.injectFault({ kind: 'serverError', service: 'sns', operation: 'ListTopics', errorCode: 'AuthorizationError', status: 403 });
+    account.injectFault({ kind: 'accessDenied', service: 'sns', operation: 'ListTopics' });
     const { code, stderr } = await run(['--dry-run', '--config', configFile]);
     expect(code).toBe(1);
     expect(stderr).toContain('access denied for sns:ListTopics');

@@ -2,12 +2,15 @@
 /**
  * `personalize-monitor <command>` (package.json "bin"): runs the TypeScript sources through the
  * repository's own tsx (the package is private and not built for publishing).
- * Commands: assess.
+ * Commands: assess, migrate.
  */
 'use strict';
 const path = require('node:path');
 
-const COMMANDS = { assess: path.join(__dirname, '..', 'assess', 'cli.ts') };
+const COMMANDS = {
+  assess: path.join(__dirname, '..', 'assess', 'cli.ts'),
+  migrate: path.join(__dirname, '..', 'migrate', 'cli.ts'),
+};
 const [command, ...args] = process.argv.slice(2);
 
 if (!command || command === '--help' || command === 'help' || !COMMANDS[command]) {

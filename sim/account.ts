@@ -19,7 +19,7 @@ import { DEFAULT_PERSONALIZE_DURATIONS, PersonalizeModel, personalizeOperations,
  * Every simulated service. CloudFormation (read-only, for `migrate`) is not in faults.ts's tables:
  * a fault on it must name its `errorCode` (e.g. `AccessDenied` with status 403).
  */
-export type ServiceName = FaultServiceName | 'cloudformation';
+export type ServiceName = FaultServiceName;
 
 /** Default simulated account id. */
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -153,7 +153,7 @@ export class SimAccount {
     const caller = meta.caller ?? 'unknown';
     const record: CallRecord = { seq: this.log.length + 1, time: this.clock.now(), service, operation, region, caller, outcome: 'ok' };
     this.log.push(record);
-    const decision = this.faults.decide(service as FaultServiceName, operation, region);
+    const decision = this.faults.decide(service, operation, region);
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
     if (decision.error) {
       record.outcome = 'fault';

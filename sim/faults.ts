@@ -6,7 +6,7 @@
 import { SimError } from './errors';
 import { seededRandom } from './random';
 
-export type ServiceName = 'personalize' | 'cloudwatch' | 'sns' | 'events' | 'sfn' | 'dynamodb';
+export type ServiceName = 'personalize' | 'cloudwatch' | 'sns' | 'events' | 'sfn' | 'dynamodb' | 'cloudformation';
 
 export interface FaultSpec {
   kind: 'throttle' | 'serverError' | 'accessDenied' | 'latency';
@@ -48,6 +48,7 @@ const THROTTLE: Record<ServiceName, { code: string; queryCode?: string; status: 
   events: { code: 'ThrottlingException', status: 400 },
   sfn: { code: 'ThrottlingException', status: 400 },
   dynamodb: { code: 'ThrottlingException', status: 400 },
+  cloudformation: { code: 'Throttling', queryCode: 'Throttling', status: 400 },
 };
 /** The service's own name for a missing permission (HTTP 400 for the JSON services, 403 for CloudWatch and SNS). */
 const ACCESS_DENIED: Record<ServiceName, { code: string; queryCode?: string; status: number }> = {
@@ -57,9 +58,10 @@ const ACCESS_DENIED: Record<ServiceName, { code: string; queryCode?: string; sta
   events: { code: 'AccessDeniedException', status: 400 },
   sfn: { code: 'AccessDeniedException', status: 400 },
   dynamodb: { code: 'AccessDeniedException', status: 400 },
+  cloudformation: { code: 'AccessDenied', queryCode: 'AccessDenied', status: 403 },
 };
 /** IAM action prefixes (`events`, not EventBridge; `states`, not sfn). */
-const IAM_PREFIX: Record<ServiceName, string> = { personalize: 'personalize', cloudwatch: 'cloudwatch', sns: 'sns', events: 'events', sfn: 'states', dynamodb: 'dynamodb' };
+const IAM_PREFIX: Record<ServiceName, string> = { personalize: 'personalize', cloudwatch: 'cloudwatch', sns: 'sns', events: 'events', sfn: 'states', dynamodb: 'dynamodb', cloudformation: 'cloudformation' };
 
 const SERVER_ERROR: Record<ServiceName, { code: string; queryCode?: string }> = {
   personalize: { code: 'InternalFailure' },
@@ -68,6 +70,7 @@ const SERVER_ERROR: Record<ServiceName, { code: string; queryCode?: string }> = 
   events: { code: 'InternalException' },
   sfn: { code: 'InternalFailure' },
   dynamodb: { code: 'InternalServerError' },
+  cloudformation: { code: 'InternalFailure', queryCode: 'InternalFailure' },
 };
 
 interface ActiveFault {
