@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { DEFAULT_BEHAVIOUR, DEFAULT_DEPLOY } from '../config/schema';
+import { defaultAlarmPrefix } from '../core/contracts/ownership';
 import type { RegionResult } from '../core/types';
 import { demoFleet, MINUTE_MS, SIM_CREDENTIALS, startSimServer, type SimAccount } from '../sim';
 import type { RegionOutcome } from '../tasks/summarize-run/summarize';
@@ -201,6 +202,8 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
     AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
     PM_HOME_REGION: home,
+    PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
+    PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
     PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(opts.regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -317,7 +320,7 @@ async function measureDashboard(account: SimAccount, regions: string[], url: str
       if (!c) clients.set(region, (c = new PersonalizeClient({ region, endpoint: url, credentials: SIM_CREDENTIALS })));
       return c;
     },
-    env: () => ({ PM_REGIONS: JSON.stringify(regions), PM_HOME_REGION: regions[0], PM_STACK_NAME: DEFAULT_DEPLOY.stackName }),
+    env: () => ({ PM_REGIONS: JSON.stringify(regions), PM_HOME_REGION: regions[0], PM_STACK_NAME: DEFAULT_DEPLOY.stackName, PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName) }),
     clock: () => account.clock.now(),
   });
   await countingStdout(() => handler({ reason: 'hourly rebuild' }));
