@@ -165,7 +165,7 @@ describe('every key has a value kind, derived from its schema', () => {
     expect([...CONFIG_KEYS].sort()).toEqual([...keys].sort());
     for (const key of keys) {
       const spec = CONFIG_KEY_SPECS[key as keyof typeof CONFIG_KEY_SPECS];
-      expect(['number', 'boolean', 'list', 'string']).toContain(spec.kind);
+      expect(['number', 'boolean', 'list', 'string', 'object']).toContain(spec.kind);
       expect(spec.expected.length).toBeGreaterThan(0);
     }
   });

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { SCHEDULE_EXPRESSION_FORMS, checkScheduleExpression } from './schedule-expression';
+import { BACKEND_EXPECTED, defaultBackend, parseBackend, type BackendConfig } from './backend';
 import { MAX_ALARM_PREFIX_LENGTH, checkAlarmPrefix, defaultAlarmPrefix } from '../core/contracts/ownership';
 
 export { checkScheduleExpression } from './schedule-expression';
@@ -31,7 +32,8 @@ export type ApprovalMode = (typeof APPROVAL_MODES)[number];
  * string) into the value the schema validates. Every schema builder below tags what it builds, so
  * the kind of each key is derived from the shapes themselves (`CONFIG_KEY_SPECS`), never listed twice.
  */
-export type ValueKind = 'number' | 'boolean' | 'list' | 'string';
+/** `object`: a JSON object in the file, a string holding one in a `PM_` variable (e.g. PM_BACKEND). */
+export type ValueKind = 'number' | 'boolean' | 'list' | 'string' | 'object';
 export interface KeySpec {
   readonly kind: ValueKind;
   /** The allowed values in words, for messages: `a whole number from 0 to 720`. */
@@ -322,6 +324,20 @@ export const deployShape = {
   requestSenders: tagged(list(requestSenderArn, REQUEST_SENDERS_EXPECTED), 'list', REQUEST_SENDERS_EXPECTED),
   /** Accept requests from the default event bus; delete/stop requests from there always need approval. */
   acceptDefaultBusRequests: yesNo,
+  /** Terraform state backend (config/backend.ts); default local state at the checkout root, by a relative path. */
+  backend: tagged(
+    z
+      .unknown()
+      .transform((value, ctx): BackendConfig | undefined => {
+        if (value === undefined) return undefined;
+        const r = parseBackend(value, { regionPattern: REGION_PATTERN, show: received });
+        if ('value' in r) return r.value;
+        for (const i of r.issues) ctx.addIssue({ code: z.ZodIssueCode.custom, path: i.path, message: i.message });
+        return z.NEVER;
+      }),
+    'object',
+    BACKEND_EXPECTED,
+  ),
   ...actionLimitsShape,
 };
 
@@ -360,7 +376,8 @@ export const deployConfigSchema = z
   .superRefine(checkArnRegions)
   .superRefine(checkApprovalEndpoint)
   // alarmPrefix defaults to one derived from stackName (DEFAULT_DEPLOY cannot know it).
-  .transform((cfg) => ({ ...cfg, alarmPrefix: cfg.alarmPrefix ?? defaultAlarmPrefix(cfg.stackName) }));
+  .transform((cfg) => ({ ...cfg, alarmPrefix: cfg.alarmPrefix ?? defaultAlarmPrefix(cfg.stackName) }))
+  .transform((cfg) => ({ ...cfg, backend: cfg.backend ?? defaultBackend(cfg.stackName) }));
 
 /** Per-run input of the MONITOR: any behaviour key, nothing else. */
 export const runOverridesSchema = z.object(behaviourShape).partial().strict();

@@ -2,10 +2,11 @@
  * What every feature of the stack builds on: the provider, the account and partition (known only
  * to Terraform), and the validated configuration.
  */
-import type { TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import type { BackendConfig } from '../../config/backend';
 import type { DeployConfig } from '../../config/schema';
 import type { PermissionContext } from '../../core/contracts/iam';
 
@@ -19,8 +20,31 @@ export interface StackBase {
   permissionContext: PermissionContext;
 }
 
-/** The AWS provider (default tags, home region) and the account's partition and id. */
+/**
+ * The Terraform backend of `config.backend`: a local state file (path kept as configured, relative
+ * paths resolve from cdktf.out/stacks/<stackName>) or S3 with a DynamoDB lock and/or S3 native
+ * locking (`use_lockfile`, Terraform >= 1.10; cdktf 0.21's S3Backend has no prop for it, so it is
+ * an override of the backend block). Resource-free: the S3 bucket / lock table must exist before
+ * `terraform init` (docs/deploy.md).
+ */
+export function stackBackend(stack: TerraformStack, backend: BackendConfig): void {
+  if (backend.type === 'local') {
+    new LocalBackend(stack, { path: backend.path });
+    return;
+  }
+  const s3 = new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: backend.key,
+    region: backend.region,
+    encrypt: true,
+    ...(backend.dynamodbTable !== undefined ? { dynamodbTable: backend.dynamodbTable } : {}),
+  });
+  if (backend.useLockfile !== undefined) s3.addOverride('use_lockfile', backend.useLockfile);
+}
+
+/** The backend, the AWS provider (default tags, home region) and the account's partition and id. */
 export function stackBase(stack: TerraformStack, config: DeployConfig): StackBase {
+  stackBackend(stack, config.backend);
   new AwsProvider(stack, 'aws', {
     region: config.homeRegion,
     defaultTags: [{ tags: { Application: 'PersonalizeMonitor', Stack: config.stackName } }],
