@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import { ConfigError, loadDeployConfig } from '../config/load';
 import { REGION_PATTERN, type DeployConfig } from '../config/schema';
-import { readOnlyClients } from '../tasks/aws/read-only';
+import { readOnly, readOnlyClients } from '../tasks/aws/read-only';
 import { describeError } from '../tasks/aws/errors';
 import { ORIGINAL_NAMES } from './original';
 import { renderReport } from './render';
@@ -132,7 +132,11 @@ export async function main(argv: readonly string[], cli: CliIo): Promise<number>
     return 1;
   }
   const regions = options.regions ?? [...new Set([config.homeRegion, ...config.regions])];
-  const clients = io.clients?.() ?? readOnlyClients();
+  // Whatever clients it is given (tests inject their own), migrate reads through the guard.
+  const given = io.clients?.();
+  const clients: MigrateClients = given
+    ? { cloudformation: (r) => readOnly(given.cloudformation(r)), cloudwatch: (r) => readOnly(given.cloudwatch(r)), events: (r) => readOnly(given.events(r)), sns: (r) => readOnly(given.sns(r)) }
+    : readOnlyClients();
   let report;
   try {
     report = await scan(clients, { regions, config, stackNames: options.stacks });
