@@ -255,11 +255,14 @@ describe('build-dashboard task', () => {
     expect(store.size).toBe(0);
   });
 
-  it("a MONITOR run's own dryRun wins over the deploy's", async () => {
+  it("a MONITOR run's dry run adds one; a run's dryRun false cannot lift the deploy's", async () => {
     const out = await makeHandler()({ run: { now: new Date(NOW).toISOString(), dryRun: true }, fleet: fleetOf(1) });
     expect(out.dryRun).toBe(true);
     expect(store.size).toBe(0);
-    const real = await makeHandler({ ...ENV, PM_DRY_RUN: 'true' })({ run: { now: new Date(NOW).toISOString(), dryRun: false }, fleet: fleetOf(1) });
+    const lifted = await makeHandler({ ...ENV, PM_DRY_RUN: 'true' })({ run: { now: new Date(NOW).toISOString(), dryRun: false }, fleet: fleetOf(1) });
+    expect(lifted).toMatchObject({ dryRun: true, dashboards: [{ status: 'wouldCreate' }] });
+    expect(store.size).toBe(0);
+    const real = await makeHandler()({ run: { now: new Date(NOW).toISOString(), dryRun: false }, fleet: fleetOf(1) });
     expect(real).toMatchObject({ dryRun: false, dashboards: [{ status: 'created' }] });
   });
 

@@ -33,6 +33,17 @@ describe('MONITOR run input', () => {
     expect(out.run.idleThresholdHours).toBe(48);
   });
 
+  it('a dry-run deployment stays one: dryRun false (or No) is refused naming why; dryRun true is accepted', () => {
+    const dry = { ...base, defaults: { ...defaults, dryRun: true } };
+    for (const input of [{ dryRun: false }, { dryRun: 'No' }]) {
+      expect(() => resolveRun({ ...dry, input })).toThrow(InvalidRunInputError);
+      expect(() => resolveRun({ ...dry, input })).toThrow(/dryRun: false is refused: this deployment is a dry run/);
+    }
+    expect(resolveRun({ ...dry, input: { dryRun: true } }).run.dryRun).toBe(true);
+    expect(resolveRun({ ...dry, input: {} }).run.dryRun).toBe(true);
+    expect(resolveRun({ ...base, input: { dryRun: false } }).run.dryRun).toBe(false);
+  });
+
   it('lists may be JSON arrays in a string, as in the config', () => {
     expect(resolveRun({ ...base, input: { regions: '["eu-west-1"]' } }).regions).toEqual(['eu-west-1']);
   });

@@ -4,8 +4,8 @@
  * `BuildPersonalizeMonitorDashboard` event. Lists the fleet itself unless given one; writes only
  * dashboards whose body changed.
  *
- * Dry run (the deploy's dryRun, PM_DRY_RUN, whatever the trigger – hourly rule, event; a MONITOR
- * run's own `run.dryRun` wins): the same reads, no PutDashboard or DeleteDashboards; the output
+ * Dry run (the deploy's dryRun, PM_DRY_RUN, whatever the trigger – hourly rule, event, a MONITOR
+ * run – or a MONITOR run's own `run.dryRun`; neither can lift the other): the same reads, no PutDashboard or DeleteDashboards; the output
  * and the log say what would have been written (`dryRun: true`, statuses `wouldCreate` /
  * `wouldUpdate`, `wouldDelete`).
  */
@@ -102,7 +102,8 @@ export function createHandler(
       regions: request.regions ?? env.regions,
       now,
     });
-    const dryRun = request.dryRun ?? env.dryRun;
+    // A dry-run deploy never writes, whatever the invocation says; a run's dry run only adds caution.
+    const dryRun = env.dryRun || request.dryRun === true;
     const published = await publishDashboards(deps.cloudwatch(env.homeRegion), env.stackName, docs, { dryRun });
 
     const output: BuildDashboardOutput = {

@@ -36,7 +36,7 @@ export interface BuildDashboardEnv {
   campaignArns: 'all' | string[];
   recommenderArns: 'all' | string[];
   alarmPrefix: string;
-  /** The deploy's dryRun: report what would be written, write nothing (a MONITOR run's own dryRun wins). */
+  /** The deploy's dryRun: report what would be written, write nothing (no invocation can lift it). */
   dryRun: boolean;
 }
 
@@ -179,7 +179,7 @@ export interface BuildRequest {
   regions?: string[];
   campaignArns?: 'all' | string[];
   recommenderArns?: 'all' | string[];
-  /** The MONITOR run's dryRun, when invoked by one (it wins over the deploy's PM_DRY_RUN). */
+  /** The MONITOR run's dryRun, when invoked by one (true adds a dry run; false cannot lift the deploy's PM_DRY_RUN). */
   dryRun?: boolean;
   fleet?: MonitoredResource[];
   findings?: Finding[];

@@ -58,6 +58,11 @@ export function resolveRun(event: ValidateInput): ValidateOutput {
     );
   }
 
+  // A dry-run deployment stays one: a run may add caution, never lift it.
+  if (defaults.data.dryRun && overrides.data.dryRun === false) {
+    throw new InvalidRunInputError('invalid run input: dryRun: false is refused: this deployment is a dry run (deploy config dryRun true); change the config and deploy to let runs write');
+  }
+
   const merged = behaviourSchema.safeParse({ ...defaults.data, ...overrides.data });
   if (!merged.success) throw new InvalidRunInputError(`invalid run input: ${describeIssues(merged.error)}`);
 
