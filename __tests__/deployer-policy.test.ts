@@ -74,6 +74,16 @@ describe('deployer policy over cdk.tf.json', () => {
     }
   });
 
+  it('a resource pattern beyond the stack\'s names (the account-wide log-group:*) carries only List/Describe/Get actions', () => {
+    const broad = policy.Statement.filter((s) => !resources(s).includes('*') && resources(s).some((r) => !r.includes('pm-test-') && !r.startsWith('arn:aws:s3:::')));
+    expect(broad.map((s) => s.Sid)).toEqual(['CloudwatchLogGroupListing']);
+    for (const s of broad) for (const a of s.Action) expect(a).toMatch(/^[a-z0-9-]+:(List|Describe|Get)[A-Z]/);
+    // The log-group write actions stay on the stack's own log groups.
+    const writes = policy.Statement.find((s) => s.Sid === 'CloudwatchLogGroup')!;
+    expect(writes.Action).toContain('logs:DeleteLogGroup');
+    expect(resources(writes).every((r) => r.includes('pm-test-'))).toBe(true);
+  });
+
   it('the name patterns cover every literal name the stack gives its resources', () => {
     const namesOf = (type: string, attr: string) =>
       Object.values(tf.resource?.[type] ?? {}).map((b) => b[attr]).filter((n): n is string => typeof n === 'string' && !n.includes('${'));

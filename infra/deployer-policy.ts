@@ -45,6 +45,12 @@ interface TypeMapping {
   resources: (s: Scope) => string[];
   /** Roles passed to a service by this type (iam:PassRole, limited to that service). */
   passRoleTo?: string;
+  /**
+   * Read-only listing actions that are authorized on the account's whole collection (e.g.
+   * DescribeLogGroups lists by prefix and is checked against `log-group:*`): a statement of their
+   * own, so the broad ARN never carries the type's write actions.
+   */
+  listing?: { actions: string[]; resources: (s: Scope) => string[] };
 }
 
 const arn = (s: Scope, service: string, rest: string, opts: { global?: boolean } = {}) =>
@@ -79,9 +85,11 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeMapping>> = {
     passRoleTo: 'events.amazonaws.com',
   },
   aws_cloudwatch_log_group: {
-    actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource', 'logs:TagLogGroup', 'logs:UntagLogGroup', 'logs:ListTagsLogGroup', 'logs:DescribeLogGroups'],
-    // DescribeLogGroups is authorized on the account's log-group:* (it lists by prefix).
-    resources: (s) => [...logGroups(s), arn(s, 'logs', 'log-group:*')],
+    actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource', 'logs:TagLogGroup', 'logs:UntagLogGroup', 'logs:ListTagsLogGroup'],
+    resources: logGroups,
+    // The provider reads a log group with DescribeLogGroups (by name prefix), which IAM checks
+    // against the account's log-group:* — a read-only statement of its own.
+    listing: { actions: ['logs:DescribeLogGroups'], resources: (s) => [arn(s, 'logs', 'log-group:*')] },
   },
   aws_dynamodb_table: {
     actions: ['dynamodb:CreateTable', 'dynamodb:DeleteTable', 'dynamodb:DescribeTable', 'dynamodb:UpdateTable', 'dynamodb:DescribeContinuousBackups', 'dynamodb:UpdateContinuousBackups', 'dynamodb:DescribeTimeToLive', 'dynamodb:UpdateTimeToLive', 'dynamodb:ListTagsOfResource', 'dynamodb:TagResource', 'dynamodb:UntagResource'],
@@ -208,6 +216,10 @@ export function deployerPolicy(tf: TfArtifact, options: DeployerPolicyOptions = 
     const m = RESOURCE_TYPE_ACTIONS[type];
     const resources = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.resources({ partition, account, region, stack }));
     statements.push({ Sid: sidOf(type), Effect: 'Allow', Action: [...new Set(m.actions)].sort(), Resource: [...new Set(resources)] });
+    if (m.listing) {
+      const listed = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.listing!.resources({ partition, account, region, stack }));
+      statements.push({ Sid: `${sidOf(type)}Listing`, Effect: 'Allow', Action: [...m.listing.actions].sort(), Resource: [...new Set(listed)] });
+    }
     if (m.passRoleTo) passTo.add(m.passRoleTo);
   }
   if (passTo.size) {
