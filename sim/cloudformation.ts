@@ -41,7 +41,8 @@ export const CLOUDFORMATION_LIMITS = { stacksPerPage: 100, resourcesPerPage: 100
 /** Stack names: a letter, then letters, digits and hyphens, at most 128 characters. */
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const STACK_ID = /^arn:aws[a-z-]*:cloudformation:[a-z0-9-]+:\d{12}:stack\/[A-Za-z][A-Za-z0-9-]{0,127}\/[0-9a-f-]+$/;
-const XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+/** Namespace of CloudFormation's query-protocol XML. */
+export const CLOUDFORMATION_XMLNS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 const validation = (m: string) => new SimError('ValidationError', m);
 
@@ -245,36 +246,4 @@ export function decodeCloudFormationForm(form: URLSearchParams): Record<string, 
   }
   for (const [key, members] of lists) input[key] = [...members.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   return input;
-}
-
-/** The XML body of a successful CloudFormation query response. */
-export function cloudFormationXml(action: string, output: Record<string, unknown> | undefined, requestId: string): string {
-  return (
-    `<${action}Response xmlns="${XMLNS}"><${action}Result>${toXml(output)}</${action}Result>` +
-    `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`
-  );
-}
-
-/** The XML body of a CloudFormation query error. */
-export function cloudFormationErrorXml(e: SimError, requestId: string): string {
-  return (
-    `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${e.faultType}</Type><Code>${escapeXml(e.queryCode)}</Code>` +
-    `<Message>${escapeXml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`
-  );
-}
-
-function toXml(value: Record<string, unknown> | undefined): string {
-  if (!value) return '';
-  return Object.entries(value)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => {
-      if (Array.isArray(v)) return `<${k}>${v.map((item) => `<member>${typeof item === 'object' ? toXml(item as Record<string, unknown>) : escapeXml(String(item))}</member>`).join('')}</${k}>`;
-      if (typeof v === 'object') return `<${k}>${toXml(v as Record<string, unknown>)}</${k}>`;
-      return `<${k}>${escapeXml(String(v))}</${k}>`;
-    })
-    .join('');
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }

@@ -9,8 +9,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import type { SimAccount, ServiceName } from './account';
-import { cloudFormationErrorXml, cloudFormationXml, decodeCloudFormationForm } from './cloudformation';
+import { CLOUDFORMATION_XMLNS, decodeCloudFormationForm } from './cloudformation';
 import { SimError } from './errors';
+import { queryErrorXml, queryResultXml } from './query-xml';
 import { deterministicUuid } from './util';
 
 /** JSON protocol services by `X-Amz-Target` prefix. */
@@ -22,6 +23,11 @@ const JSON_TARGETS: Record<string, { service: ServiceName; version: '1.0' | '1.1
   DynamoDB_20120810: { service: 'dynamodb', version: '1.0' },
 };
 const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** Query protocol services by the credential scope's service: namespace and form decoder. */
+const QUERY_SERVICES: Record<'sns' | 'cloudformation', { xmlns: string; decode: (form: URLSearchParams) => Record<string, unknown> }> = {
+  sns: { xmlns: SNS_XMLNS, decode: decodeSnsForm },
+  cloudformation: { xmlns: CLOUDFORMATION_XMLNS, decode: decodeCloudFormationForm },
+};
 /** Largest request body accepted (SNS/EventBridge payloads are ≤ 256 KiB; leave headroom). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -103,27 +109,17 @@ async function handle(account: SimAccount, req: IncomingMessage, res: ServerResp
   // Query protocol (form-encoded Action=...): SNS, and CloudFormation (by the credential scope's service).
   const form = new URLSearchParams(body.toString('utf8'));
   const action = form.get('Action');
-  const service = scope?.service;
-  if (action && service === 'cloudformation') {
-    try {
-      const output = await account.invoke('cloudformation', action, decodeCloudFormationForm(form), { region, caller });
-      return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, cloudFormationXml(action, output as Record<string, unknown>, requestId));
-    } catch (e) {
-      const err = asSimError(e);
-      return send(res, err.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, cloudFormationErrorXml(err, requestId));
-    }
+  // No credential scope: SNS, as before CloudFormation was simulated.
+  const service = scope?.service ?? 'sns';
+  if (!action || (service !== 'sns' && service !== 'cloudformation')) {
+    return sendQueryError(res, requestId, new SimError('InvalidAction', `query protocol is simulated for SNS and CloudFormation only (service ${scope?.service ?? 'unknown'}, action ${action ?? 'none'})`));
   }
-  if (!action || (service && service !== 'sns')) {
-    return sendQueryError(res, requestId, new SimError('InvalidAction', `query protocol is simulated for SNS and CloudFormation only (service ${service ?? 'unknown'}, action ${action ?? 'none'})`));
-  }
+  const q = QUERY_SERVICES[service];
   try {
-    const output = await account.invoke('sns', action, decodeSnsForm(form), { region, caller });
-    const xml =
-      `<${action}Response xmlns="${SNS_XMLNS}"><${action}Result>${toXml(output as Record<string, unknown>)}</${action}Result>` +
-      `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-    return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+    const output = await account.invoke(service, action, q.decode(form), { region, caller });
+    return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryResultXml(q.xmlns, action, output as Record<string, unknown>, requestId));
   } catch (e) {
-    return sendQueryError(res, requestId, asSimError(e));
+    return sendQueryError(res, requestId, asSimError(e), q.xmlns);
   }
 }
 
@@ -155,11 +151,8 @@ function sendJsonError(res: ServerResponse, contentType: string, requestId: stri
   send(res, e.status, headers, JSON.stringify({ __type: e.code, message: e.message, ...e.fields }));
 }
 
-function sendQueryError(res: ServerResponse, requestId: string, e: SimError): void {
-  const xml =
-    `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${e.faultType}</Type><Code>${escapeXml(e.queryCode)}</Code>` +
-    `<Message>${escapeXml(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml);
+function sendQueryError(res: ServerResponse, requestId: string, e: SimError, xmlns = SNS_XMLNS): void {
+  send(res, e.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, queryErrorXml(xmlns, e, requestId));
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
@@ -247,20 +240,4 @@ function decodeSnsForm(form: URLSearchParams): Record<string, unknown> {
   if (Object.keys(attributes).length > 0) input.Attributes = attributes;
   if (tags.size > 0) input.Tags = [...tags.values()];
   return input;
-}
-
-function toXml(value: Record<string, unknown> | undefined): string {
-  if (!value) return '';
-  return Object.entries(value)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => {
-      if (Array.isArray(v)) return `<${k}>${v.map((item) => `<member>${typeof item === 'object' ? toXml(item as Record<string, unknown>) : escapeXml(String(item))}</member>`).join('')}</${k}>`;
-      if (typeof v === 'object') return `<${k}>${toXml(v as Record<string, unknown>)}</${k}>`;
-      return `<${k}>${escapeXml(String(v))}</${k}>`;
-    })
-    .join('');
-}
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
