@@ -4,7 +4,7 @@
  * credential, a missing permission or throttling that did not clear ends the run with a clear
  * message instead of a half-empty report. Structural typing only: no SDK import outside tasks/aws/.
  */
-import { errorName, isThrottling } from '../tasks/aws/errors';
+import { errorName, isAccessDenied, isCredentialsProblem, isThrottling } from '../tasks/aws/errors';
 import { iamAction, type AssessService } from './policy';
 
 /** Name of the observer in each client's middleware stack. */
@@ -35,34 +35,20 @@ interface MiddlewareClient {
   };
 }
 
-const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'IncompleteSignature',
-  'TokenProviderError',
-]);
-const ACCESS_DENIED_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'AuthorizationError', 'NotAuthorized']);
-
 /** Classifies a failed call: a problem that makes the whole assessment untrustworthy, or undefined. */
 export function fatalProblem(call: ObservedCall): FatalProblem | undefined {
   const err = call.error;
   if (err === undefined) return undefined;
   const name = errorName(err);
   const message = String((err as { message?: unknown })?.message ?? err);
-  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-  if (CREDENTIAL_ERRORS.has(name) || /could not load credentials/i.test(message)) {
+  if (isCredentialsProblem(err)) {
     return {
       kind: 'credentials',
       region: call.region,
       message: `no usable AWS credentials (${name}: ${message}). Configure the default credential chain (AWS_PROFILE, aws sso login, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ...) and try again.`,
     };
   }
-  if (ACCESS_DENIED_ERRORS.has(name) || (status === 403 && !isThrottling(err))) {
+  if (isAccessDenied(err)) {
     const named = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(message)?.[1];
     const permission = named ?? iamAction(call.service, call.operation);
     return {

@@ -9,7 +9,7 @@ import { dashboardName } from '../core/contracts/names';
 import { ORIGINAL_ALARM_PREFIX, ORIGINAL_CREATED_BY_TAG, OWNER_TAG_KEY } from '../core/contracts/ownership';
 import { describeStacks, listStackResources, type CloudFormationClient } from '../tasks/aws/cloudformation';
 import { describeAlarms, listDashboards, listTagsForResource, type CloudWatchClient } from '../tasks/aws/cloudwatch';
-import { errorName } from '../tasks/aws/errors';
+import { describeError, isAccessDenied, isCredentialsProblem } from '../tasks/aws/errors';
 import { listRules, type EventBridgeClient } from '../tasks/aws/eventbridge';
 import { listTopicArns, type SNSClient } from '../tasks/aws/sns';
 import {
@@ -91,25 +91,6 @@ export class CredentialsError extends Error {
   override readonly name = 'CredentialsError';
 }
 
-const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedOperation', 'UnauthorizedException', 'Forbidden']);
-const BAD_CREDENTIALS = new Set(['CredentialsProviderError', 'InvalidClientTokenId', 'UnrecognizedClientException', 'ExpiredToken', 'ExpiredTokenException', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'IncompleteSignature', 'MissingAuthenticationToken', 'MissingAuthenticationTokenException']);
-
-/** True for an access-denied answer (by name, or any HTTP 403 that is not about the credentials). */
-export function isAccessDenied(err: unknown): boolean {
-  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
-  return ACCESS_DENIED.has(errorName(err)) || (status === 403 && !BAD_CREDENTIALS.has(errorName(err)));
-}
-
-/** True when the credentials are missing, expired or rejected. */
-export function isCredentialsProblem(err: unknown): boolean {
-  return BAD_CREDENTIALS.has(errorName(err));
-}
-
-function message(err: unknown): string {
-  const m = (err as { message?: unknown } | null)?.message;
-  return `${errorName(err)}: ${typeof m === 'string' ? m : String(err)}`;
-}
-
 export interface ScanOptions {
   regions: string[];
   config: DeployConfig;
@@ -138,12 +119,12 @@ export async function scan(clients: MigrateClients, options: ScanOptions): Promi
     try {
       return await fn();
     } catch (err) {
-      if (isCredentialsProblem(err)) throw new CredentialsError(`no usable AWS credentials (${message(err)}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+      if (isCredentialsProblem(err)) throw new CredentialsError(`no usable AWS credentials (${describeError(err)}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
       if (isAccessDenied(err)) {
-        report.problems.push({ region, permission, error: message(err) });
+        report.problems.push({ region, permission, error: describeError(err) });
         return undefined;
       }
-      throw Object.assign(err as Error, { message: `${permission} in ${region}: ${message(err)}` });
+      throw Object.assign(err as Error, { message: `${permission} in ${region}: ${describeError(err)}` });
     }
   };
 

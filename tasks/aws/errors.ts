@@ -27,3 +27,33 @@ export function isThrottling(err: unknown): boolean {
 export function isNotFound(err: unknown): boolean {
   return errorName(err) === 'ResourceNotFoundException';
 }
+
+/** Names under which AWS services report a missing permission. */
+const ACCESS_DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'AuthorizationError', 'AuthorizationErrorException', 'UnauthorizedOperation', 'UnauthorizedException', 'NotAuthorized', 'Forbidden']);
+/** Names under which the SDK and AWS report missing, expired or rejected credentials. */
+const CREDENTIALS_NAMES = new Set([
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'SignatureDoesNotMatch',
+  'InvalidSignatureException',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+]);
+
+/** True when the credentials are missing, expired or rejected. */
+export function isCredentialsProblem(err: unknown): boolean {
+  const message = (err as { message?: unknown } | null)?.message;
+  return CREDENTIALS_NAMES.has(errorName(err)) || (typeof message === 'string' && /could not load credentials/i.test(message));
+}
+
+/** True for an access-denied answer: by name, or any HTTP 403 that is neither about the credentials nor throttling. */
+export function isAccessDenied(err: unknown): boolean {
+  if (ACCESS_DENIED_NAMES.has(errorName(err))) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return status === 403 && !isCredentialsProblem(err) && !isThrottling(err);
+}
