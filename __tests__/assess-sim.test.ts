@@ -3,8 +3,6 @@
  * demo's), no write in the simulator's call log, exactly the operations of the policy, and exit 1
  * naming the missing permission, the missing credentials or the throttling that did not clear.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { main, type CliWorld } from '../assess/cli';
 import { ASSESS_OPERATIONS, assessActions } from '../assess/policy';
 import { DEFAULT_BEHAVIOUR } from '../config/schema';
@@ -12,7 +10,7 @@ import { defaultAlarmPrefix } from '../core/contracts/ownership';
 import type { Finding } from '../core/types';
 import { DEFAULT_OPTIONS } from '../demo/options';
 import { demoFleet, MINUTE_MS, simClientConfig, startSimServer, type SimAccount, type SimServer } from '../sim';
-import type { Clients } from '../tasks/aws/clients';
+import { cachingClients, type Clients } from '../tasks/aws/clients';
 import { isReadOperation } from '../tasks/aws/read-only';
 import { collectRegion } from '../tasks/collect/collect';
 import { resetCaches } from '../tasks/collect/discovery';
@@ -24,22 +22,13 @@ const REGIONS = DEFAULT_OPTIONS.regions;
 const AFTER_START_MS = 10 * MINUTE_MS + 2_000;
 const RUNS_PER_HOUR = 12;
 
-/** SDK clients on the simulator, labelled `caller` in its call log. */
+/** SDK clients on the simulator, labelled `caller` in its call log (assess may use only Personalize and CloudWatch). */
 function simClients(url: string, caller: string, maxAttempts = 3): Clients {
-  const cache = new Map<string, unknown>();
-  const once = <T>(key: string, make: () => T): T => (cache.has(key) ? (cache.get(key) as T) : (cache.set(key, make()), cache.get(key) as T));
   const unused = () => {
     throw new Error('assess uses only Personalize and CloudWatch');
   };
-  return {
-    personalize: (region) => once(`p${region}`, () => new PersonalizeClient(simClientConfig(url, region, { caller, maxAttempts }))),
-    cloudwatch: (region) => once(`c${region}`, () => new CloudWatchClient(simClientConfig(url, region, { caller, maxAttempts }))),
-    sns: unused,
-    events: unused,
-    sfn: unused,
-    dynamodb: unused,
-    cloudformation: unused,
-  };
+  const sim = cachingClients((region) => simClientConfig(url, region ?? 'us-east-1', { caller, maxAttempts }));
+  return { ...sim, sns: unused, events: unused, sfn: unused, dynamodb: unused, cloudformation: unused };
 }
 
 interface Captured {

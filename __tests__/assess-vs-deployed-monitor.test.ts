@@ -6,14 +6,12 @@
  * fleet at the hour's start (resource, kind, proposed minimum), and assess's calls are all reads.
  */
 import * as path from 'node:path';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { main, type CliWorld } from '../assess/cli';
 import type { Finding } from '../core/types';
 import { demoConfig, REPO_ROOT, Session, synthStack, TICK_MS } from '../demo/session';
 import { DEFAULT_OPTIONS } from '../demo/options';
 import { demoFleet, HOUR_MS, MINUTE_MS, simClientConfig } from '../sim';
-import type { Clients } from '../tasks/aws/clients';
+import { cachingClients, type Clients } from '../tasks/aws/clients';
 import { isReadOperation } from '../tasks/aws/read-only';
 
 const REGIONS = DEFAULT_OPTIONS.regions;
@@ -28,21 +26,13 @@ beforeAll(() => {
 
 const keyOf = (f: Pick<Finding, 'resourceArn' | 'kind' | 'evidence'>): string => `${f.resourceArn} ${f.kind} ${f.evidence.newMin ?? ''}`;
 
+/** SDK clients on the simulator, labelled `assess` in its call log (assess may use only Personalize and CloudWatch). */
 function assessClients(url: string): Clients {
-  const cache = new Map<string, unknown>();
-  const once = <T>(key: string, make: () => T): T => (cache.has(key) ? (cache.get(key) as T) : (cache.set(key, make()), cache.get(key) as T));
   const unused = () => {
     throw new Error('assess uses only Personalize and CloudWatch');
   };
-  return {
-    personalize: (region) => once(`p${region}`, () => new PersonalizeClient(simClientConfig(url, region, { caller: 'assess', maxAttempts: 3 }))),
-    cloudwatch: (region) => once(`c${region}`, () => new CloudWatchClient(simClientConfig(url, region, { caller: 'assess', maxAttempts: 3 }))),
-    sns: unused,
-    events: unused,
-    sfn: unused,
-    dynamodb: unused,
-    cloudformation: unused,
-  };
+  const sim = cachingClients((region) => simClientConfig(url, region ?? REGIONS[0], { caller: 'assess', maxAttempts: 3 }));
+  return { ...sim, sns: unused, events: unused, sfn: unused, dynamodb: unused, cloudformation: unused };
 }
 
 describe('assess and the deployed MONITOR on the simulated demo fleet', () => {

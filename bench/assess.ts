@@ -4,12 +4,10 @@
  * Calls are counted twice: commands assess sent, and requests the simulator's call log recorded
  * (retries included). The decisions are made by the MONITOR's code (see assess/assess.ts).
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { assess } from '../assess/assess';
 import { DEFAULT_BEHAVIOUR } from '../config/schema';
 import { demoFleet, MINUTE_MS, simClientConfig, startSimServer } from '../sim';
-import type { Clients } from '../tasks/aws/clients';
+import { cachingClients, type Clients } from '../tasks/aws/clients';
 import { resetCaches } from '../tasks/collect/discovery';
 import { resolveRun } from '../tasks/validate-input/validate';
 
@@ -39,21 +37,13 @@ export const ASSESS_FLEETS: readonly AssessMeasureOptions[] = [
   { label: '1,000 resources', resources: 1000, regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], seed: 7 },
 ];
 
+/** SDK clients on the simulator, labelled `assess` in its call log (assess may use only Personalize and CloudWatch). */
 function simClients(url: string): Clients {
-  const made = new Map<string, unknown>();
-  const once = <T>(key: string, make: () => T): T => (made.has(key) ? (made.get(key) as T) : (made.set(key, make()), made.get(key) as T));
   const unused = () => {
     throw new Error('assess uses only Personalize and CloudWatch');
   };
-  return {
-    personalize: (r) => once(`p${r}`, () => new PersonalizeClient(simClientConfig(url, r, { caller: 'assess' }))),
-    cloudwatch: (r) => once(`c${r}`, () => new CloudWatchClient(simClientConfig(url, r, { caller: 'assess' }))),
-    sns: unused,
-    events: unused,
-    sfn: unused,
-    dynamodb: unused,
-    cloudformation: unused,
-  };
+  const sim = cachingClients((region) => simClientConfig(url, region ?? 'us-east-1', { caller: 'assess' }));
+  return { ...sim, sns: unused, events: unused, sfn: unused, dynamodb: unused, cloudformation: unused };
 }
 
 /** One cold assessment of a fresh fleet of `resources` over `regions` (created 30 days earlier). */

@@ -60,7 +60,7 @@ export interface Clients {
 }
 
 /** SDK configuration for a region and options (no region: the SDK resolves AWS_REGION itself). */
-function config(region: string | undefined, options: ClientOptions = {}): Record<string, unknown> {
+function sdkConfig(region: string | undefined, options: ClientOptions = {}): Record<string, unknown> {
   const out: Record<string, unknown> = region ? { region } : {};
   if (options.maxAttempts !== undefined) out.maxAttempts = options.maxAttempts;
   if (options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined) {
@@ -69,13 +69,18 @@ function config(region: string | undefined, options: ClientOptions = {}): Record
   return out;
 }
 
-/** Clients made on first use and cached by service, region and options. */
-export function cachingClients(): Clients {
+/**
+ * Clients made on first use and cached by service, region and options. `base` adds SDK
+ * configuration to every client (e.g. an endpoint and credentials of the simulator in tests and
+ * the bench); the region and options still win.
+ */
+export function cachingClients(base?: (region: string | undefined) => object): Clients {
   const cache = new Map<string, unknown>();
   const once = <T>(key: string, make: () => T): T => {
     if (!cache.has(key)) cache.set(key, traced(make()));
     return cache.get(key) as T;
   };
+  const config = (region: string | undefined, options?: ClientOptions) => ({ ...base?.(region), ...sdkConfig(region, options) });
   return {
     personalize: (region) => once(`personalize|${region}`, () => new (sdk.personalize())(config(region))),
     cloudwatch: (region, options) => once(`cloudwatch|${region}|${JSON.stringify(options ?? {})}`, () => new (sdk.cloudwatch())(config(region, options))),
