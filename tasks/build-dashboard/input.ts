@@ -7,9 +7,8 @@ import { PERSONALIZE_ARN_PATTERN, REGION_PATTERN, describeIssues } from '../../c
 import type { DashboardAction, LastRun } from '../../core/dashboard/types';
 import { DASHBOARD_DETAIL_TYPE } from '../../core/findings';
 import type { Finding, MonitoredResource } from '../../core/types';
-import { checkAlarmPrefix } from '../../core/contracts/ownership';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
-import type { TaskEnvName } from '../shared/task-env';
+import { alarmOwnership, type TaskEnvName } from '../shared/task-env';
 
 /** Environment variables the infrastructure sets on the function. */
 export const ENV = {
@@ -62,22 +61,17 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
   }
   const homeRegion = required(ENV.homeRegion);
   if (!REGION_PATTERN.test(homeRegion)) throw new ConfigurationError(`environment variable ${ENV.homeRegion} is not a region: ${homeRegion}`);
+  const stackName = required(ENV.stackName);
   return {
     regions: regions as string[],
     homeRegion,
-    stackName: required(ENV.stackName),
+    stackName,
     stateMachineArn: env[ENV.stateMachineArn]?.trim() || undefined,
     campaignArns: arnSelection(env, ENV.campaignArns),
     recommenderArns: arnSelection(env, ENV.recommenderArns),
-    alarmPrefix: alarmPrefix(required(ENV.alarmPrefix)),
+    alarmPrefix: alarmOwnership(required(ENV.alarmPrefix), stackName).prefix,
     dryRun: dryRunFlag(env[ENV.dryRun]),
   };
-}
-
-function alarmPrefix(prefix: string): string {
-  const problem = checkAlarmPrefix(prefix);
-  if (problem) throw new ConfigurationError(`environment variable ${ENV.alarmPrefix} (deploy config alarmPrefix): ${problem}`);
-  return prefix;
 }
 
 function dryRunFlag(raw: string | undefined): boolean {
