@@ -324,6 +324,13 @@ export const deployShape = {
   requestSenders: tagged(list(requestSenderArn, REQUEST_SENDERS_EXPECTED), 'list', REQUEST_SENDERS_EXPECTED),
   /** Accept requests from the default event bus; delete/stop requests from there always need approval. */
   acceptDefaultBusRequests: yesNo,
+  /**
+   * Parity switch: also publish the original's per-resource `PersonalizeMonitor` metrics
+   * (minProvisionedTPS/averageTPS/campaignUtilization, the recommender ones; same names,
+   * dimensions, units) every run. Off (lean, default): alarms and graphs are metric math over
+   * `AWS/Personalize`, no per-resource custom metric, metrics read only where a decision is due.
+   */
+  publishUtilizationMetrics: yesNo,
   /** Terraform state backend (config/backend.ts); default local state at the checkout root, by a relative path. */
   backend: tagged(
     z
@@ -350,6 +357,7 @@ export const DEFAULT_DEPLOY = {
   lambdaMemoryMb: 256,
   requestSenders: [] as string[],
   acceptDefaultBusRequests: false,
+  publishUtilizationMetrics: false,
   ...DEFAULT_ACTION_LIMITS,
 } as const;
 

@@ -18,9 +18,9 @@ import {
   putMetricAlarm,
   type CloudWatchClient,
   type MetricAlarm,
-  type PutMetricAlarmCommandInput,
 } from '../aws/cloudwatch';
 import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
+import { toPutInput, toSpec } from './alarm-wire';
 import { isOriginalAlarmName, isOwnedAlarm, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec } from '../../core/types';
 import { ApiCallCounter, describeError, mapWithConcurrency } from './aws-calls';
@@ -200,49 +200,4 @@ export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: Pick<Rec
   const { prefix } = opts.ownership;
   const all = await describeAlarms(cloudwatch, { prefix, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
   return all.filter((a) => a.AlarmName?.startsWith(prefix) && !isOriginalAlarmName(a.AlarmName));
-}
-
-/** An existing alarm as a spec, so the pure `alarmDiffers` can compare it (absent fields take CloudWatch's defaults). */
-export function toSpec(a: MetricAlarm, region: string): AlarmSpec {
-  const dimensions = (a.Dimensions ?? []).map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' }));
-  const evaluationPeriods = a.EvaluationPeriods ?? 0;
-  return {
-    name: a.AlarmName ?? '',
-    description: a.AlarmDescription ?? '',
-    resourceArn: alarmResourceArn(dimensions) ?? '',
-    region,
-    namespace: a.Namespace ?? '',
-    metricName: a.MetricName ?? '',
-    dimensions,
-    statistic: a.Statistic as AlarmSpec['statistic'],
-    period: a.Period ?? 0,
-    evaluationPeriods,
-    datapointsToAlarm: a.DatapointsToAlarm ?? evaluationPeriods,
-    threshold: a.Threshold ?? Number.NaN,
-    comparison: a.ComparisonOperator as AlarmSpec['comparison'],
-    treatMissingData: (a.TreatMissingData ?? 'missing') as AlarmSpec['treatMissingData'],
-    actionsEnabled: a.ActionsEnabled ?? true,
-    alarmActions: a.AlarmActions ?? [],
-  };
-}
-
-/** PutMetricAlarm input for a spec; `create` adds the ownership tags (our owner tag and the resource). */
-export function toPutInput(spec: AlarmSpec, create: boolean, stackName: string): PutMetricAlarmCommandInput {
-  return {
-    AlarmName: spec.name,
-    AlarmDescription: spec.description,
-    ActionsEnabled: spec.actionsEnabled,
-    AlarmActions: spec.alarmActions,
-    Namespace: spec.namespace,
-    MetricName: spec.metricName,
-    Dimensions: spec.dimensions.map((d) => ({ Name: d.name, Value: d.value })),
-    Statistic: spec.statistic,
-    Period: spec.period,
-    EvaluationPeriods: spec.evaluationPeriods,
-    DatapointsToAlarm: spec.datapointsToAlarm,
-    Threshold: spec.threshold,
-    ComparisonOperator: spec.comparison,
-    TreatMissingData: spec.treatMissingData,
-    Tags: create ? [ownerTag(stackName), { Key: 'ResourceArn', Value: spec.resourceArn }] : undefined,
-  };
 }

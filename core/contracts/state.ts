@@ -1,0 +1,70 @@
+/**
+ * The state table's contract: what one region's `collect` learnt and must not learn again after a
+ * cold start (described resources, their tags, solution versions), read back by the next run in
+ * any container and by `build-dashboard` (which then needs no describe of its own). Written by
+ * tasks/collect, read by tasks/collect and tasks/build-dashboard, created by infra with the same
+ * keys and TTL attribute.
+ *
+ * One partition per region (`pk`), one item per resource or solution version (`sk`). Items expire
+ * (DynamoDB TTL, `expiresAt` in epoch SECONDS) so that a resource nobody re-described for
+ * RESOURCE_STATE_TTL_DAYS is described again, and a deleted region's state goes away by itself.
+ * TTL deletion lags, so a reader treats an item past `expiresAt` as absent.
+ */
+import type { MonitoredResource } from '../types';
+
+/** Partition key attribute (string). */
+export const STATE_PARTITION_KEY = 'pk';
+/** Sort key attribute (string). */
+export const STATE_SORT_KEY = 'sk';
+/** TTL attribute: epoch seconds. */
+export const STATE_TTL_ATTRIBUTE = 'expiresAt';
+
+/** A described resource is trusted this long without a re-describe (list fields unchanged). */
+export const RESOURCE_STATE_TTL_DAYS = 7;
+/** A solution version never changes; its facts are kept this long after the last write. */
+export const SOLUTION_VERSION_STATE_TTL_DAYS = 30;
+
+/** Partition of one region's state. */
+export function statePartition(region: string): string {
+  return `region#${region}`;
+}
+
+export const RESOURCE_ITEM_PREFIX = 'resource#';
+export const SOLUTION_VERSION_ITEM_PREFIX = 'solutionVersion#';
+
+/** Sort key of a resource's item. */
+export function resourceSortKey(arn: string): string {
+  return `${RESOURCE_ITEM_PREFIX}${arn}`;
+}
+
+/** Sort key of a solution version's item. */
+export function solutionVersionSortKey(arn: string): string {
+  return `${SOLUTION_VERSION_ITEM_PREFIX}${arn}`;
+}
+
+/** One described campaign or recommender as stored. */
+export interface ResourceStateItem {
+  pk: string;
+  sk: string;
+  /** The description as discovery made it. */
+  resource: MonitoredResource;
+  /** List fields at the time of the describe: when the listing shows others, describe again. */
+  listedLastUpdated: number;
+  listedStatus: string;
+  /** Epoch ms of the describe. */
+  describedAt: number;
+  /** Tags when read (only decision candidates' are), with the epoch ms they were read at. */
+  tags?: Record<string, string>;
+  tagsAt?: number;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+/** Facts of one solution version as stored. */
+export interface SolutionVersionStateItem {
+  pk: string;
+  sk: string;
+  recipeArn?: string;
+  datasetGroupArn?: string;
+  expiresAt: number;
+}
