@@ -3,6 +3,7 @@
  * (the CLI prints the usage and exits with code 2).
  */
 import { REGION_PATTERN } from '../config/schema';
+import type { SimLimits } from '../sim/limits';
 
 export type ApprovalChoice = 'approve' | 'reject' | 'ignore';
 
@@ -18,6 +19,13 @@ export interface DemoOptions {
   port: number;
   /** Print every Lambda log line (debugging). */
   verbose: boolean;
+  /**
+   * Latency and API rate limits of the simulated account (sim/limits.ts); absent: none, the sim
+   * answers at once (the default). `--realistic-aws` sets the realistic tables.
+   */
+  limits?: SimLimits;
+  /** k ≥ 1: run k times faster (sim latencies ÷ k, rates × k, function and Task timeouts ÷ k); default 1. */
+  timeScale?: number;
 }
 
 export const DEFAULT_OPTIONS: DemoOptions = {
@@ -33,7 +41,7 @@ export const DEFAULT_OPTIONS: DemoOptions = {
 };
 
 /** Limits that keep the demo a demo (and inside the Lambda concurrency a real account starts with). */
-export const LIMITS = { maxDays: 30, maxResources: 200, maxRegions: 10 } as const;
+export const LIMITS = { maxDays: 30, maxResources: 200, maxRegions: 10, maxTimeScale: 1000 } as const;
 
 export const USAGE = `Usage: npm run demo -- [options]
 
@@ -52,6 +60,10 @@ Options:
   --port N            port of the approval page with --interactive (default: any free port)
   --out DIR           where to write the artifacts (default ${DEFAULT_OPTIONS.outDir}/)
   --verbose           print every Lambda log line
+  --realistic-aws     real AWS latencies (30-80 ms a call) and API rate limits (CloudWatch's
+                      published quotas, a model for Personalize); throttled calls are retried by the SDK
+  --time-scale N      run N times faster with the same shape: latencies / N, rates x N, function
+                      and Task timeouts / N (a number from 1 to ${LIMITS.maxTimeScale}, default 1)
   -h, --help          this text
 `;
 
@@ -85,6 +97,16 @@ export function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
       return Number(v);
     };
     switch (name) {
+      case '--realistic-aws':
+        o.limits = { latency: 'realistic', rateLimits: 'realistic' };
+        break;
+      case '--time-scale': {
+        const v = value();
+        const k = Number(v);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(k >= 1 && k <= LIMITS.maxTimeScale)) throw new UsageError(`--time-scale: expected a number from 1 to ${LIMITS.maxTimeScale}, got "${v}"`);
+        o.timeScale = k;
+        break;
+      }
       case '-h':
       case '--help':
         return 'help';
@@ -127,7 +149,7 @@ export function parseOptions(argv: readonly string[]): DemoOptions | 'help' {
       default:
         throw new UsageError(`unknown option "${raw}"`);
     }
-    if (inline !== undefined && ['--interactive', '--verbose', '--approve', '--reject', '--ignore'].includes(name)) {
+    if (inline !== undefined && ['--interactive', '--verbose', '--approve', '--reject', '--ignore', '--realistic-aws'].includes(name)) {
       throw new UsageError(`${name} takes no value`);
     }
   }

@@ -142,6 +142,10 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   const p = (s = '') => out.line(s);
 
   p(`Personalize Monitor – offline demo (seed ${o.seed}, ${o.days} simulated day(s), ${o.resources} resources, regions ${o.regions.join(', ')})`);
+  if (o.limits || o.timeScale !== undefined) {
+    const what = [o.limits?.latency ? 'AWS latencies' : '', o.limits?.rateLimits ? 'API rate limits' : ''].filter(Boolean).join(' and ');
+    p(`   ${what ? `with ${what}` : 'no simulated latency'}${(o.timeScale ?? o.limits?.timeScale ?? 1) !== 1 ? `, ${o.timeScale ?? o.limits?.timeScale} times faster (time scale)` : ''}`);
+  }
   p();
   p('1. Synthesizing the stack for the demo configuration (what `npm run synth` deploys) ...');
   const config = demoConfig({ regions: o.regions, autoDeleteOrStopIdleResources: true });
@@ -151,6 +155,9 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
 
   const fleet = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed });
   const { account } = fleet;
+  // Time scale and latency/rate limits only when asked for (the default demo answers at once).
+  const timeScale = o.timeScale ?? o.limits?.timeScale;
+  if (o.limits) account.setLimits({ ...o.limits, ...(timeScale !== undefined ? { timeScale } : {}) });
   const start = account.clock.now();
   const end = start + o.days * DAY_MS;
   p();
@@ -169,6 +176,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     runner: {
       extraEnv: { LOG_LEVEL: o.verbose ? 'DEBUG' : 'INFO' },
       functionUrlPort: o.interactive ? o.port : 0,
+      ...(timeScale !== undefined ? { timeScale } : {}),
       onLambdaLog: (fn, l) => {
         log.write(`${JSON.stringify({ fn, line: l })}\n`);
         if (o.verbose) p(`   [${fn}] ${l}`);

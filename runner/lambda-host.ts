@@ -41,6 +41,11 @@ export function lambdaRuntimeModules(repoRoot: string = path.resolve(__dirname, 
   return dir;
 }
 
+/** Throws a RangeError naming `field` unless `k` is absent or a finite number >= 1. */
+export function checkTimeScale(k: unknown, field: string): void {
+  if (k !== undefined && !(typeof k === 'number' && Number.isFinite(k) && k >= 1)) throw new RangeError(`${field} must be a finite number >= 1, got ${String(k)}`);
+}
+
 /** Fake credentials: the simulated endpoint accepts any signature. */
 export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIALOCALSIMULATED00', AWS_SECRET_ACCESS_KEY: 'local-simulated-secret' } as const;
 
@@ -63,6 +68,11 @@ export interface LambdaHostOptions {
   maxContainers?: number;
   /** Simulated now (epoch ms): the containers' wall clock (Date) follows it. Default: real time. */
   clock?: () => number;
+  /**
+   * k ≥ 1 (default 1): the function's timeout is divided by k (a run k times faster, see
+   * `SimLimits.timeScale`); `context.getRemainingTimeInMillis()` counts down the scaled timeout.
+   */
+  timeScale?: number;
 }
 
 interface Container {
@@ -95,7 +105,13 @@ export class LambdaHost {
     readonly fn: LocalFunction,
     private readonly options: LambdaHostOptions,
   ) {
+    checkTimeScale(options.timeScale, 'LambdaHostOptions.timeScale');
     this.runtimeModules = lambdaRuntimeModules();
+  }
+
+  /** The function's timeout in wall-clock ms: its configured timeout divided by the time scale. */
+  get timeoutMs(): number {
+    return (this.fn.timeoutSeconds * 1000) / (this.options.timeScale ?? 1);
   }
 
   /** Environment of a container: the function's own, then the local AWS wiring, as Lambda sets it. */
@@ -132,7 +148,7 @@ export class LambdaHost {
     if (this.closed) throw new Error(`function ${this.fn.functionName}: host is closed`);
     const container = await this.acquire();
     const id = randomUUID();
-    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const timeoutMs = this.timeoutMs;
     this.stats.invocations += 1;
     return new Promise<InvokeOutcome>((resolve) => {
       const started = Date.now();

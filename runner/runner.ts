@@ -15,7 +15,7 @@ import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeyS
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine, WAIT_SLEEP_MS } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
-import { LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
+import { checkTimeScale, LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
 import { ratePeriodMs, readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
 import { Timeline, type ClockLike } from './timeline';
@@ -151,7 +151,17 @@ export interface RunnerOptions {
   buildIfMissing?: boolean;
   /** Port of the first function URL server (0 = any free port). */
   functionUrlPort?: number;
+  /**
+   * k ≥ 1 (default 1): run k times faster than AWS would, with the same shape (pair it with the
+   * sim's `SimLimits.timeScale`). Wall-clock limits are divided by k: every function's timeout,
+   * the TimeoutSeconds of Tasks that do real work (not `.waitForTaskToken` / `.sync`, which wait
+   * in simulated time) and the 5-minute limit of EXPRESS executions.
+   */
+  timeScale?: number;
 }
+
+/** Step Functions' maximum duration of an EXPRESS execution (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
+export const EXPRESS_MAX_SECONDS = 300;
 
 /** Step Functions' error name for an AWS SDK error of an integration (`SNS.InvalidParameterException`). */
 const INTEGRATION_ERROR_PREFIX: Record<string, string> = { events: 'EventBridge', sns: 'SNS', states: 'StepFunctions', lambda: 'Lambda' };
@@ -206,7 +216,13 @@ export class LocalRunner {
   model!: StackModel;
 
   private constructor(private readonly options: RunnerOptions) {
+    checkTimeScale(options.timeScale, 'RunnerOptions.timeScale');
     this.timeline = new Timeline(options.sim.clock);
+  }
+
+  /** The time scale k (see `RunnerOptions.timeScale`). */
+  get timeScale(): number {
+    return this.options.timeScale ?? 1;
   }
 
   /** Loads the stack, starts function URL servers, binds every Task; ready to run. */
@@ -251,6 +267,7 @@ export class LocalRunner {
           extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName },
           onLog: this.options.onLambdaLog,
           clock: () => this.timeline.now(),
+          timeScale: this.options.timeScale,
         }),
       );
     }
@@ -548,6 +565,29 @@ export class LocalRunner {
   }
 
   /** A timer of one execution, cancelled if the execution ends first. */
+  /**
+   * Fires once the execution has used `limitMs`, counting simulated time since its start plus
+   * k × the wall-clock time since now (an approximation: wall time spent while it waits for a
+   * simulated timer counts too). Cancelled with its other timers.
+   */
+  private wallTimerOf(record: ExecutionRecord, limitMs: number, fire: () => void): void {
+    const k = this.timeScale;
+    const wallStart = performance.now();
+    const set = this.timersOf.get(record) ?? new Set<() => void>();
+    this.timersOf.set(record, set);
+    let handle: NodeJS.Timeout;
+    const cancel = () => clearTimeout(handle);
+    const check = () => {
+      const used = this.timeline.now() - record.startMs + (performance.now() - wallStart) * k;
+      if (used >= limitMs) {
+        set.delete(cancel);
+        fire();
+      } else handle = setTimeout(check, Math.max(1, (limitMs - used) / k)).unref();
+    };
+    handle = setTimeout(check, Math.max(1, (limitMs - (this.timeline.now() - record.startMs)) / k)).unref();
+    set.add(cancel);
+  }
+
   private timerOf(record: ExecutionRecord, at: number, fire: () => void): void {
     const set = this.timersOf.get(record) ?? new Set<() => void>();
     this.timersOf.set(record, set);
@@ -617,15 +657,18 @@ export class LocalRunner {
         },
       });
       this.aborts.set(record, execution.abort);
+      const onTimeout = () => {
+        if (timedOut) return;
+        timedOut = true;
+        this.countTask(record, 1); // busy until it has ended (not quiet meanwhile)
+        execution.abort();
+      };
       // The execution's own TimeoutSeconds runs on the simulated clock too.
-      const limit = machine.definition.TimeoutSeconds;
-      if (typeof limit === 'number') {
-        this.timerOf(record, record.startMs + limit * 1000, () => {
-          timedOut = true;
-          this.countTask(record, 1); // busy until it has ended (not quiet meanwhile)
-          execution.abort();
-        });
-      }
+      const limit = executionLimitSeconds(machine);
+      if (limit !== undefined) this.timerOf(record, record.startMs + limit * 1000, onTimeout);
+      // An EXPRESS execution's work takes wall-clock time here (simulated time moves only in
+      // advanceTo), so its limit also counts that: elapsed = simulated + k × wall time.
+      if (limit !== undefined && machine.type === 'EXPRESS') this.wallTimerOf(record, limit * 1000, onTimeout);
       record.output = await execution.result;
       record.status = 'SUCCEEDED';
     } catch (err) {
@@ -633,7 +676,10 @@ export class LocalRunner {
       if (timedOut) {
         record.status = 'TIMED_OUT';
         record.error = 'States.Timeout';
-        record.cause = `The execution ran longer than its TimeoutSeconds (${String(machine.definition.TimeoutSeconds)})`;
+        record.cause =
+          typeof machine.definition.TimeoutSeconds === 'number' && machine.definition.TimeoutSeconds <= (machine.type === 'EXPRESS' ? EXPRESS_MAX_SECONDS : Infinity)
+            ? `The execution ran longer than its TimeoutSeconds (${String(machine.definition.TimeoutSeconds)})`
+            : `The execution ran longer than ${EXPRESS_MAX_SECONDS} seconds, the maximum duration of an EXPRESS execution`;
       } else if (e.name === 'ExecutionAbortedError') {
         record.status = 'ABORTED';
       } else if (e.name === 'ExecutionTimeoutError') {
@@ -684,6 +730,9 @@ export class LocalRunner {
     let sm = this.compiledMachines.get(machine);
     if (!sm) {
       sm = new StateMachine(machine.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+      // Scaled Task timeouts (the library enforces them on the wall clock) may be fractional,
+      // which validation refuses: validated above as written, run scaled.
+      if (this.timeScale !== 1) sm = new StateMachine(scaleTaskTimeouts(machine.definition, this.timeScale) as never, { validationOptions: { noValidate: true } });
       this.compiledMachines.set(machine, sm);
     }
     return sm;
@@ -1065,6 +1114,32 @@ export class LocalRunner {
 }
 
 /** A function's result, or its error as Step Functions names it (`errorType`, Cause = the error JSON). */
+/**
+ * The limit of an execution's duration in seconds: its TimeoutSeconds, and for EXPRESS at most
+ * EXPRESS_MAX_SECONDS (undefined: a STANDARD machine without TimeoutSeconds).
+ */
+export function executionLimitSeconds(machine: Pick<LocalStateMachine, 'type' | 'definition'>): number | undefined {
+  const own = typeof machine.definition.TimeoutSeconds === 'number' ? machine.definition.TimeoutSeconds : undefined;
+  if (machine.type !== 'EXPRESS') return own;
+  return own === undefined ? EXPRESS_MAX_SECONDS : Math.min(own, EXPRESS_MAX_SECONDS);
+}
+
+/**
+ * A copy of a definition whose Tasks that do real work have TimeoutSeconds ÷ k (every Task but
+ * `.waitForTaskToken` and `.sync` ones, which wait in simulated time), nested states included.
+ */
+export function scaleTaskTimeouts<T>(definition: T, k: number): T {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const o = Object.fromEntries(Object.entries(v).map(([key, x]) => [key, walk(x)])) as Record<string, unknown>;
+    const resource = typeof o.Resource === 'string' ? o.Resource : '';
+    if (o.Type === 'Task' && typeof o.TimeoutSeconds === 'number' && !/\.(waitForTaskToken|sync(:\d+)?)$/.test(resource)) o.TimeoutSeconds = o.TimeoutSeconds / k;
+    return o;
+  };
+  return walk(definition) as T;
+}
+
 function unwrapLambda(outcome: InvokeOutcome): unknown {
   if (outcome.ok) return outcome.result;
   const { errorType, errorMessage, trace } = outcome.error;

@@ -10,6 +10,7 @@ import { CLOUDWATCH_LIMITS, CloudWatchModel, cloudWatchOperations } from './clou
 import { DynamoDbModel, dynamoDbOperations } from './dynamodb';
 import { SimError } from './errors';
 import { FaultInjector, type FaultHandle, type FaultSpec, type ServiceName as FaultServiceName } from './faults';
+import { SimLimiter, type SimLimits } from './limits';
 import { EventsModel, eventsOperations, SfnModel, sfnOperations, SnsModel, snsOperations, type SimExecution, type TaskResult } from './messaging';
 import { MetricStore } from './metrics';
 import type { OperationTable } from './operations';
@@ -41,6 +42,8 @@ export interface SimAccountOptions {
   /** Region used when a request carries no SigV4 credential scope. */
   defaultRegion?: string;
   hooks?: SimHooks;
+  /** Latency and API rate limits (sim/limits.ts); default none (answers at once, never throttles). */
+  limits?: SimLimits;
 }
 
 export interface SimHooks {
@@ -61,6 +64,10 @@ export interface CallRecord {
   caller: string;
   outcome: 'ok' | 'error' | 'fault';
   errorCode?: string;
+  /** Latency drawn from the account's limits (wall-clock ms, time scale applied); absent when none applies. */
+  latencyMs?: number;
+  /** The call found its rate-limit bucket empty (outcome `fault`, the service's throttling code). */
+  rateLimited?: true;
 }
 
 export interface CallFilter {
@@ -93,6 +100,7 @@ export class SimAccount {
   private readonly log: CallRecord[] = [];
   private readonly operations: Record<ServiceName, OperationTable>;
   private readonly pendingHooks = new Set<Promise<unknown>>();
+  private limiter?: SimLimiter;
 
   constructor(options: SimAccountOptions = {}) {
     this.clock = new SimClock(options.startTime);
@@ -118,6 +126,7 @@ export class SimAccount {
     this.dynamodb = new DynamoDbModel(this.accountId, now);
     this.cloudformation = new CloudFormationModel(this.accountId, this.seed, now);
     if (options.hooks) this.hooks = options.hooks;
+    this.setLimits(options.limits);
     const runHook = (fn: () => unknown) => this.runHook(fn);
     this.operations = {
       personalize: personalizeOperations(this.personalize),
@@ -139,6 +148,19 @@ export class SimAccount {
     this.sfn.onTaskResult = h.onTaskResult;
   }
 
+  /** The latency and rate limits in force (undefined: none). */
+  get limits(): SimLimits | undefined {
+    return this.limiter?.limits;
+  }
+
+  /**
+   * Switches latency and rate limits at run time (undefined: off). Validates first (RangeError
+   * naming the field); buckets start full and the latency draws restart from the account seed.
+   */
+  setLimits(limits: SimLimits | undefined): void {
+    this.limiter = limits ? new SimLimiter(limits, this.seed) : undefined;
+  }
+
   /** Operations a service serves. */
   supports(service: ServiceName, operation: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.operations[service], operation);
@@ -153,6 +175,23 @@ export class SimAccount {
     const caller = meta.caller ?? 'unknown';
     const record: CallRecord = { seq: this.log.length + 1, time: this.clock.now(), service, operation, region, caller, outcome: 'ok' };
     this.log.push(record);
+    // Latency, then the rate-limit bucket, before anything of the service runs (a throttled call
+    // never reaches it, so no fault applies to it).
+    const limiter = this.limiter;
+    if (limiter) {
+      const latencyMs = limiter.drawLatency(service, operation);
+      if (latencyMs > 0) {
+        record.latencyMs = latencyMs;
+        await new Promise((r) => setTimeout(r, latencyMs));
+      }
+      const throttled = limiter.take(service, operation, region);
+      if (throttled) {
+        record.outcome = 'fault';
+        record.errorCode = throttled.code;
+        record.rateLimited = true;
+        throw throttled;
+      }
+    }
     const decision = this.faults.decide(service, operation, region);
     if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
     if (decision.error) {

@@ -6,7 +6,8 @@
  */
 import { DAY_MS, HOUR_MS } from './clock';
 import { SimError } from './errors';
-import { MetricStore, SUPPORTED_STATS, statValue, type MetricDimension, type MetricIdentity, type Stat } from './metrics';
+import { evaluate, MetricMathError, parseExpression, referencedIds, type MathNode, type MathSeries, type MathValue } from './metric-math';
+import { bucketStarts, MetricStore, SUPPORTED_STATS, statValue, type MetricDimension, type MetricIdentity, type Stat } from './metrics';
 import type { OperationTable } from './operations';
 import { seedFromString } from './random';
 import {
@@ -94,6 +95,25 @@ interface StoredDashboard {
   updatedAt: number;
 }
 
+/** One successful GetMetricData call, with what CloudWatch bills for it. */
+export interface MetricDataRequestRecord {
+  /** Simulated time of the call. */
+  time: number;
+  region: string;
+  caller: string;
+  /** MetricStat queries in the call (billed: "metrics requested"), returned or not. */
+  metricsRequested: number;
+  /** Metric math Expression queries (not billed). */
+  expressions: number;
+  /** Queries returned (ReturnData not false). */
+  returned: number;
+}
+
+/** One GetMetricData query after validation. */
+type ParsedQuery =
+  | { kind: 'metric'; id: string; label: string; returnData: boolean; identity: MetricIdentity; period: number; stat: Stat; unit?: string }
+  | { kind: 'expression'; id: string; label: string; returnData: boolean; expression: string; ast: MathNode; period?: number };
+
 /** One query's computed datapoints. */
 interface QueryResult {
   id: string;
@@ -108,12 +128,26 @@ export class CloudWatchModel {
   private readonly dashboards = new Map<string, StoredDashboard>();
   /** Tags by resource ARN (alarms). */
   private readonly tags = new Map<string, Map<string, string>>();
+  /** Successful GetMetricData calls with their billing counts (see `metricDataRequests`). */
+  private readonly metricDataLog: MetricDataRequestRecord[] = [];
 
   constructor(
     readonly metrics: MetricStore,
     private readonly accountId: string,
     readonly options: CloudWatchOptions,
   ) {}
+
+  /**
+   * Successful GetMetricData calls (each page is a call), oldest first, optionally filtered.
+   * CloudWatch bills GetMetricData per metric requested: sum `metricsRequested` (MetricStat
+   * queries, hidden ones included; metric math expressions are not billed). The account's call
+   * log (`account.calls`) has the same calls without their input, refused and faulted ones too.
+   */
+  metricDataRequests(filter: { region?: string; caller?: string; since?: number } = {}): MetricDataRequestRecord[] {
+    return this.metricDataLog.filter(
+      (r) => (!filter.region || r.region === filter.region) && (!filter.caller || r.caller === filter.caller) && (filter.since === undefined || r.time >= filter.since),
+    );
+  }
 
   /** Alarms stored in a region (or all), sorted by name. */
   alarmList(region?: string): StoredAlarm[] {
@@ -138,8 +172,14 @@ export class CloudWatchModel {
     return `arn:aws:cloudwatch::${this.accountId}:dashboard/${name}`;
   }
 
-  /** GetMetricData: MetricStat queries only (metric math is not simulated). */
-  getMetricData(region: string, now: number, input: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * GetMetricData: MetricStat queries and metric math `Expression` queries (the subset of
+   * sim/metric-math.ts), as one request: expressions refer to other queries by Id; only queries
+   * with `ReturnData !== false` are returned (a hidden MetricStat is still read for the
+   * expressions using it). Every successful call is also recorded in `metricDataRequests` with
+   * what CloudWatch bills (metrics requested = MetricStat queries; expressions are free).
+   */
+  getMetricData(region: string, now: number, input: Record<string, unknown>, caller = 'unknown'): Record<string, unknown> {
     const queries = optionalArray(input, 'MetricDataQueries', validation);
     if (!queries || queries.length === 0) throw missing('MetricDataQueries is required');
     if (queries.length > CLOUDWATCH_LIMITS.maxQueriesPerGetMetricData) {
@@ -152,41 +192,55 @@ export class CloudWatchModel {
     if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') throw validation(`ScanBy must be TimestampDescending or TimestampAscending, got ${scanBy}`);
     const maxDatapoints = optionalInt(input, 'MaxDatapoints', 1, Number.MAX_SAFE_INTEGER, validation);
 
-    const seen = new Set<string>();
+    const parsed = queries.map((raw, i) => parseDataQuery(raw, i, region));
+    const byId = new Map<string, ParsedQuery>();
+    for (const q of parsed) {
+      if (byId.has(q.id)) throw validation(`The values for parameter Id in MetricDataQueries are not unique: ${q.id}`);
+      byId.set(q.id, q);
+    }
+    checkReferences(parsed, byId);
+
+    // Evaluate on demand (memoized): MetricStat → buckets; expression → metric math over them.
+    const evaluated = new Map<string, MathSeries>();
+    const seriesOf = (id: string): MathSeries => {
+      const hit = evaluated.get(id);
+      if (hit) return hit;
+      const q = byId.get(id)!;
+      let series: MathSeries;
+      if (q.kind === 'metric') {
+        const buckets = this.metrics.buckets(q.identity, q.period, start, end, now, q.unit);
+        series = { kind: 'series', periodSec: q.period, points: new Map(buckets.map((b) => [b.t, statValue(q.stat, b.stats)])) };
+      } else {
+        let value: MathValue;
+        try {
+          value = evaluate(q.ast, {
+            series: seriesOf,
+            periodOf: (ref) => (byId.get(ref) as Extract<ParsedQuery, { kind: 'metric' }>).period,
+            grid: (periodSec) => bucketStarts(periodSec, start, end, now),
+          });
+        } catch (e) {
+          if (e instanceof MetricMathError) throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): ${e.message}`);
+          throw e;
+        }
+        if (value.kind !== 'series') {
+          throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): the expression produces a single number, not a time series (TIME_SERIES(...) is not simulated).`);
+        }
+        // An explicit Period is the result's period for expressions using it (a FILL around it fills
+        // on that grid); the simulator does not resample the data to it.
+        series = q.period === undefined ? value : { ...value, periodSec: q.period };
+      }
+      evaluated.set(id, series);
+      return series;
+    };
+
+    // Every query is evaluated (a hidden one too: its errors count), only ReturnData ones returned.
+    for (const q of parsed) seriesOf(q.id);
     const results: QueryResult[] = [];
-    for (const [i, raw] of queries.entries()) {
-      const q = asRecord(raw, `MetricDataQueries[${i}]`, validation);
-      const id = requireString(q, 'Id', validation);
-      if (!/^[a-z][a-zA-Z0-9_]{0,254}$/.test(id)) throw validation(`MetricDataQueries[${i}].Id "${id}" must start with a lowercase letter and contain only letters, digits and underscores.`);
-      if (seen.has(id)) throw validation(`The values for parameter Id in MetricDataQueries are not unique: ${id}`);
-      seen.add(id);
-      if (q.Expression !== undefined) throw validation(`MetricDataQueries[${i}] (${id}): Expression (metric math) is not supported by the simulator; use MetricStat.`);
-      if (q.MetricStat === undefined) throw validation(`MetricDataQueries[${i}] (${id}) must have MetricStat or Expression.`);
-      const ms = asRecord(q.MetricStat, `MetricDataQueries[${i}].MetricStat`, validation);
-      const metric = asRecord(ms.Metric, `MetricDataQueries[${i}].MetricStat.Metric`, validation);
-      const period = ms.Period;
-      if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period % 60 !== 0) {
-        throw validation(`MetricDataQueries[${i}] (${id}): Period must be a multiple of 60 seconds (the simulator keeps 1-minute resolution), got ${JSON.stringify(period)}.`);
-      }
-      const stat = ms.Stat;
-      if (typeof stat !== 'string' || !(SUPPORTED_STATS as readonly string[]).includes(stat)) {
-        throw validation(`MetricDataQueries[${i}] (${id}): Stat must be one of ${SUPPORTED_STATS.join(', ')}, got ${JSON.stringify(stat)}.`);
-      }
-      const identity: MetricIdentity = {
-        region,
-        namespace: requireString(metric, 'Namespace', validation),
-        metricName: requireString(metric, 'MetricName', validation),
-        dimensions: dimensionsOf(metric.Dimensions, `MetricDataQueries[${i}].MetricStat.Metric.Dimensions`),
-      };
-      if (q.ReturnData === false) continue;
-      const buckets = this.metrics.buckets(identity, period, start, end, now, optionalString(ms, 'Unit', validation));
-      if (scanBy === 'TimestampDescending') buckets.reverse();
-      results.push({
-        id,
-        label: optionalString(q, 'Label', validation) ?? identity.metricName,
-        timestamps: buckets.map((b) => b.t),
-        values: buckets.map((b) => statValue(stat as Stat, b.stats)),
-      });
+    for (const q of parsed) {
+      if (!q.returnData) continue;
+      const points = [...seriesOf(q.id).points].sort((a, b) => a[0] - b[0]);
+      if (scanBy === 'TimestampDescending') points.reverse();
+      results.push({ id: q.id, label: q.label, timestamps: points.map((p) => p[0]), values: points.map((p) => p[1]) });
     }
 
     // Page by datapoints across queries, in query order.
@@ -195,6 +249,8 @@ export class CloudWatchModel {
     const offset = decodeToken(optionalString(input, 'NextToken', badToken), scope, badToken);
     const total = results.reduce((n, r) => n + r.values.length, 0);
     if (offset > total) throw badToken('NextToken points past the end of the results');
+    const metricStats = parsed.filter((q) => q.kind === 'metric').length;
+    this.metricDataLog.push({ time: now, region, caller, metricsRequested: metricStats, expressions: parsed.length - metricStats, returned: results.length });
     const pageEnd = Math.min(total, offset + pageSize);
     const out: Record<string, unknown>[] = [];
     let cursor = 0;
@@ -435,6 +491,86 @@ export class CloudWatchModel {
   }
 }
 
+/** Validates one MetricDataQueries entry: exactly one of MetricStat or Expression. */
+function parseDataQuery(raw: unknown, i: number, region: string): ParsedQuery {
+  const q = asRecord(raw, `MetricDataQueries[${i}]`, validation);
+  const id = requireString(q, 'Id', validation);
+  if (!/^[a-z][a-zA-Z0-9_]{0,254}$/.test(id)) throw validation(`MetricDataQueries[${i}].Id "${id}" must start with a lowercase letter and contain only letters, digits and underscores.`);
+  const where = `MetricDataQueries[${i}] (${id})`;
+  if (q.ReturnData !== undefined && typeof q.ReturnData !== 'boolean') throw validation(`${where}: ReturnData must be a boolean, got ${JSON.stringify(q.ReturnData)}.`);
+  const returnData = q.ReturnData !== false;
+  const label = optionalString(q, 'Label', validation);
+  if (q.Expression !== undefined && q.MetricStat !== undefined) throw validation(`${where}: specify exactly one of MetricStat or Expression, not both.`);
+  if (q.Expression !== undefined) {
+    if (typeof q.Expression !== 'string') throw validation(`${where}: Expression must be a string.`);
+    const expression = q.Expression;
+    let ast: MathNode;
+    try {
+      ast = parseExpression(expression);
+    } catch (e) {
+      if (e instanceof MetricMathError) throw validation(`Error in expression ${id} (${JSON.stringify(expression)}): ${e.message}`);
+      throw e;
+    }
+    let period: number | undefined;
+    if (q.Period !== undefined) {
+      if (typeof q.Period !== 'number' || !Number.isInteger(q.Period) || q.Period < 60 || q.Period % 60 !== 0) {
+        throw validation(`${where}: Period must be a multiple of 60 seconds (the simulator keeps 1-minute resolution), got ${JSON.stringify(q.Period)}.`);
+      }
+      period = q.Period;
+    }
+    // CloudWatch labels an unlabelled expression with its Id.
+    return { kind: 'expression', id, label: label ?? id, returnData, expression, ast, period };
+  }
+  if (q.MetricStat === undefined) throw validation(`${where} must have MetricStat or Expression.`);
+  const ms = asRecord(q.MetricStat, `MetricDataQueries[${i}].MetricStat`, validation);
+  const metric = asRecord(ms.Metric, `MetricDataQueries[${i}].MetricStat.Metric`, validation);
+  const period = ms.Period;
+  if (typeof period !== 'number' || !Number.isInteger(period) || period < 60 || period % 60 !== 0) {
+    throw validation(`${where}: Period must be a multiple of 60 seconds (the simulator keeps 1-minute resolution), got ${JSON.stringify(period)}.`);
+  }
+  const stat = ms.Stat;
+  if (typeof stat !== 'string' || !(SUPPORTED_STATS as readonly string[]).includes(stat)) {
+    throw validation(`${where}: Stat must be one of ${SUPPORTED_STATS.join(', ')}, got ${JSON.stringify(stat)}.`);
+  }
+  const identity: MetricIdentity = {
+    region,
+    namespace: requireString(metric, 'Namespace', validation),
+    metricName: requireString(metric, 'MetricName', validation),
+    dimensions: dimensionsOf(metric.Dimensions, `MetricDataQueries[${i}].MetricStat.Metric.Dimensions`),
+  };
+  return { kind: 'metric', id, label: label ?? identity.metricName, returnData, identity, period, stat: stat as Stat, unit: optionalString(ms, 'Unit', validation) };
+}
+
+/** Every id an expression uses exists (PERIOD's a MetricStat), and expressions form no cycle. */
+function checkReferences(parsed: ParsedQuery[], byId: Map<string, ParsedQuery>): void {
+  const deps = new Map<string, string[]>();
+  for (const q of parsed) {
+    if (q.kind !== 'expression') continue;
+    const { series, periods } = referencedIds(q.ast);
+    const where = `Error in expression ${q.id} (${JSON.stringify(q.expression)})`;
+    for (const ref of [...series, ...periods]) {
+      if (!byId.has(ref)) throw validation(`${where}: ${ref} does not refer to any query Id of this request.`);
+    }
+    for (const ref of periods) {
+      if (byId.get(ref)!.kind !== 'metric') throw validation(`${where}: PERIOD(${ref}) needs a MetricStat query; ${ref} is an expression.`);
+    }
+    deps.set(q.id, series.filter((ref) => byId.get(ref)!.kind === 'expression'));
+  }
+  // Depth-first search over expression → expression edges; a back edge is a cycle.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(id)), id];
+      throw validation(`Circular reference between expressions: ${cycle.join(' -> ')}.`);
+    }
+    state.set(id, 'visiting');
+    for (const d of deps.get(id) ?? []) visit(d, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of deps.keys()) visit(id, []);
+}
+
 function checkAlarmPeriod(p: unknown, field: string): number {
   if (typeof p !== 'number' || !Number.isInteger(p) || !([10, 20, 30].includes(p) || (p >= 60 && p % 60 === 0))) {
     throw validation(`${field} must be 10, 20, 30 or a multiple of 60, got ${JSON.stringify(p)}`);
@@ -560,7 +696,7 @@ function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
 /** The CloudWatch operations the simulator serves (`GraniteServiceVersion20100801.<Op>`). */
 export function cloudWatchOperations(model: CloudWatchModel): OperationTable {
   return {
-    GetMetricData: ({ region, now }, input) => model.getMetricData(region, now, input),
+    GetMetricData: ({ region, now, caller }, input) => model.getMetricData(region, now, input, caller),
     PutMetricData: ({ region, now }, input) => {
       model.putMetricData(region, now, input);
       return {};

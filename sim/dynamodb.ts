@@ -2,8 +2,16 @@
  * Simulated DynamoDB item store: PutItem / GetItem / UpdateItem / DeleteItem with condition and
  * update expressions (the subset an approvals table needs: comparisons, AND/OR/NOT,
  * attribute_exists / attribute_not_exists / begins_with, SET with `+`/`-`, if_not_exists,
- * list_append, REMOVE), the service's checks on unused or undefined placeholders, and
- * CreateTable / DescribeTable for setup.
+ * list_append, REMOVE), the service's checks on unused or undefined placeholders, Query (key
+ * conditions, paging at 1 MB) and BatchWriteItem (the state table needs them), and CreateTable /
+ * DescribeTable for setup.
+ *
+ * Capacity: every Query and BatchWriteItem records the capacity units it consumed under on-demand
+ * rules (`DynamoDbModel.capacity()`, and `ConsumedCapacity` in the answer when
+ * `ReturnConsumedCapacity` is TOTAL): a write costs 1 WCU per started 1 KB of each item; a read
+ * costs 1 RCU per started 4 KB (strongly consistent) or half of that (eventually consistent),
+ * a Query summing the sizes of all items it read before rounding up. See
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
  */
 import { SimError } from './errors';
 import type { OperationTable } from './operations';
@@ -15,6 +23,20 @@ export type Item = Record<string, AttributeValue>;
 
 /** Largest item the service accepts. */
 export const MAX_ITEM_BYTES = 400 * 1024;
+/** A Query (or Scan) page reads at most this much data, then answers with LastEvaluatedKey. */
+export const MAX_QUERY_PAGE_BYTES = 1024 * 1024;
+/** Requests one BatchWriteItem may carry. */
+export const MAX_BATCH_WRITE_REQUESTS = 25;
+
+/** Capacity consumed by one call (Query, BatchWriteItem), as the simulator recorded it. */
+export interface CapacityRecord {
+  time: number;
+  region: string;
+  table: string;
+  operation: string;
+  readUnits: number;
+  writeUnits: number;
+}
 
 const validation = (m: string) => new SimError('ValidationException', m);
 const conditionFailed = (item?: Item) =>
@@ -32,6 +54,12 @@ interface Table {
 /** DynamoDB of one account. */
 export class DynamoDbModel {
   private readonly tables = new Map<string, Table>();
+  private readonly consumed: CapacityRecord[] = [];
+  /**
+   * Test hook: BatchWriteItem leaves the requests this returns true for unprocessed (in
+   * `UnprocessedItems`), as DynamoDB does under load. Default none.
+   */
+  unprocessed?: (table: string, request: Record<string, unknown>) => boolean;
 
   constructor(private readonly accountId: string, private readonly now: () => number) {}
 
@@ -55,6 +83,29 @@ export class DynamoDbModel {
     const t = this.tables.get(`${region}|${name}`);
     if (!t) throw new SimError('ResourceNotFoundException', `Requested resource not found: Table: ${name} not found`);
     return t;
+  }
+
+  /** Records capacity consumed by one call (the operations below call it). */
+  recordCapacity(record: CapacityRecord): void {
+    this.consumed.push(record);
+  }
+
+  /**
+   * Capacity consumed since the start (or `clearCapacity`), optionally of one table or since a
+   * simulated time: totals and the calls (Query and BatchWriteItem only).
+   */
+  capacity(filter: { table?: string; since?: number } = {}): { readUnits: number; writeUnits: number; calls: CapacityRecord[] } {
+    const calls = this.consumed.filter((c) => (!filter.table || c.table === filter.table) && (filter.since === undefined || c.time >= filter.since));
+    return {
+      readUnits: calls.reduce((n, c) => n + c.readUnits, 0),
+      writeUnits: calls.reduce((n, c) => n + c.writeUnits, 0),
+      calls: calls.map((c) => ({ ...c })),
+    };
+  }
+
+  /** Forgets the recorded capacity (e.g. between benchmark runs). */
+  clearCapacity(): void {
+    this.consumed.length = 0;
   }
 
   tableArn(t: Table): string {
@@ -455,13 +506,15 @@ function parseUpdate(p: Parser): UpdateAction[] {
 
 interface Expressions {
   condition?: Cond;
+  key?: Cond;
+  filter?: Cond;
   update?: UpdateAction[];
   projection?: PathSeg[][];
   values: Record<string, AttributeValue>;
 }
 
 /** Parse the request's expressions and check placeholders like DynamoDB does. */
-function parseExpressions(input: Record<string, unknown>, which: { update?: boolean }): Expressions {
+function parseExpressions(input: Record<string, unknown>, which: { update?: boolean; query?: boolean }): Expressions {
   if (input.Expected !== undefined || input.AttributeUpdates !== undefined) throw validation('Legacy parameters (Expected, AttributeUpdates) are not supported by the simulator; use expressions');
   const names = (input.ExpressionAttributeNames ?? {}) as Record<string, string>;
   const values = (input.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>;
@@ -471,6 +524,17 @@ function parseExpressions(input: Record<string, unknown>, which: { update?: bool
     const p = new Parser(input.ConditionExpression, names, used);
     out.condition = p.condition();
     p.expectEnd();
+  }
+  if (which.query) {
+    if (input.KeyConditions !== undefined || input.QueryFilter !== undefined) throw validation('Legacy parameters (KeyConditions, QueryFilter) are not supported by the simulator; use KeyConditionExpression');
+    const p = new Parser(requireString(input, 'KeyConditionExpression', validation), names, used);
+    out.key = p.condition();
+    p.expectEnd();
+    if (typeof input.FilterExpression === 'string') {
+      const f = new Parser(input.FilterExpression, names, used);
+      out.filter = f.condition();
+      f.expectEnd();
+    }
   }
   if (which.update) {
     const expr = requireString(input, 'UpdateExpression', validation);
@@ -501,6 +565,77 @@ function checkCondition(exprs: Expressions, item: Item | undefined, input: Recor
 
 function checkSize(item: Item): void {
   if (Buffer.byteLength(JSON.stringify(item)) > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
+}
+
+/**
+ * Size of an item as DynamoDB counts it for capacity: per attribute, the UTF-8 length of its name
+ * plus its value (strings by UTF-8 length, numbers about one byte per two significant digits plus
+ * one, binary by length, booleans and null one byte, lists and maps 3 bytes plus their elements).
+ */
+export function itemBytes(item: Item): number {
+  let n = 0;
+  for (const [name, value] of Object.entries(item)) n += Buffer.byteLength(name) + valueBytes(value);
+  return n;
+}
+
+function valueBytes(v: AttributeValue): number {
+  if (typeof v.S === 'string') return Buffer.byteLength(v.S);
+  if (typeof v.N === 'string') return Math.ceil(v.N.replace(/[^0-9]/g, '').replace(/^0+/, '').length / 2) + 1;
+  if (typeof v.B === 'string') return Buffer.from(v.B, 'base64').length;
+  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+  if (Array.isArray(v.SS)) return v.SS.reduce((n: number, x: string) => n + Buffer.byteLength(x), 0);
+  if (Array.isArray(v.NS)) return v.NS.reduce((n: number, x: string) => n + valueBytes({ N: x }), 0);
+  if (Array.isArray(v.L)) return 3 + v.L.reduce((n: number, x: AttributeValue) => n + 1 + valueBytes(x), 0);
+  if (v.M && typeof v.M === 'object') return 3 + Object.entries(v.M as Item).reduce((n, [k, x]) => n + 1 + Buffer.byteLength(k) + valueBytes(x), 0);
+  return Buffer.byteLength(JSON.stringify(v));
+}
+
+/** Read units of `bytes` read in one request: started 4 KB blocks, halved when eventually consistent (at least one block). */
+function readUnits(bytes: number, consistent: boolean): number {
+  const blocks = Math.max(1, Math.ceil(bytes / 4096));
+  return consistent ? blocks : blocks / 2;
+}
+
+/** Write units of one item written or deleted: started 1 KB blocks (at least one). */
+function writeUnits(bytes: number): number {
+  return Math.max(1, Math.ceil(bytes / 1024));
+}
+
+/** What a key condition pins: the partition key's value placeholder (`=`, required) and the sort key condition (optional). */
+function keyConditionParts(table: Table, key: Cond): { pkRef: string; sortCond?: Cond } {
+  const isPath = (o: Operand, attr: string | undefined): boolean => o.k === 'path' && o.path.length === 1 && o.path[0] === attr;
+  const pkRefOf = (c: Cond): string | undefined => (c.k === 'cmp' && c.op === '=' && isPath(c.a, table.partitionKey) && c.b.k === 'value' ? c.b.ref : undefined);
+  const sortOk = (c: Cond): boolean =>
+    (c.k === 'cmp' && c.op !== '<>' && isPath(c.a, table.sortKey) && c.b.k === 'value') ||
+    (c.k === 'between' && isPath(c.a, table.sortKey)) ||
+    (c.k === 'fn2' && c.fn === 'begins_with' && c.path.length === 1 && c.path[0] === table.sortKey);
+  if (key.k === 'and') {
+    const [pkRef, sortCond] = pkRefOf(key.a) ? [pkRefOf(key.a), key.b] : [pkRefOf(key.b), key.a];
+    if (!pkRef) throw validation(`Query condition missed key schema element: ${table.partitionKey}`);
+    if (!sortOk(sortCond)) throw validation('Query key condition not supported');
+    return { pkRef, sortCond };
+  }
+  const pkRef = pkRefOf(key);
+  if (!pkRef) throw validation(`Query condition missed key schema element: ${table.partitionKey}`);
+  return { pkRef };
+}
+
+/** Orders the items of one partition by sort key (numbers numerically, strings and binary by bytes). */
+function bySortKey(table: Table): (a: Item, b: Item) => number {
+  const sk = table.sortKey;
+  return (a, b) => {
+    if (!sk) return 0;
+    const x = a[sk];
+    const y = b[sk];
+    if (x?.N !== undefined && y?.N !== undefined) return Number(x.N) - Number(y.N);
+    return Buffer.compare(Buffer.from(String(x?.S ?? x?.B ?? '')), Buffer.from(String(y?.S ?? y?.B ?? '')));
+  };
+}
+
+function keyAttributes(table: Table, item: Item): Item {
+  const out: Item = { [table.partitionKey]: item[table.partitionKey] };
+  if (table.sortKey) out[table.sortKey] = item[table.sortKey];
+  return out;
 }
 
 /** DynamoDB operations (AWS JSON 1.0, `DynamoDB_20120810.<Op>`). */
@@ -573,6 +708,102 @@ export function dynamoDbOperations(model: DynamoDbModel): OperationTable {
         default:
           return {};
       }
+    },
+    Query: ({ region, now }, input) => {
+      const table = tableOf(region, input);
+      if (input.IndexName !== undefined) throw validation('Secondary indexes are not simulated');
+      const exprs = parseExpressions(input, { query: true });
+      const { pkRef, sortCond } = keyConditionParts(table, exprs.key!);
+      const pkValue = exprs.values[pkRef];
+      if (!pkValue) throw validation('Invalid KeyConditionExpression: An expression attribute value used in expression is not defined');
+      const limit = input.Limit === undefined ? Infinity : Number(input.Limit);
+      if (!Number.isInteger(limit) && limit !== Infinity) throw validation('Limit must be an integer');
+      if (limit < 1) throw validation('1 validation error detected: Value at \'limit\' failed to satisfy constraint: Member must have value greater than or equal to 1');
+      const forward = input.ScanIndexForward !== false;
+      const consistent = input.ConsistentRead === true;
+      const order = bySortKey(table);
+      let matching = [...table.items.values()].filter((i) => avEquals(i[table.partitionKey], pkValue) && (!sortCond || evalCond(sortCond, { item: i, values: exprs.values })));
+      matching.sort(order);
+      if (!forward) matching.reverse();
+      const start = input.ExclusiveStartKey as Item | undefined;
+      if (start) {
+        keyOf(table, start, true);
+        const after = matching.findIndex((i) => {
+          const d = order(i, start);
+          return forward ? d > 0 : d < 0;
+        });
+        matching = after < 0 ? [] : matching.slice(after);
+      }
+      const items: Item[] = [];
+      let bytes = 0;
+      let evaluated = 0;
+      let stoppedEarly = false;
+      for (const item of matching) {
+        const size = itemBytes(item);
+        if (evaluated >= limit || (evaluated > 0 && bytes + size > MAX_QUERY_PAGE_BYTES)) {
+          stoppedEarly = true;
+          break;
+        }
+        evaluated++;
+        bytes += size;
+        if (!exprs.filter || evalCond(exprs.filter, { item, values: exprs.values })) items.push(structuredClone(item));
+      }
+      if (!stoppedEarly && evaluated >= limit && evaluated < matching.length) stoppedEarly = true;
+      const units = readUnits(bytes, consistent);
+      model.recordCapacity({ time: now, region, table: table.name, operation: 'Query', readUnits: units, writeUnits: 0 });
+      const out: Record<string, unknown> = { Items: items, Count: items.length, ScannedCount: evaluated };
+      if (stoppedEarly && evaluated > 0) out.LastEvaluatedKey = keyAttributes(table, matching[evaluated - 1]);
+      if (input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES') {
+        out.ConsumedCapacity = { TableName: table.name, CapacityUnits: units, ReadCapacityUnits: units };
+      }
+      return out;
+    },
+    BatchWriteItem: ({ region, now }, input) => {
+      const requestItems = (input.RequestItems ?? {}) as Record<string, Record<string, { Item?: Item; Key?: Item }>[]>;
+      const all = Object.entries(requestItems);
+      const count = all.reduce((n, [, reqs]) => n + (Array.isArray(reqs) ? reqs.length : 0), 0);
+      if (count === 0) throw validation('1 validation error detected: Value at \'requestItems\' failed to satisfy constraint: Member must have length greater than or equal to 1');
+      if (count > MAX_BATCH_WRITE_REQUESTS) throw validation(`Too many items requested for the BatchWriteItem call (${count}; at most ${MAX_BATCH_WRITE_REQUESTS})`);
+      // Validate everything before writing anything (the call is all-or-nothing on validation).
+      const planned = all.map(([name, reqs]) => {
+        const table = model.table(region, name);
+        const seen = new Set<string>();
+        const ops = reqs.map((r) => {
+          const put = r.PutRequest as { Item?: Item } | undefined;
+          const del = r.DeleteRequest as { Key?: Item } | undefined;
+          if ((put ? 1 : 0) + (del ? 1 : 0) !== 1) throw validation('Each WriteRequest must have exactly one of PutRequest or DeleteRequest');
+          const source = put ? put.Item : del!.Key;
+          if (!source || typeof source !== 'object') throw validation(put ? 'PutRequest needs an Item' : 'DeleteRequest needs a Key');
+          const key = keyOf(table, source, !put);
+          if (seen.has(key)) throw validation('Provided list of item keys contains duplicates');
+          seen.add(key);
+          if (put) checkSize(source);
+          return { key, put: put ? source : undefined, request: r };
+        });
+        return { table, ops };
+      });
+      const unprocessed: Record<string, unknown[]> = {};
+      const consumed: { TableName: string; CapacityUnits: number; WriteCapacityUnits: number }[] = [];
+      for (const { table, ops } of planned) {
+        let units = 0;
+        for (const op of ops) {
+          if (model.unprocessed?.(table.name, op.request)) {
+            (unprocessed[table.name] ??= []).push(op.request);
+            continue;
+          }
+          if (op.put) {
+            units += writeUnits(itemBytes(op.put));
+            table.items.set(op.key, structuredClone(op.put));
+          } else {
+            const old = table.items.get(op.key);
+            units += writeUnits(old ? itemBytes(old) : 0);
+            table.items.delete(op.key);
+          }
+        }
+        model.recordCapacity({ time: now, region, table: table.name, operation: 'BatchWriteItem', readUnits: 0, writeUnits: units });
+        consumed.push({ TableName: table.name, CapacityUnits: units, WriteCapacityUnits: units });
+      }
+      return { UnprocessedItems: unprocessed, ...(input.ReturnConsumedCapacity === 'TOTAL' || input.ReturnConsumedCapacity === 'INDEXES' ? { ConsumedCapacity: consumed } : {}) };
     },
     DeleteItem: ({ region }, input) => {
       const table = tableOf(region, input);

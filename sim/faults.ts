@@ -50,6 +50,14 @@ const THROTTLE: Record<ServiceName, { code: string; queryCode?: string; status: 
   dynamodb: { code: 'ThrottlingException', status: 400 },
   cloudformation: { code: 'Throttling', queryCode: 'Throttling', status: 400 },
 };
+/**
+ * The service's throttling error, as a `throttle` fault and the rate limits of sim/limits.ts
+ * answer (the code and HTTP status its SDK recognises as throttling).
+ */
+export function throttlingError(service: ServiceName, message = 'Rate exceeded'): SimError {
+  const t = THROTTLE[service];
+  return new SimError(t.code, message, { status: t.status, queryCode: t.queryCode ?? t.code });
+}
 /** The service's own name for a missing permission (HTTP 400 for the JSON services, 403 for CloudWatch and SNS). */
 const ACCESS_DENIED: Record<ServiceName, { code: string; queryCode?: string; status: number }> = {
   personalize: { code: 'AccessDeniedException', status: 400 },

@@ -11,6 +11,8 @@ export type { DemoFleet, DemoFleetOptions, FleetResource, FleetProfile } from '.
 export { DEFAULT_PRICES, BILLING_WINDOW_MS } from './billing';
 export type { Bill, ResourceBill, Prices } from './billing';
 export type { FaultSpec, FaultHandle } from './faults';
+export { REALISTIC_LATENCY, REALISTIC_RATE_LIMITS, REALISTIC_AWS, SimLimiter, validateLimits } from './limits';
+export type { SimLimits, LatencyTable, LatencyRange, RateLimitTable, RateLimit } from './limits';
 export { SimError } from './errors';
 export { DEFAULT_PERSONALIZE_DURATIONS, PERSONALIZE_NAMESPACE } from './personalize';
 export type { PersonalizeDurations, CampaignSpec, RecommenderSpec, ResourceSnapshot } from './personalize';

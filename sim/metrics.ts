@@ -61,6 +61,25 @@ const min = Math.min;
 const max = Math.max;
 const floor = Math.floor;
 
+/** First bucket start for [startMs, …) at `nowMs` (aligned to the period, clipped by retention). */
+function bucketRange(periodSec: number, startMs: number, nowMs: number): { first: number; oldest: number } {
+  const periodMs = periodSec * 1000;
+  const oldest = nowMs - (RETENTION.find((r) => periodSec <= r.maxPeriodSec)?.maxAgeMs ?? 0);
+  return { first: Math.floor(Math.max(startMs, oldest - periodMs + 1) / periodMs) * periodMs, oldest };
+}
+
+/**
+ * Every bucket start of `periodSec` that could hold data for [startMs, endMs) as seen at `nowMs`:
+ * the grid `MetricStore.buckets` walks (aligned to the period, within retention), minus buckets
+ * starting after `nowMs`. Metric math's FILL fills these.
+ */
+export function bucketStarts(periodSec: number, startMs: number, endMs: number, nowMs: number): number[] {
+  const periodMs = periodSec * 1000;
+  const out: number[] = [];
+  for (let b = bucketRange(periodSec, startMs, nowMs).first; b < endMs && b < nowMs; b += periodMs) out.push(b);
+  return out;
+}
+
 /** Canonical key of a series (dimension order does not matter in CloudWatch). */
 export function seriesKey(id: MetricIdentity): string {
   const dims = [...id.dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
@@ -140,8 +159,7 @@ export class MetricStore {
    */
   buckets(id: MetricIdentity, periodSec: number, startMs: number, endMs: number, nowMs: number, unit?: string): { t: number; stats: StatSet }[] {
     const periodMs = periodSec * 1000;
-    const oldest = nowMs - (RETENTION.find((r) => periodSec <= r.maxPeriodSec)?.maxAgeMs ?? 0);
-    const first = Math.floor(Math.max(startMs, oldest - periodMs + 1) / periodMs) * periodMs;
+    const { first, oldest } = bucketRange(periodSec, startMs, nowMs);
     const out: { t: number; stats: StatSet }[] = [];
     const computed = this.resolve(id);
     const custom = this.custom.get(seriesKey(id));
