@@ -10,7 +10,7 @@ import { ConfigError, loadDeployConfig } from './config/load';
 import { Actions, approvalsTable } from './infra/features/actions';
 import { stackBase } from './infra/features/base';
 import { Dashboard } from './infra/features/dashboard';
-import { Monitor } from './infra/features/monitor';
+import { Monitor, stateTable } from './infra/features/monitor';
 import { Notifications } from './infra/features/notifications';
 import { stackOutputs } from './infra/features/outputs';
 import { TaskFunctions } from './infra/features/task-functions';
@@ -33,6 +33,7 @@ export class PersonalizeMonitorStack extends TerraformStack {
     const base = stackBase(this, config);
     const notifications = new Notifications(base);
     const approvals = approvalsTable(base);
+    const state = stateTable(base);
     const functions = new TaskFunctions(base, {
       tasks: props.tasks,
       bundleDir: props.bundleDir,
@@ -43,6 +44,7 @@ export class PersonalizeMonitorStack extends TerraformStack {
         PM_ALARM_TOPIC_ARNS: JSON.stringify(notifications.topics.topicArns),
         PM_NOTIFY_TOPIC_ARN: notifications.homeTopicArn,
         PM_APPROVALS_TABLE: approvals.table.name,
+        PM_STATE_TABLE: state.table.name,
         ...(config.campaignArns === 'all' ? {} : { PM_CAMPAIGN_ARNS: JSON.stringify(config.campaignArns) }),
         ...(config.recommenderArns === 'all' ? {} : { PM_RECOMMENDER_ARNS: JSON.stringify(config.recommenderArns) }),
       },

@@ -79,7 +79,7 @@ describe('alarm reconcile', () => {
 
     expect(result).toMatchObject({ created: 0, updated: 2, unchanged: 2, deleted: 0 });
     expect(cloudwatch).toHaveReceivedCommandTimes(PutMetricAlarmCommand, 2);
-    const updatedAlarms = [...store.values()].filter((a) => a.MetricName === 'campaignUtilization');
+    const updatedAlarms = [...store.values()].filter((a) => a.Metrics !== undefined);
     expect(updatedAlarms.map((a) => a.Threshold)).toEqual([50, 50]);
     // Updates do not re-send tags (CloudWatch ignores them on update).
     expect(cloudwatch.commandCalls(PutMetricAlarmCommand).every((c) => c.args[0].input.Tags === undefined)).toBe(true);

@@ -13,10 +13,12 @@ const noUsage: MonthlyUsage = {
   getMetricDataMetrics: 0,
   cloudWatchApiRequests: 0,
   customMetrics: 0,
-  alarms: 0,
+  alarmMetrics: 0,
   dashboards: 0,
   logsIngestedGb: 0,
   xrayTraces: 0,
+  dynamoDbReadUnits: 0,
+  dynamoDbWriteUnits: 0,
 };
 
 /** Demand of `rps` requests per second from `from` on (nothing before). */
@@ -44,7 +46,7 @@ describe('bench pricing model', () => {
       ...noUsage,
       sfnExpressRequests: 1_000_000,
       customMetrics: 100,
-      alarms: 10,
+      alarmMetrics: 10,
       lambdas: [{ name: 'collect', invocations: 1000, meanDurationMs: 1000, memoryMb: 1024, architecture: 'arm64' }],
     });
 
@@ -55,7 +57,7 @@ describe('bench pricing model', () => {
       'Lambda collect requests',
       'Lambda collect duration (1024 MB arm64)',
       'CloudWatch custom metrics',
-      'CloudWatch alarms',
+      'CloudWatch alarms (alarm metrics)',
     ]);
   });
 

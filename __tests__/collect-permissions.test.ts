@@ -41,7 +41,14 @@ describe('collect permissions', () => {
       'arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:team-a-*',
       'arn:aws-cn:cloudwatch:cn-northwest-1:123456789012:alarm:team-a-*',
     ]);
-    const put = statements.find((s) => s.actions.includes('cloudwatch:PutMetricData'))!;
+    // PutMetricData only when the deploy publishes the original's metrics, and then only our namespace.
+    expect(actions).not.toContain('cloudwatch:PutMetricData');
+    const put = spec.permissions({ ...ctx, publishUtilizationMetrics: true } as typeof ctx).find((s) => s.actions.includes('cloudwatch:PutMetricData'))!;
     expect(put.conditions).toEqual({ StringEquals: { 'cloudwatch:namespace': 'PersonalizeMonitor' } });
+  });
+
+  it('reads and writes only its state table (Query, BatchWriteItem), in the home region', () => {
+    const state = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
+    expect(state).toEqual([expect.objectContaining({ actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], resources: ['arn:aws-cn:dynamodb:cn-north-1:123456789012:table/pm-state'] })]);
   });
 });

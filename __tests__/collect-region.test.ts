@@ -328,9 +328,17 @@ describe('collect handler', () => {
     process.env.PM_STACK_NAME = OWNERSHIP.stackName;
     try {
       const result = await handler({ region: REGION, run: run() });
-      expect(result).toMatchObject({ region: REGION, ok: true, resources: { campaigns: 2, recommenders: 1, active: 3, skipped: 0 }, metricsWritten: 9 });
+      // Lean by default (PM_PUBLISH_UTILIZATION_METRICS unset): no PutMetricData.
+      expect(result).toMatchObject({ region: REGION, ok: true, resources: { campaigns: 2, recommenders: 1, active: 3, skipped: 0 }, metricsWritten: 0 });
       expect(result.alarms.created).toBe(6);
+      expect(result.carriedOver).toEqual({ describes: 0, tagReads: 0, alarmWrites: 0 });
+
+      resetCaches();
+      process.env.PM_PUBLISH_UTILIZATION_METRICS = 'true';
+      const parity = await handler({ region: REGION, run: run() });
+      expect(parity.metricsWritten).toBe(9);
     } finally {
+      delete process.env.PM_PUBLISH_UTILIZATION_METRICS;
       delete process.env.PM_ALARM_TOPIC_ARNS;
       delete process.env.PM_ALARM_PREFIX;
       delete process.env.PM_STACK_NAME;

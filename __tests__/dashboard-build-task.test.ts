@@ -6,17 +6,14 @@ import {
   GetDashboardCommand,
   PutDashboardCommand,
 } from '@aws-sdk/client-cloudwatch';
-import {
-  DescribeCampaignCommand,
-  DescribeRecommenderCommand,
-  DescribeSolutionVersionCommand,
-  ListCampaignsCommand,
-  ListRecommendersCommand,
-  PersonalizeClient,
-} from '@aws-sdk/client-personalize';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { resetCaches } from '../tasks/collect/discovery';
+import { resourceItem, type StoredResource } from '../tasks/collect/state-store';
+import { REGION_MARKER_SORT_KEY, statePartition } from '../core/contracts/state';
+import type { MonitoredResource } from '../core/types';
 import { createHandler } from '../tasks/build-dashboard/handler';
 import { DashboardValidationError } from '../tasks/build-dashboard/errors';
 import { spec } from '../tasks/build-dashboard/spec';
@@ -28,11 +25,12 @@ import { ACCOUNT, bodyProblems, fleetOf } from './dashboard-fixtures';
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const REGION = 'us-east-1';
 const SM = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:pm-monitor`;
-const ENV = { PM_REGIONS: JSON.stringify([REGION]), PM_HOME_REGION: REGION, PM_STACK_NAME: 'pm', PM_MONITOR_STATE_MACHINE_ARN: SM, PM_ALARM_PREFIX: 'pm-alarm-' };
+const ENV = { PM_REGIONS: JSON.stringify([REGION]), PM_HOME_REGION: REGION, PM_STACK_NAME: 'pm', PM_MONITOR_STATE_MACHINE_ARN: SM, PM_ALARM_PREFIX: 'pm-alarm-', PM_STATE_TABLE: 'pm-state' };
 const EVENT = { version: '0', 'detail-type': 'BuildPersonalizeMonitorDashboard', source: 'personalize.monitor', detail: { Reason: 'campaign deleted' } };
 
 const cw = mockClient(CloudWatchClient);
 const personalize = mockClient(PersonalizeClient);
+const dynamodb = mockClient(DynamoDBClient);
 
 /** An in-memory CloudWatch dashboard store behind the mocked client. */
 let store: Map<string, string>;
@@ -53,32 +51,26 @@ function serveDashboards(): void {
 }
 
 const dsgArn = `arn:aws:personalize:${REGION}:${ACCOUNT}:dataset-group/shop`;
-function serveFleet(): void {
-  const campaigns = ['ranker', 'similar'].map((name) => ({ name, campaignArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/${name}`, status: 'ACTIVE', lastUpdatedDateTime: new Date(0) }));
-  personalize.on(ListCampaignsCommand).resolves({ campaigns: [...campaigns, { name: 'old', campaignArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:campaign/old`, status: 'DELETE IN_PROGRESS' }] });
-  personalize.on(ListRecommendersCommand).resolves({
-    recommenders: [{ name: 'top-picks', recommenderArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:recommender/top-picks`, status: 'ACTIVE', datasetGroupArn: dsgArn, recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you', recommenderConfig: { minRecommendationRequestsPerSecond: 2 } }],
-  });
-  personalize.on(DescribeCampaignCommand).callsFake(({ campaignArn }) => {
-    const name = campaignArn.split('/').pop();
-    return { campaign: { name, campaignArn, status: name === 'old' ? 'DELETE IN_PROGRESS' : 'ACTIVE', minProvisionedTPS: 3, solutionVersionArn: `arn:aws:personalize:${REGION}:${ACCOUNT}:solution/${name}/v1` } };
-  });
-  personalize.on(DescribeSolutionVersionCommand).callsFake(({ solutionVersionArn }) => ({
-    solutionVersion: {
-      solutionVersionArn,
-      datasetGroupArn: dsgArn,
-      recipeArn: solutionVersionArn.includes('/ranker/') ? 'arn:aws:personalize:::recipe/aws-personalized-ranking-v2' : 'arn:aws:personalize:::recipe/aws-similar-items',
-    },
-  }));
-  personalize.on(DescribeRecommenderCommand).callsFake(({ recommenderArn }) => ({
-    recommender: { name: 'top-picks', recommenderArn, status: 'ACTIVE', datasetGroupArn: dsgArn, recipeArn: 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you', recommenderConfig: { minRecommendationRequestsPerSecond: 2 } },
-  }));
+
+/** The state table as collect leaves it for the fleet of `serveFleet` (one Query page, with the region's marker). */
+function serveState(): void {
+  const arn = (kind: string, name: string) => `arn:aws:personalize:${REGION}:${ACCOUNT}:${kind}/${name}`;
+  const base = { region: REGION, partition: 'aws', accountId: ACCOUNT, createdAt: 0, lastUpdatedAt: 0, datasetGroupArn: dsgArn };
+  const resources: MonitoredResource[] = [
+    { ...base, arn: arn('campaign', 'ranker'), name: 'ranker', type: 'campaign', status: 'ACTIVE', minCapacity: 3, requestMetric: 'GetPersonalizedRanking' },
+    { ...base, arn: arn('campaign', 'similar'), name: 'similar', type: 'campaign', status: 'ACTIVE', minCapacity: 3, requestMetric: 'GetRecommendations' },
+    { ...base, arn: arn('campaign', 'old'), name: 'old', type: 'campaign', status: 'DELETE IN_PROGRESS', minCapacity: 3, requestMetric: 'GetRecommendations' },
+    { ...base, arn: arn('recommender', 'top-picks'), name: 'top-picks', type: 'recommender', status: 'ACTIVE', minCapacity: 2, requestMetric: 'GetRecommendations' },
+  ];
+  const pk = statePartition(REGION);
+  const items = resources.map((resource) => resourceItem(pk, resource.arn, { resource, listedLastUpdated: 0, listedStatus: resource.status, describedAt: NOW } satisfies StoredResource));
+  dynamodb.on(QueryCommand).resolves({ Items: [{ pk: { S: pk }, sk: { S: REGION_MARKER_SORT_KEY }, collectedAt: { N: String(NOW) } }, ...items] });
 }
 
 function makeHandler(env: Record<string, string | undefined> = ENV) {
   return createHandler({
     cloudwatch: (region) => new CloudWatchClient({ region }),
-    personalize: (region) => new PersonalizeClient({ region }),
+    dynamodb: () => new DynamoDBClient({ region: REGION }),
     env: () => env,
     clock: () => NOW,
     logger: new Logger('build-dashboard-test', {}, 'ERROR', () => undefined),
@@ -90,20 +82,21 @@ const parse = (name: string): DashboardBody => JSON.parse(store.get(name)!);
 beforeEach(() => {
   cw.reset();
   personalize.reset();
+  dynamodb.reset();
   resetCaches();
   store = new Map();
   serveDashboards();
 });
 
 describe('build-dashboard task', () => {
-  it('on the BuildPersonalizeMonitorDashboard event lists the fleet itself and creates the dashboard', async () => {
-    serveFleet();
+  it('on the BuildPersonalizeMonitorDashboard event reads the fleet from the state table (no Personalize call) and creates the dashboard', async () => {
+    serveState();
 
     const out = await makeHandler()(EVENT);
 
-    expect(out).toMatchObject({ reason: 'campaign deleted', resources: 3, deleted: [], dashboards: [{ name: 'pm-dashboard', status: 'created' }] });
-    expect(personalize).toHaveReceivedCommand(ListCampaignsCommand);
-    expect(personalize).toHaveReceivedCommand(DescribeSolutionVersionCommand);
+    expect(out).toMatchObject({ reason: 'campaign deleted', resources: 3, deleted: [], problems: [], dashboards: [{ name: 'pm-dashboard', status: 'created' }] });
+    expect(dynamodb).toHaveReceivedCommandWith(QueryCommand, { TableName: 'pm-state', ExpressionAttributeValues: { ':pk': { S: statePartition(REGION) } } });
+    expect(personalize.calls()).toHaveLength(0);
     expect(bodyProblems(store.get('pm-dashboard')!)).toEqual([]);
     const latency = parse('pm-dashboard').widgets.find((w): w is MetricWidget => w.type === 'metric' && w.properties.title.startsWith('Latency'))!;
     // aws-personalized-ranking-v2 → GetPersonalizedRanking; the campaign being deleted is not drawn.
@@ -114,8 +107,20 @@ describe('build-dashboard task', () => {
     ]);
   });
 
+  it('names a region without state yet and draws the rest', async () => {
+    const env = { ...ENV, PM_REGIONS: JSON.stringify([REGION, 'eu-west-1']) };
+    serveState();
+    dynamodb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': { S: statePartition('eu-west-1') } } }).resolves({ Items: [] });
+
+    const out = await makeHandler(env)(EVENT);
+
+    expect(out.resources).toBe(3);
+    expect(out.problems).toEqual([{ target: 'region:eu-west-1', error: 'no state for eu-west-1 yet: the MONITOR has not collected it' }]);
+    expect(out.dashboards[0].status).toBe('created');
+  });
+
   it('a rebuild with no change makes no PutDashboard call', async () => {
-    serveFleet();
+    serveState();
     const handler = makeHandler();
     await handler(EVENT);
     cw.resetHistory();
@@ -198,11 +203,10 @@ describe('build-dashboard task', () => {
     expect(md).toContain('No idle or over-provisioned');
   });
 
-  it('keeps the previous dashboard when a region cannot be listed', async () => {
-    personalize.on(ListCampaignsCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
-    personalize.on(ListRecommendersCommand).resolves({ recommenders: [] });
+  it('keeps the previous dashboard when the state cannot be read', async () => {
+    dynamodb.on(QueryCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
 
-    await expect(makeHandler()(EVENT)).rejects.toThrow(/us-east-1: ListCampaigns failed/);
+    await expect(makeHandler()(EVENT)).rejects.toThrow(/denied/);
     expect(cw).toHaveReceivedCommandTimes(PutDashboardCommand, 0);
   });
 
@@ -289,7 +293,9 @@ describe('build-dashboard permissions', () => {
         expect(s.actions.every((a) => /:List/.test(a))).toBe(true);
       }
     }
-    const describe = statements.find((s) => s.actions.includes('personalize:DescribeCampaign'))!;
-    expect(describe.resources).toContain(`arn:aws-cn:personalize:cn-northwest-1:${ACCOUNT}:campaign/*`);
+    expect(statements.flatMap((s) => s.actions).filter((a) => a.startsWith('personalize:'))).toEqual([]);
+    const state = statements.find((s) => s.actions.includes('dynamodb:Query'))!;
+    expect(state.actions).toEqual(['dynamodb:Query']);
+    expect(state.resources).toEqual([`arn:aws-cn:dynamodb:cn-north-1:${ACCOUNT}:table/pm-state`]);
   });
 });

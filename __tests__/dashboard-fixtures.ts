@@ -80,8 +80,33 @@ const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 const isOptions = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
+ * Problems of a metric-math expression: only numbers, ids of the widget, + - * /, parentheses,
+ * FILL(x, n) and PERIOD(id) (what CloudWatch and the local renderer both understand).
+ */
+export function expressionProblems(expression: string, ids: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const tokens = expression.match(/\s*([A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?|[-+*/(),]|\S)/g) ?? [];
+  for (const raw of tokens) {
+    const t = raw.trim();
+    if (/^[A-Za-z_]/.test(t)) {
+      if (t === 'FILL' || t === 'PERIOD') continue;
+      if (!ids.has(t)) problems.push(`unknown id or function ${t}`);
+    } else if (!/^(\d+(\.\d+)?|[-+*/(),])$/.test(t)) problems.push(`unexpected ${t}`);
+  }
+  let depth = 0;
+  for (const c of expression) {
+    depth += c === '(' ? 1 : c === ')' ? -1 : 0;
+    if (depth < 0) problems.push('unbalanced parentheses');
+  }
+  if (depth !== 0) problems.push('unbalanced parentheses');
+  return problems;
+}
+
+/**
  * Every structural problem of a dashboard body (empty = valid): widget types, 24-column grid,
- * region on every metric widget, metric rows `[ns, metric, dim, value, ..., {opts}]` or `[".", ...]`.
+ * region on every metric widget, metric rows `[ns, metric, dim, value, ..., {opts}]` or `[".", ...]`,
+ * expression rows `[{ expression, id }]` over ids of the same widget; ids unique per widget and
+ * starting lowercase.
  */
 export function bodyProblems(bodyText: string): string[] {
   const problems: string[] = [];
@@ -104,8 +129,22 @@ export function bodyProblems(bodyText: string): string[] {
       if (!isStr(p?.region) || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(p.region)) problems.push(`${at}: region ${p?.region}`);
       if (p.view !== 'timeSeries' && p.view !== 'singleValue') problems.push(`${at}: view ${p.view}`);
       if (!Array.isArray(p.metrics) || p.metrics.length === 0) problems.push(`${at}: no metrics`);
-      (p.metrics ?? []).forEach((row: readonly unknown[], j: number) => {
+      const rows = (p.metrics ?? []) as unknown as readonly unknown[][];
+      const ids = rows.map((row) => (Array.isArray(row) && isOptions(row[row.length - 1]) ? (row[row.length - 1] as { id?: unknown }).id : undefined)).filter((id) => id !== undefined);
+      ids.forEach((id, k) => {
+        if (!isStr(id) || !/^[a-z][A-Za-z0-9_]*$/.test(id)) problems.push(`${at}: id ${String(id)} does not start lowercase`);
+        if (ids.indexOf(id) !== k) problems.push(`${at}: id ${String(id)} used twice`);
+      });
+      const idSet = new Set(ids.map(String));
+      rows.forEach((row: readonly unknown[], j: number) => {
         const where = `${at} metric ${j}`;
+        if (Array.isArray(row) && row.length === 1 && isOptions(row[0]) && 'expression' in (row[0] as object)) {
+          const e = row[0] as { expression?: unknown; id?: unknown };
+          if (!isStr(e.expression)) return void problems.push(`${where}: empty expression`);
+          if (!isStr(e.id)) problems.push(`${where}: expression without id`);
+          for (const x of expressionProblems(e.expression, idSet)) problems.push(`${where}: ${x}`);
+          return undefined;
+        }
         if (!Array.isArray(row) || row.length < 2) return void problems.push(`${where}: not a row`);
         const last = row[row.length - 1];
         const parts = isOptions(last) ? row.slice(0, -1) : row;

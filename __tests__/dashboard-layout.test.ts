@@ -26,9 +26,17 @@ describe('dashboard layout', () => {
       expect(s.metrics).toBeLessThanOrEqual(MAX_METRICS_PER_DASHBOARD);
       expect(s.maxMetricsPerWidget).toBeLessThanOrEqual(MAX_METRICS_PER_WIDGET);
     }
-    // Every resource is drawn exactly once (its utilization metric), on one of the dashboards.
-    const drawn = docs.flatMap((d) => metricWidgets(d.body).flatMap((w) => w.properties.metrics.filter((m) => /Utilization$/.test(m[1])).map((m) => m[3])));
+    // Every resource is drawn exactly once (its request sum in a utilization graph), on one of the dashboards.
+    const rows = (w: MetricWidget) => w.properties.metrics as unknown as readonly unknown[][];
+    const drawn = docs.flatMap((d) =>
+      metricWidgets(d.body)
+        .filter((w) => w.properties.title.startsWith('Utilization'))
+        .flatMap((w) => rows(w).filter((m) => m[0] === 'AWS/Personalize').map((m) => m[3])),
+    );
     expect(drawn.sort()).toEqual(fleet.map((r) => r.arn).sort());
+    // No graph reads a metric the monitor publishes: only the fleet's "Resources Monitored" count does.
+    const monitorRows = docs.flatMap((d) => metricWidgets(d.body).flatMap((w) => rows(w).filter((m) => m[0] === 'PersonalizeMonitor').map((m) => `${w.properties.title}: ${String(m[1])}`)));
+    expect(monitorRows).toEqual(['Resources Monitored: monitoredResourceCount']);
   });
 
   it('rows go down the page: y never decreases and widgets of a row do not overlap', () => {
@@ -93,7 +101,8 @@ describe('dashboard layout', () => {
     const headers = texts(doc.body).filter((t) => t.startsWith('### Dataset group')).map((t) => t.match(/\*\*(.+?)\*\*/)![1]);
     expect(headers).toEqual(['alpha', 'zeta', 'Unknown dataset group']);
     const util = metricWidgets(doc.body).find((w) => w.properties.title === 'Utilization – alpha')!;
-    expect(util.properties.metrics.map((m) => (m[4] as { label: string }).label)).toEqual(['camp-0001', 'camp-0004', 'rec-0009']);
+    const labels = (util.properties.metrics as unknown as readonly { label?: string; expression?: string }[][]).filter((m) => m.length === 1 && m[0].expression).map((m) => m[0].label);
+    expect(labels).toEqual(['camp-0001', 'camp-0004', 'rec-0009']);
   });
 
   it('is deterministic: shuffled fleet, findings and actions give the same bodies', () => {
@@ -188,6 +197,16 @@ describe('dashboard layout', () => {
       );
       expect(stats.every((s) => s.metrics <= MAX_METRICS_PER_DASHBOARD)).toBe(true);
     }
+    // CloudWatch counts every row (hidden request sums and expressions too): 7 rows per resource
+    // (capacity 2, utilization 2, latency 1, errors 2) + 4 fleet rows on the index; sections of
+    // 25 resources (175 rows) fill a dashboard 14 at a time.
+    expect(lines).toEqual([
+      expect.stringMatching(/^10 resources → 1 dashboard\(s\): pm-dashboard 66 widgets \/ 74 metrics \(max 3 per widget/),
+      expect.stringMatching(/^100 resources → 1 dashboard\(s\): pm-dashboard 66 widgets \/ 704 metrics \(max 20 per widget/),
+      expect.stringMatching(
+        /^1000 resources → 3 dashboard\(s\): pm-dashboard 91 widgets \/ 2454 metrics \(max 50 per widget.*; pm-dashboard-2 85 widgets \/ 2450 metrics \(max 50 .*; pm-dashboard-3 73 widgets \/ 2100 metrics \(max 50 /,
+      ),
+    ]);
     console.log(`Dashboard sizes (limits: ${MAX_WIDGETS_PER_DASHBOARD} widgets, ${MAX_METRICS_PER_WIDGET} metrics/widget, ${MAX_METRICS_PER_DASHBOARD} metrics/dashboard):\n${lines.join('\n')}`);
   });
 });

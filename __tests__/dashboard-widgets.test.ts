@@ -1,6 +1,7 @@
 import {
   capacityGraph,
   errorsGraph,
+  expressionRow,
   latencyGraph,
   metricRow,
   place,
@@ -13,7 +14,7 @@ import {
 import { alarmsUrl, consoleHostOrNone, dashboardUrl, datasetGroupUrl, partitionOfRegion, stateMachineUrl } from '../core/dashboard/links';
 import { dashboardPageName } from '../core/dashboard/names';
 import { mdEscape, mdLink } from '../core/dashboard/markdown';
-import { resource } from './dashboard-fixtures';
+import { bodyProblems, resource } from './dashboard-fixtures';
 
 const SIZE = { width: 8, height: 8 };
 
@@ -24,28 +25,65 @@ describe('dashboard widget builders', () => {
     expect(metricRow('NS', 'm', [], {})).toEqual(['NS', 'm']);
   });
 
-  it('capacity graph shows actual and provisioned per resource with the annotation at 1', () => {
+  it('capacity graph: actual TPS/RPS by metric math over AWS/Personalize, each minimum an annotation, the lowest allowed at 1', () => {
     const camp = resource(1, { type: 'campaign' });
-    const rec = resource(3, { type: 'recommender' });
+    const rec = resource(3, { type: 'recommender', requestMetric: 'GetPersonalizedRanking' });
     const w = capacityGraph([camp, rec], 'us-east-1', SIZE);
     expect(w.type).toBe('metric');
     if (w.type !== 'metric') return;
     expect(w.properties.region).toBe('us-east-1');
     expect(w.properties.view).toBe('timeSeries');
-    expect(w.properties.annotations?.horizontal).toEqual([expect.objectContaining({ value: 1 })]);
+    expect(w.properties.period).toBe(300);
+    expect(w.properties.annotations?.horizontal).toEqual([
+      { value: 2, label: `${camp.name} minimum` },
+      { value: 4, label: `${rec.name} minimum` },
+      { value: 1, label: 'Lowest minimum allowed' },
+    ]);
     expect(w.properties.metrics).toEqual([
-      ['PersonalizeMonitor', 'averageTPS', 'CampaignArn', camp.arn, { label: `${camp.name} actual` }],
-      ['PersonalizeMonitor', 'minProvisionedTPS', 'CampaignArn', camp.arn, { label: `${camp.name} provisioned` }],
-      ['PersonalizeMonitor', 'averageRPS', 'RecommenderArn', rec.arn, { label: `${rec.name} actual` }],
-      ['PersonalizeMonitor', 'minRecommendationRequestsPerSecond', 'RecommenderArn', rec.arn, { label: `${rec.name} provisioned` }],
+      ['AWS/Personalize', 'GetRecommendations', 'CampaignArn', camp.arn, { id: 'm1', stat: 'Sum', visible: false }],
+      [{ expression: 'm1/PERIOD(m1)', label: `${camp.name} actual`, id: 'a1' }],
+      ['AWS/Personalize', 'GetPersonalizedRanking', 'RecommenderArn', rec.arn, { id: 'm2', stat: 'Sum', visible: false }],
+      [{ expression: 'm2/PERIOD(m2)', label: `${rec.name} actual`, id: 'a2' }],
     ]);
   });
 
-  it('utilization uses campaignUtilization / recommenderUtilization', () => {
-    const w = utilizationGraph([resource(1, { type: 'campaign' }), resource(3, { type: 'recommender' })], 'eu-west-1', SIZE);
+  it('utilization: 100*FILL(m,0)/PERIOD(m)/<minimum> per resource, the minimum a constant (the alarm\'s expression)', () => {
+    const camp = resource(1, { type: 'campaign' });
+    const rec = resource(3, { type: 'recommender' });
+    const w = utilizationGraph([camp, rec], 'eu-west-1', SIZE);
     if (w.type !== 'metric') throw new Error('expected a metric widget');
-    expect(w.properties.metrics.map((m) => m[1])).toEqual(['campaignUtilization', 'recommenderUtilization']);
+    expect(w.properties.metrics).toEqual([
+      ['AWS/Personalize', 'GetRecommendations', 'CampaignArn', camp.arn, { id: 'm1', stat: 'Sum', visible: false }],
+      [{ expression: '100*FILL(m1,0)/PERIOD(m1)/2', label: camp.name, id: 'u1' }],
+      ['AWS/Personalize', 'GetRecommendations', 'RecommenderArn', rec.arn, { id: 'm2', stat: 'Sum', visible: false }],
+      [{ expression: '100*FILL(m2,0)/PERIOD(m2)/4', label: rec.name, id: 'u2' }],
+    ]);
     expect(w.properties.region).toBe('eu-west-1');
+    expect(w.properties.period).toBe(300);
+    // The expression changes with the minimum (the builder rewrites the body when the fleet changes).
+    const raised = utilizationGraph([{ ...camp, minCapacity: 7 }], 'eu-west-1', SIZE);
+    if (raised.type !== 'metric') throw new Error('expected a metric widget');
+    expect(raised.properties.metrics[1]).toEqual([{ expression: '100*FILL(m1,0)/PERIOD(m1)/7', label: camp.name, id: 'u1' }]);
+  });
+
+  it('capacity and utilization graphs read no PersonalizeMonitor metric, ids unique, valid bodies, ≤ 500 rows for 250 resources', () => {
+    const fleet = Array.from({ length: 250 }, (_, i) => resource(i, { region: 'us-east-1' }));
+    for (const w of [capacityGraph(fleet, 'us-east-1', SIZE), utilizationGraph(fleet, 'us-east-1', SIZE)]) {
+      if (w.type !== 'metric') throw new Error('expected a metric widget');
+      const rows = w.properties.metrics as unknown as readonly unknown[][];
+      expect(rows).toHaveLength(500);
+      expect(rows.filter((r) => r[0] === 'PersonalizeMonitor')).toEqual([]);
+      const ids = rows.map((r) => (r[r.length - 1] as { id: string }).id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(bodyProblems(JSON.stringify({ widgets: [place(w, 0, 0)] }))).toEqual([]);
+    }
+    expect(() => capacityGraph([...fleet, resource(999)], 'us-east-1', SIZE)).toThrow(/502 metrics.*500/);
+  });
+
+  it('refuses metric-math ids CloudWatch would reject (duplicate, not lowercase first)', () => {
+    expect(() => expressionRow('m1', 'M1')).toThrow(/lowercase/);
+    const dup = [metricRow('NS', 'm', [], { id: 'x1' }), expressionRow('x1*2', 'x1')];
+    expect(() => timeSeriesWidget({ title: 'Dup', region: 'us-east-1', metrics: dup, stat: 'Sum', ...SIZE })).toThrow(/"Dup".*x1.*twice/);
   });
 
   it('latency and error metrics follow the request metric (ranking recipe → GetPersonalizedRanking*)', () => {

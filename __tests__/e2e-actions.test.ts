@@ -83,8 +83,11 @@ describe('end to end on the simulated account', () => {
       for (const op of ['DeleteCampaign', 'UpdateCampaign', 'StopRecommender', 'UpdateRecommender']) {
         expect(s.account.calls({ service: 'personalize', operation: op })).toHaveLength(0);
       }
-      // Still monitored: utilization metrics were written for both regions.
-      for (const region of REGIONS) expect(s.account.calls({ service: 'cloudwatch', operation: 'PutMetricData', region }).length).toBeGreaterThan(0);
+      // Still monitored: traffic read and alarms written in both regions (lean: no PutMetricData).
+      for (const region of REGIONS) {
+        expect(s.account.calls({ service: 'cloudwatch', operation: 'GetMetricData', region }).length).toBeGreaterThan(0);
+        expect(s.account.calls({ service: 'cloudwatch', operation: 'PutMetricAlarm', region }).length).toBeGreaterThan(0);
+      }
     } finally {
       await s.close();
     }
@@ -103,8 +106,8 @@ describe('end to end on the simulated account', () => {
       await s.runUntil(s.now() + HOUR_MS, (started) => void runs.push(...started));
       expect(runs.length).toBeGreaterThanOrEqual(12);
       expect(runs.every((r) => r.status === 'FAILED' && r.error === 'RegionsFailed')).toBe(true);
-      // us-east-1 was monitored in full: metrics written, the idle campaign found and an ACTION requested.
-      expect(s.account.calls({ service: 'cloudwatch', operation: 'PutMetricData', region: 'us-east-1' }).length).toBeGreaterThan(0);
+      // us-east-1 was monitored in full: alarms written, the idle campaign found and an ACTION requested.
+      expect(s.account.calls({ service: 'cloudwatch', operation: 'PutMetricAlarm', region: 'us-east-1' }).length).toBeGreaterThan(0);
       const actions = s.runner.executions.filter((e) => e.machine.type === 'STANDARD');
       expect(actions.map((e) => JSON.stringify(e.input))).toEqual([expect.stringContaining(healthyIdle)]);
     } finally {

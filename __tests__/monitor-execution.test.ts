@@ -4,6 +4,7 @@
  * mocked) and recorders for EventBridge and SNS.
  */
 import { CloudWatchClient, GetDashboardCommand, PutDashboardCommand, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListCampaignsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { decisionSlot, FIVE_MINUTES_MS, MINUTE_MS } from '../core/time';
@@ -11,6 +12,7 @@ import { resetCaches } from '../tasks/collect/discovery';
 import { resetClients } from '../tasks/collect/handler';
 import { resetState } from '../tasks/summarize-run/handler';
 import { campaign, campaignArn, fakeAccount, serveAccount, serveAlarms, serveMetrics } from './support/collect-fixtures';
+import { serveStateTable } from './support/state-table-fake';
 import { synth } from './support/synth';
 import { OK_SERVICES, runWorkflow, type ServiceRecorder } from './support/workflow';
 
@@ -19,6 +21,7 @@ const MACHINE = `${config.stackName}-monitor`;
 const HOME_TOPIC = `arn:aws:sns:us-east-1:123456789012:${config.stackName}-notifications`;
 const personalize = mockClient(PersonalizeClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const dynamodb = mockClient(DynamoDBClient);
 
 /** An idle campaign with a minimum of 2: both idle and over-provisioned in its decision slot. */
 const ARN = campaignArn(1);
@@ -31,6 +34,7 @@ beforeEach(() => {
   serveAccount(personalize, fakeAccount([campaign(1, { minProvisionedTPS: 2 })]));
   serveMetrics(cloudwatch, () => 0);
   serveAlarms(cloudwatch);
+  serveStateTable(dynamodb);
   // No dashboard yet: the first rebuild creates it.
   cloudwatch.on(GetDashboardCommand).rejects(Object.assign(new Error('Dashboard does not exist'), { name: 'ResourceNotFound' }));
   cloudwatch.on(PutDashboardCommand).resolves({ DashboardValidationMessages: [] });
@@ -38,6 +42,7 @@ beforeEach(() => {
 afterEach(() => {
   personalize.reset();
   cloudwatch.reset();
+  dynamodb.reset();
 });
 
 function run(input: unknown, services: Record<string, ServiceRecorder> = OK_SERVICES) {
@@ -58,8 +63,8 @@ describe('MONITOR execution', () => {
     // the summary says it would have been rebuilt, and the builder is not started.
     expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
     expect(result.output).toMatchObject({ fleetChanged: true, metricsWritten: 0, alarms: { created: 0, updated: 0, deleted: 0 }, wouldWrite: { dashboard: true, alarms: { created: 2 } } });
-    // The region's utilization metrics and monitoredResourceCount, none written.
-    expect((result.output as { wouldWrite: { metrics: number } }).wouldWrite.metrics).toBeGreaterThan(1);
+    // Lean (publishUtilizationMetrics off): only monitoredResourceCount, not written.
+    expect((result.output as { wouldWrite: { metrics: number } }).wouldWrite.metrics).toBe(1);
     expect(cloudwatch.commandCalls(PutDashboardCommand)).toHaveLength(0);
     expect(cloudwatch.commandCalls(PutMetricDataCommand)).toHaveLength(0);
     expect(cloudwatch.commandCalls(PutMetricAlarmCommand)).toHaveLength(0);

@@ -13,7 +13,8 @@ import { DAY_MS, SIM_CREDENTIALS, SimAccount, startSimServer, traffic, type SimS
 import { synth } from './support/synth';
 import { OK_SERVICES, runWorkflow, type LambdaCall, type WorkflowResult } from './support/workflow';
 
-const { tf, config } = synth();
+// Parity mode: these runs publish the original's utilization metrics (the failures under test).
+const { tf, config } = synth({ PM_PUBLISH_UTILIZATION_METRICS: 'true' });
 const MACHINE = `${config.stackName}-monitor`;
 const HOME = 'us-east-1';
 const OTHER = 'eu-west-1';
@@ -45,6 +46,8 @@ beforeEach(async () => {
   account.personalize.createCampaign({ region: OTHER, name: 'busy', minProvisionedTPS: 1, createdAt, traffic: traffic.constant(1) });
   account.clock.set(T0 + HOUR_MS + decisionSlot(idleArn) * FIVE_MINUTES_MS + 2 * MINUTE_MS);
   server = await startSimServer(account);
+  // The state table, as the runner creates it from cdk.tf.json.
+  account.dynamodb.createTable({ region: HOME, name: `${config.stackName}-state`, partitionKey: 'pk', sortKey: 'sk' });
   const env = { AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: SIM_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey };
   for (const [k, v] of Object.entries(env)) {
     savedEnv[k] = process.env[k];
@@ -156,7 +159,7 @@ describe('MONITOR: a PutMetricData failure is a named problem, never a failed ru
 
     const result = await run({ dryRun: false, regions: [OTHER] });
 
-    expect(result.status).toBe('SUCCEEDED');
+    expect({ status: result.status, error: result.error, cause: result.cause }).toEqual({ status: 'SUCCEEDED', error: undefined, cause: undefined });
     expect(result.output).toMatchObject({ runProblems: [], problems: 0 });
     expect(account.calls({ service: 'cloudwatch', operation: 'PutMetricData', region: HOME }).map((c) => c.outcome)).toEqual(['fault', 'fault', 'ok']);
   });

@@ -144,6 +144,43 @@ describe('schedule', () => {
   });
 });
 
+describe('state table', () => {
+  const table = resourceWhere(tf, 'aws_dynamodb_table', 'name', `${stack}-state`);
+  const fnOf = (task: string) => resourceWhere(tf, 'aws_lambda_function', 'function_name', `${stack}-${task}`);
+  const tableArn = `arn:aws:dynamodb:${config.homeRegion}:${FAKE_ACCOUNT}:table/${stack}-state`;
+
+  it('is on-demand, keyed pk/sk (key attributes only, trap 22), expires by expiresAt, encrypted, without point-in-time recovery (a cache)', () => {
+    expect(table.body).toMatchObject({ billing_mode: 'PAY_PER_REQUEST', hash_key: 'pk', range_key: 'sk' });
+    expect(table.body.read_capacity).toBeUndefined();
+    expect(list(table.body.attribute as never)).toEqual([{ name: 'pk', type: 'S' }, { name: 'sk', type: 'S' }]);
+    expect(block(table.body.ttl)).toEqual({ enabled: true, attribute_name: 'expiresAt' });
+    expect(block(table.body.point_in_time_recovery).enabled).toBe(false);
+    expect(block(table.body.server_side_encryption).enabled).toBe(true);
+  });
+
+  it('is named in the environment of collect and build-dashboard only, which may Query it (collect also BatchWriteItem)', () => {
+    for (const f of resourcesOf(tf, 'aws_lambda_function')) {
+      const env = (block(f.body.environment).variables ?? {}) as Record<string, string>;
+      const task = String(f.body.function_name).slice(stack.length + 1);
+      expect([task, env.PM_STATE_TABLE]).toEqual([task, ['collect', 'build-dashboard'].includes(task) ? `\${${table.address}.name}` : undefined]);
+    }
+    const stateActions = (task: string) =>
+      statementsOf(policiesOfRoleUsedBy(tf, fnOf(task)))
+        .filter((st) => list(st.Resource).some((r) => resolveReferences(String(r), tf) === tableArn))
+        .flatMap((st) => list(st.Action))
+        .sort();
+    expect(stateActions('collect')).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:Query']);
+    expect(stateActions('build-dashboard')).toEqual(['dynamodb:Query']);
+  });
+
+  it('collect may PutMetricData only when publishUtilizationMetrics is on (default off)', () => {
+    const env = block(fnOf('collect').body.environment).variables as Record<string, string>;
+    expect(env.PM_PUBLISH_UTILIZATION_METRICS).toBe(String(config.publishUtilizationMetrics));
+    const actions = statementsOf(policiesOfRoleUsedBy(tf, fnOf('collect'))).flatMap((st) => list(st.Action));
+    expect(actions.includes('cloudwatch:PutMetricData')).toBe(config.publishUtilizationMetrics);
+  });
+});
+
 describe('provider and outputs', () => {
   it('uses one AWS provider in the home region and data sources for account and partition', () => {
     expect(tf.provider.aws).toHaveLength(1);

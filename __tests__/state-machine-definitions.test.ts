@@ -104,7 +104,7 @@ describe('the MONITOR reads like a runbook', () => {
   it('keeps a region summary small: counts, not findings', () => {
     expect(states.SummarizeRegion.Parameters['findings.$']).toBe('States.ArrayLength($.findings)');
     expect(Object.keys(states.SummarizeRegion.Parameters).sort()).toEqual(
-      ['alarms', 'apiCalls', 'deferredFindings', 'findings', 'fleetFingerprint', 'metricsWritten', 'ok', 'problems', 'region', 'resources', 'wouldWrite'].map((k) => `${k}.$`).sort(),
+      ['alarms', 'apiCalls', 'carriedOver', 'deferredFindings', 'findings', 'fleetFingerprint', 'metricsWritten', 'ok', 'problems', 'region', 'resources', 'wouldWrite'].map((k) => `${k}.$`).sort(),
     );
   });
 

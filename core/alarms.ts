@@ -3,7 +3,7 @@
  * only differences). Pure: no SDK imports.
  */
 import type { Behaviour } from '../config/schema';
-import { MONITOR_NAMESPACE, type AlarmSpec, type Dimension, type MonitoredResource } from './types';
+import type { AlarmMetricQuery, AlarmMetricStat, AlarmSpec, Dimension, MonitoredResource } from './types';
 import { shortHash } from './arn';
 import { latestActivity } from './decision';
 import { FIVE_MINUTES_SECONDS, HOUR_MS, HOUR_SECONDS } from './time';
@@ -22,7 +22,7 @@ export const MAX_EVALUATION_SECONDS_LONG_PERIOD = 7 * 24 * HOUR_SECONDS;
 /** Hours of idleness up to which the idle alarm can use 5-minute periods. */
 const SHORT_PERIOD_MAX_HOURS = MAX_EVALUATION_SECONDS_SHORT_PERIOD / HOUR_SECONDS;
 
-/** Low-utilization alarm: 9 of the last 12 five-minute averages below the threshold (the original's). */
+/** Low-utilization alarm: 9 of the last 12 five-minute utilizations below the threshold (the original's window). */
 export const LOW_UTILIZATION = { period: FIVE_MINUTES_SECONDS, evaluationPeriods: 12, datapointsToAlarm: 9 } as const;
 
 export type AlarmKind = 'LowUtilization' | 'Idle';
@@ -65,9 +65,28 @@ export function idleAlarmWindow(idleThresholdHours: number): { period: number; e
   return { period: HOUR_SECONDS, evaluationPeriods: idleThresholdHours };
 }
 
+/** Id of the request-count query of the low-utilization alarm. */
+export const LOW_UTILIZATION_REQUESTS_ID = 'm1';
+/** Id of the utilization expression of the low-utilization alarm (the series it alarms on). */
+export const LOW_UTILIZATION_EXPRESSION_ID = 'e1';
+
+/**
+ * Metric-math expression of a resource's utilization in percent of its minimum, over the request
+ * sums of query `id`: `100*FILL(id,0)/PERIOD(id)/<minimum>` (requests per second over the
+ * minimum; a period without requests counts as 0). The minimum is a constant, so a changed
+ * minimum changes the expression – and the reconcile rewrites the alarm.
+ */
+export function utilizationExpression(id: string, minCapacity: number): string {
+  return `100*FILL(${id},0)/PERIOD(${id})/${minCapacity}`;
+}
+
 /**
  * Desired alarms of one resource: low utilization (when AutoCreateUtilizationAlarms) and idle
  * (when AutoCreateIdleAlarms), both notifying `topicArn`, named with the deployment's `prefix`.
+ *
+ * Both read only Personalize's own request metric (`AWS/Personalize`, free): the low-utilization
+ * alarm is metric math over it with the minimum as a constant, so it needs no metric published by
+ * the monitor (the original's `PersonalizeMonitor` utilization metric, billed per resource).
  */
 export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number, prefix: string): AlarmSpec[] {
   const names = METRIC_NAMES[resource.type];
@@ -76,25 +95,33 @@ export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, t
   const specs: AlarmSpec[] = [];
   if (behaviour.autoCreateUtilizationAlarms) {
     const threshold = behaviour.utilizationThresholdAlarmLowerBound;
+    const expression = utilizationExpression(LOW_UTILIZATION_REQUESTS_ID, resource.minCapacity);
     specs.push({
       name: alarmName('LowUtilization', resource, prefix),
       description: describe(
-        `Personalize Monitor: ${resource.type} ${resource.name} used less than ${threshold}% of its ${unit} in ` +
-          `${LOW_UTILIZATION.datapointsToAlarm} of ${LOW_UTILIZATION.evaluationPeriods} five-minute periods ` +
-          `(actions only while the minimum is above 1). ${resource.arn}`,
+        `Personalize Monitor: ${resource.type} ${resource.name} used less than ${threshold}% of its ${unit} ` +
+          `(${resource.minCapacity}) in ${LOW_UTILIZATION.datapointsToAlarm} of ${LOW_UTILIZATION.evaluationPeriods} five-minute periods. ` +
+          `Utilization = ${expression}, ${LOW_UTILIZATION_REQUESTS_ID} = Sum of ${PERSONALIZE_NAMESPACE} ${resource.requestMetric} ` +
+          `per period; no requests count as 0% (actions only while the minimum is above 1). ${resource.arn}`,
       ),
       resourceArn: resource.arn,
       region: resource.region,
-      namespace: MONITOR_NAMESPACE,
-      metricName: names.utilization,
-      dimensions,
-      statistic: 'Average',
-      period: LOW_UTILIZATION.period,
+      metrics: [
+        {
+          id: LOW_UTILIZATION_REQUESTS_ID,
+          returnData: false,
+          metricStat: { namespace: PERSONALIZE_NAMESPACE, metricName: resource.requestMetric, dimensions, period: LOW_UTILIZATION.period, stat: 'Sum' },
+        },
+        { id: LOW_UTILIZATION_EXPRESSION_ID, returnData: true, label: 'Utilization of the minimum (%)', expression },
+      ],
       evaluationPeriods: LOW_UTILIZATION.evaluationPeriods,
       datapointsToAlarm: LOW_UTILIZATION.datapointsToAlarm,
       threshold,
       comparison: 'LessThanThreshold',
-      treatMissingData: 'missing',
+      // Personalize publishes no request datapoint for a period without requests; FILL covers gaps
+      // between datapoints, but a resource without any request in the window yields no value at
+      // all. That is 0 % used, not "unknown": missing data breaches.
+      treatMissingData: 'breaching',
       // At minimum 1 there is nothing left to lower: the alarm would only nag.
       actionsEnabled: resource.minCapacity > 1,
       alarmActions: [topicArn],
@@ -133,8 +160,9 @@ function describe(text: string): string {
   return text.length <= MAX_ALARM_DESCRIPTION_LENGTH ? text : `${text.slice(0, MAX_ALARM_DESCRIPTION_LENGTH - 3)}...`;
 }
 
-function sameDimensions(a: Dimension[], b: Dimension[]): boolean {
-  const key = (ds: Dimension[]) => ds.map((d) => `${d.name}=${d.value}`).sort().join('\n');
+/** Dimension sets are unordered in CloudWatch: equal when they hold the same name=value pairs. */
+function sameDimensions(a: readonly Dimension[] | undefined, b: readonly Dimension[] | undefined): boolean {
+  const key = (ds: readonly Dimension[] | undefined) => (ds ?? []).map((d) => `${d.name}=${d.value}`).sort().join('\n');
   return key(a) === key(b);
 }
 
@@ -142,9 +170,34 @@ function sameSet(a: string[], b: string[]): boolean {
   return [...a].sort().join('\n') === [...b].sort().join('\n');
 }
 
+/** Same metric read: namespace, name, dimensions (any order), period and statistic. */
+function sameMetricStat(a: AlarmMetricStat | undefined, b: AlarmMetricStat | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.namespace === b.namespace && a.metricName === b.metricName && sameDimensions(a.dimensions, b.dimensions) && a.period === b.period && a.stat === b.stat;
+}
+
+/**
+ * Same metric-math queries, in order (the list is ordered; ids make the expressions refer to
+ * each other): id, return data, label (absent = empty), expression and metric read of each.
+ * Two absent lists (single-metric alarms) are the same.
+ */
+function sameQueries(a: readonly AlarmMetricQuery[] | undefined, b: readonly AlarmMetricQuery[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.length === b.length &&
+    a.every((q, i) => {
+      const r = b[i];
+      return q.id === r.id && q.returnData === r.returnData && (q.label ?? '') === (r.label ?? '') && q.expression === r.expression && sameMetricStat(q.metricStat, r.metricStat);
+    })
+  );
+}
+
 /**
  * True when an existing alarm must be rewritten to match the desired one: any field that
- * changes its behaviour or text differs (so a config change rewrites it and steady state writes nothing).
+ * changes its behaviour or text differs (so a config change rewrites it and steady state writes
+ * nothing). A single-metric alarm always differs from a metric-math one (an upgrade rewrites the
+ * old custom-metric alarm of the same name); metric-math alarms are compared query by query, so
+ * a changed minimum (a constant of the expression) rewrites the alarm.
  */
 export function alarmDiffers(existing: AlarmSpec, desired: AlarmSpec): boolean {
   return (
@@ -155,6 +208,8 @@ export function alarmDiffers(existing: AlarmSpec, desired: AlarmSpec): boolean {
     !sameDimensions(existing.dimensions, desired.dimensions) ||
     existing.statistic !== desired.statistic ||
     existing.period !== desired.period ||
+    (existing.metrics === undefined) !== (desired.metrics === undefined) ||
+    !sameQueries(existing.metrics, desired.metrics) ||
     existing.evaluationPeriods !== desired.evaluationPeriods ||
     existing.datapointsToAlarm !== desired.datapointsToAlarm ||
     existing.threshold !== desired.threshold ||
@@ -165,8 +220,31 @@ export function alarmDiffers(existing: AlarmSpec, desired: AlarmSpec): boolean {
   );
 }
 
-/** The campaign or recommender an existing alarm watches, from its dimensions (undefined if none). */
-export function alarmResourceArn(dimensions: Dimension[] | undefined): string | undefined {
+/** A dimension as CloudWatch returns it (DescribeAlarms: PascalCase, fields optional). */
+interface WireDimension {
+  Name?: string;
+  Value?: string;
+}
+
+/**
+ * The parts of an existing alarm (the SDK's `MetricAlarm`, structurally: no SDK import here)
+ * that name the metric(s) it reads: its own dimensions, or its metric-math queries'.
+ */
+export interface AlarmMetricsLike {
+  Dimensions?: readonly WireDimension[];
+  Metrics?: readonly { MetricStat?: { Metric?: { Dimensions?: readonly WireDimension[] } } }[];
+}
+
+/**
+ * The campaign or recommender an alarm watches (undefined if none): from a dimension list, or
+ * from an existing alarm (`MetricAlarm`-like) – its top-level dimensions, else the dimensions of
+ * its metric-math queries' metrics (a metric-math alarm has no top-level dimensions).
+ */
+export function alarmResourceArn(source: readonly Dimension[] | AlarmMetricsLike | undefined): string | undefined {
   const dimensionNames: string[] = [METRIC_NAMES.campaign.dimension, METRIC_NAMES.recommender.dimension];
-  return dimensions?.find((d) => dimensionNames.includes(d.name) && d.value)?.value;
+  const find = (ds: readonly Dimension[] | undefined) => ds?.find((d) => dimensionNames.includes(d.name) && d.value)?.value;
+  if (source === undefined || Array.isArray(source)) return find(source as readonly Dimension[] | undefined);
+  const wire = (ds: readonly WireDimension[] | undefined) => find(ds?.map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })));
+  const alarm = source as AlarmMetricsLike;
+  return wire(alarm.Dimensions) ?? alarm.Metrics?.map((m) => wire(m.MetricStat?.Metric?.Dimensions)).find((arn) => arn !== undefined);
 }

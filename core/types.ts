@@ -116,6 +116,19 @@ export interface RegionResult {
   /** Fingerprint of the fleet (ARNs and minimums): a change triggers a dashboard rebuild. */
   fleetFingerprint: string;
   apiCalls: number;
+  /**
+   * Optional work the run's time budget left for the next runs: describes not started (those
+   * resources are not monitored until described), candidates' tag reads (no finding this run),
+   * alarm writes (PutMetricAlarm, DeleteAlarms names) not started or still throttled.
+   */
+  carriedOver: CarriedOver;
+}
+
+/** Work carried over to the next run (see RegionResult.carriedOver). */
+export interface CarriedOver {
+  describes: number;
+  tagReads: number;
+  alarmWrites: number;
 }
 
 /**
@@ -145,18 +158,34 @@ export interface MetricPoint {
   timestamp: number;
 }
 
-/** The desired state of one CloudWatch alarm owned by the monitor. */
-export interface AlarmSpec {
-  name: string;
-  description: string;
-  /** The monitored resource the alarm belongs to (also in its dimensions). */
-  resourceArn: string;
-  region: string;
+/** Statistic an alarm reads a metric with. */
+export type AlarmStatistic = 'Sum' | 'Average';
+
+/** The metric a metric-math query reads (CloudWatch MetricStat: metric, period, statistic). */
+export interface AlarmMetricStat {
   namespace: string;
   metricName: string;
   dimensions: Dimension[];
-  statistic: 'Sum' | 'Average';
   period: number;
+  stat: AlarmStatistic;
+}
+
+/**
+ * One query of a metric-math alarm (CloudWatch MetricDataQuery): either a metric read
+ * (`metricStat`) or an expression over the other queries' ids (`expression`). Exactly one query
+ * of an alarm has `returnData: true`: the series the alarm compares with its threshold.
+ */
+export type AlarmMetricQuery =
+  | { id: string; returnData: boolean; label?: string; metricStat: AlarmMetricStat; expression?: undefined }
+  | { id: string; returnData: boolean; label?: string; expression: string; metricStat?: undefined };
+
+/** What every monitor alarm has, whatever it reads. */
+interface AlarmSpecBase {
+  name: string;
+  description: string;
+  /** The monitored resource the alarm belongs to (also in its dimensions or its queries' dimensions). */
+  resourceArn: string;
+  region: string;
   evaluationPeriods: number;
   datapointsToAlarm: number;
   threshold: number;
@@ -165,3 +194,29 @@ export interface AlarmSpec {
   actionsEnabled: boolean;
   alarmActions: string[];
 }
+
+/** An alarm on one metric (namespace, name, dimensions, statistic, period); no `metrics`. */
+export interface SingleMetricAlarmSpec extends AlarmSpecBase {
+  namespace: string;
+  metricName: string;
+  dimensions: Dimension[];
+  statistic: AlarmStatistic;
+  period: number;
+  metrics?: undefined;
+}
+
+/** A metric-math alarm: `metrics` (in order), none of the single-metric fields. */
+export interface MetricMathAlarmSpec extends AlarmSpecBase {
+  metrics: AlarmMetricQuery[];
+  namespace?: undefined;
+  metricName?: undefined;
+  dimensions?: undefined;
+  statistic?: undefined;
+  period?: undefined;
+}
+
+/**
+ * The desired state of one CloudWatch alarm owned by the monitor: a single-metric alarm or a
+ * metric-math one (`metrics` present), never both (CloudWatch rejects the combination).
+ */
+export type AlarmSpec = SingleMetricAlarmSpec | MetricMathAlarmSpec;

@@ -129,6 +129,7 @@ function collectRegion(w: MonitorWiring): MapState {
       problems: path('$.problems'),
       fleetFingerprint: path('$.fleetFingerprint'),
       apiCalls: path('$.apiCalls'),
+      carriedOver: path('$.carriedOver'),
     },
   });
 

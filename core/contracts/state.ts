@@ -11,6 +11,17 @@
  * TTL deletion lags, so a reader treats an item past `expiresAt` as absent.
  */
 import type { MonitoredResource } from '../types';
+import { resourceName } from './names';
+
+/** `<stack>-state`: the table's name (infra creates it, the tasks' IAM statements name it). */
+export function stateTableName(stackName: string): string {
+  return resourceName('dynamodbTable', stackName, 'state');
+}
+
+/** ARN of the state table (in the home region, where the monitor runs). */
+export function stateTableArn(ctx: { partition: string; homeRegion: string; accountId: string; stackName: string }): string {
+  return `arn:${ctx.partition}:dynamodb:${ctx.homeRegion}:${ctx.accountId}:table/${stateTableName(ctx.stackName)}`;
+}
 
 /** Partition key attribute (string). */
 export const STATE_PARTITION_KEY = 'pk';
@@ -32,6 +43,15 @@ export function statePartition(region: string): string {
 export const RESOURCE_ITEM_PREFIX = 'resource#';
 export const SOLUTION_VERSION_ITEM_PREFIX = 'solutionVersion#';
 
+/**
+ * Sort key of the region's marker item (`RegionMarkerItem`): written by collect on its first save
+ * and refreshed daily, so a region that was collected but has no resources is told apart from one
+ * never collected (build-dashboard reports the latter).
+ */
+export const REGION_MARKER_SORT_KEY = 'collected';
+/** The marker outlives a day without collects by far; a region not collected for this long has "no state". */
+export const REGION_MARKER_TTL_DAYS = 7;
+
 /** Sort key of a resource's item. */
 export function resourceSortKey(arn: string): string {
   return `${RESOURCE_ITEM_PREFIX}${arn}`;
@@ -46,17 +66,25 @@ export function solutionVersionSortKey(arn: string): string {
 export interface ResourceStateItem {
   pk: string;
   sk: string;
-  /** The description as discovery made it. */
+  /** The description as discovery made it (stored as a JSON string attribute). */
   resource: MonitoredResource;
   /** List fields at the time of the describe: when the listing shows others, describe again. */
   listedLastUpdated: number;
   listedStatus: string;
   /** Epoch ms of the describe. */
   describedAt: number;
-  /** Tags when read (only decision candidates' are), with the epoch ms they were read at. */
+  /** Tags when read (only decision candidates' are; a JSON string attribute), with the epoch ms they were read at. */
   tags?: Record<string, string>;
   tagsAt?: number;
   /** Epoch seconds. */
+  expiresAt: number;
+}
+
+/** The region's marker: collect has written this region's state at `collectedAt` (epoch ms). */
+export interface RegionMarkerItem {
+  pk: string;
+  sk: typeof REGION_MARKER_SORT_KEY;
+  collectedAt: number;
   expiresAt: number;
 }
 

@@ -1,4 +1,8 @@
-/** Limits and defaults of the CloudWatch dashboard (limits: reference/aws-facts.md, CloudWatch quotas). */
+/**
+ * Limits and defaults of the CloudWatch dashboard (limits: CloudWatch quotas,
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html, and the
+ * dashboard body structure, https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html).
+ */
 
 /** CloudWatch: widgets per dashboard. */
 export const MAX_WIDGETS_PER_DASHBOARD = 500;
@@ -18,7 +22,7 @@ export const MAX_TABLE_ROWS = 50;
 /** Actions older than this are left off the dashboard. */
 export const ACTIONS_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
-/** Metric period of every graph (the monitor publishes every 5 minutes). */
+/** Metric period of every graph: 5 minutes, the utilization alarm's period (and the parity metrics' publishing interval). */
 export const GRAPH_PERIOD_SECONDS = 300;
 /** Default time range shown. */
 export const DASHBOARD_START = '-PT24H';

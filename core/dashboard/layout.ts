@@ -75,7 +75,7 @@ export interface DashboardStats {
   bytes: number;
 }
 
-/** Counts widgets and metrics of a body (JSON text or object). */
+/** Counts widgets and metrics of a body (JSON text or object); every row of a metric widget counts, hidden and expression rows too (as CloudWatch counts them). */
 export function dashboardStats(body: string | DashboardBody): DashboardStats {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const parsed: DashboardBody = typeof body === 'string' ? JSON.parse(body) : body;
@@ -419,6 +419,11 @@ function textHeight(markdown: string, min: number): number {
   return Math.min(MAX_WIDGET_HEIGHT, Math.max(min, Math.ceil(lines * GRID_UNITS_PER_TEXT_LINE) + 1));
 }
 
+/**
+ * Metrics of widgets as CloudWatch counts them against its per-dashboard limit: every row of a
+ * metric widget, hidden metric rows and metric-math expression rows included (the utilization and
+ * capacity graphs draw 2 rows per resource: a hidden request sum and an expression).
+ */
 function countMetrics(widgets: SizedWidget[]): number {
   return widgets.reduce((n, w) => n + (w.type === 'metric' ? w.properties.metrics.length : 0), 0);
 }

@@ -13,6 +13,8 @@ export interface MetricOptions {
   yAxis?: 'left' | 'right';
   color?: string;
   visible?: boolean;
+  /** Id of the row for metric-math expressions of the same widget (unique in it, starts lowercase). */
+  id?: string;
 }
 
 /**
@@ -23,6 +25,15 @@ export interface MetricOptions {
 export type MetricRow =
   | readonly [namespace: string, metricName: string, ...dimensions: string[]]
   | readonly [namespace: string, metricName: string, ...rest: [...dimensions: string[], options: MetricOptions]];
+
+/**
+ * A metric-math row: `[{ expression, label, id }]`, an expression over the ids of other rows of
+ * the same widget (counted like a metric row by CloudWatch's per-widget and per-dashboard limits).
+ */
+export type ExpressionRow = readonly [{ expression: string; label?: string; id: string; color?: string; yAxis?: 'left' | 'right'; visible?: boolean }];
+
+/** Any row of a metric widget's `metrics`. */
+export type WidgetRow = MetricRow | ExpressionRow;
 
 export type MetricStat = 'Average' | 'Sum' | 'Maximum' | 'Minimum' | 'SampleCount' | `p${number}`;
 
@@ -44,7 +55,7 @@ export interface MetricWidgetProperties {
   title: string;
   /** Dashboards are global: every metric widget names the region its metrics live in. */
   region: string;
-  metrics: MetricRow[];
+  metrics: WidgetRow[];
   stat: MetricStat;
   period: number;
   stacked?: boolean;

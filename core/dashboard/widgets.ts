@@ -3,6 +3,7 @@
  * is given, so a body that would be rejected by PutDashboard fails here, naming the widget.
  */
 import { MONITOR_NAMESPACE, type Dimension, type MonitoredResource } from '../types';
+import { utilizationExpression } from '../alarms';
 import { METRIC_NAMES } from '../utilization';
 import {
   GRAPH_PERIOD_SECONDS,
@@ -14,6 +15,7 @@ import {
   STATES_NAMESPACE,
 } from './constants';
 import type {
+  ExpressionRow,
   HorizontalAnnotation,
   MetricOptions,
   MetricRow,
@@ -22,6 +24,7 @@ import type {
   SizedWidget,
   TextWidget,
   Widget,
+  WidgetRow,
   YAxis,
 } from './types';
 
@@ -36,6 +39,16 @@ export function metricRow(namespace: string, metricName: string, dimensions: rea
   return options && Object.keys(options).length > 0 ? [namespace, metricName, ...dims, options] : [namespace, metricName, ...dims];
 }
 
+/**
+ * A metric-math row `[{ expression, label, id }]`: `expression` over the ids of other rows of the
+ * same widget. CloudWatch counts it like a metric row.
+ * @throws Error when the id does not start with a lowercase letter (CloudWatch's rule for ids).
+ */
+export function expressionRow(expression: string, id: string, label?: string): ExpressionRow {
+  if (!/^[a-z][A-Za-z0-9_]*$/.test(id)) throw new Error(`metric-math id "${id}" must start with a lowercase letter and hold only letters, digits and _`);
+  return [label === undefined ? { expression, id } : { expression, label, id }];
+}
+
 /** A markdown text widget. */
 export function textWidget(markdown: string, size: Size): Omit<TextWidget, 'x' | 'y'> {
   checkSize(size, 'text widget');
@@ -45,7 +58,7 @@ export function textWidget(markdown: string, size: Size): Omit<TextWidget, 'x' |
 interface MetricWidgetOptions extends Size {
   title: string;
   region: string;
-  metrics: MetricRow[];
+  metrics: WidgetRow[];
   stat: MetricStat;
   period?: number;
 }
@@ -107,6 +120,17 @@ function checkSize(size: Size, what: string): void {
   }
 }
 
+/** Id of a row (metric or expression), if it has one. */
+export function rowId(row: WidgetRow): string | undefined {
+  const last = row[row.length - 1];
+  return typeof last === 'object' ? last.id : undefined;
+}
+
+/**
+ * Checks size, region and rows of a metric widget: at least one row, at most
+ * MAX_METRICS_PER_WIDGET rows (CloudWatch counts every row: hidden metrics and expressions too),
+ * row ids unique within the widget.
+ */
 function checkMetricWidget(o: MetricWidgetOptions): void {
   const what = `widget "${o.title}"`;
   checkSize(o, what);
@@ -115,6 +139,9 @@ function checkMetricWidget(o: MetricWidgetOptions): void {
   if (o.metrics.length > MAX_METRICS_PER_WIDGET) {
     throw new Error(`${what}: ${o.metrics.length} metrics, CloudWatch allows ${MAX_METRICS_PER_WIDGET} per widget`);
   }
+  const ids = o.metrics.map(rowId).filter((id): id is string => id !== undefined);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate !== undefined) throw new Error(`${what}: metric id "${duplicate}" is used twice (ids must be unique within a widget)`);
 }
 
 // ---- Personalize Monitor widgets ------------------------------------------------------------
@@ -139,33 +166,54 @@ export function resourcesMonitoredWidget(homeRegion: string, size: Size): SizedW
   });
 }
 
-/** Actual vs provisioned TPS/RPS of resources of one region, annotated at the lowest allowed minimum. */
+/**
+ * Hidden row of a resource's request sums, `m<i>`, for the expressions of a widget: Personalize's
+ * own metric (free), never one the monitor publishes.
+ */
+function requestSumRow(r: MonitoredResource, i: number): MetricRow {
+  return metricRow(PERSONALIZE_NAMESPACE, r.requestMetric, dimensionOf(r), { id: `m${i}`, stat: 'Sum', visible: false });
+}
+
+/**
+ * Actual vs provisioned TPS/RPS of resources of one region, by metric math over Personalize's
+ * request metric: per resource a hidden request sum `m<i>` and the rate `a<i>` = m<i>/PERIOD(m<i>)
+ * (2 rows per resource). The provisioned minimum is a horizontal annotation per resource (exact,
+ * no metric; the builder rewrites the body when a minimum changes), beside the lowest minimum
+ * Personalize allows.
+ */
 export function capacityGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
   return timeSeriesWidget({
     ...size,
     title: `Actual vs Provisioned TPS/RPS${titleSuffix}`,
     region,
-    stat: 'Average',
-    metrics: resources.flatMap((r) => {
-      const m = METRIC_NAMES[r.type];
-      return [
-        metricRow(MONITOR_NAMESPACE, m.average, dimensionOf(r), { label: `${r.name} actual` }),
-        metricRow(MONITOR_NAMESPACE, m.minCapacity, dimensionOf(r), { label: `${r.name} provisioned` }),
-      ];
+    stat: 'Sum',
+    metrics: resources.flatMap((r, k) => {
+      const i = k + 1;
+      return [requestSumRow(r, i), expressionRow(`m${i}/PERIOD(m${i})`, `a${i}`, `${r.name} actual`)];
     }),
     yAxis: { left: { label: 'TPS/RPS', min: 0, showUnits: false } },
-    annotations: [{ value: LOWEST_ALLOWED_MIN_CAPACITY, label: 'Lowest minimum allowed' }],
+    annotations: [
+      ...resources.map((r) => ({ value: r.minCapacity, label: `${r.name} minimum` })),
+      { value: LOWEST_ALLOWED_MIN_CAPACITY, label: 'Lowest minimum allowed' },
+    ],
   });
 }
 
-/** Utilization (actual / minimum, percent) of resources of one region. */
+/**
+ * Utilization (actual / minimum, percent) of resources of one region, by metric math: per
+ * resource a hidden request sum `m<i>` and `u<i>` = 100*FILL(m<i>,0)/PERIOD(m<i>)/<minimum> – the
+ * low-utilization alarm's expression, the minimum a constant (2 rows per resource).
+ */
 export function utilizationGraph(resources: readonly MonitoredResource[], region: string, size: Size, titleSuffix = ''): SizedWidget {
   return timeSeriesWidget({
     ...size,
     title: `Utilization${titleSuffix}`,
     region,
-    stat: 'Average',
-    metrics: resources.map((r) => metricRow(MONITOR_NAMESPACE, METRIC_NAMES[r.type].utilization, dimensionOf(r), { label: r.name })),
+    stat: 'Sum',
+    metrics: resources.flatMap((r, k) => {
+      const i = k + 1;
+      return [requestSumRow(r, i), expressionRow(utilizationExpression(`m${i}`, r.minCapacity), `u${i}`, r.name)];
+    }),
     yAxis: { left: { label: 'Percent', min: 0, showUnits: false } },
     annotations: [{ value: 100, label: 'Fully used minimum' }],
   });

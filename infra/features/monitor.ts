@@ -1,10 +1,19 @@
 /** Monitor: the MONITOR state machine (EXPRESS) and the EventBridge Scheduler schedule that starts it. */
 import { MonitorSchedule } from '../monitor-schedule';
+import { StateTable } from '../state-table';
 import { monitorStateMachineName } from '../names';
 import { StateMachine } from '../state-machine';
 import { behaviourDefaults, monitorDefinition } from '../../workflows/monitor';
 import type { StackBase } from './base';
 import type { TaskFunctions } from './task-functions';
+
+/**
+ * The MONITOR's state table (collect's persisted discovery, build-dashboard's fleet): created
+ * before the functions, like the approvals table, as its name is in their environment.
+ */
+export function stateTable(base: StackBase): StateTable {
+  return new StateTable(base.stack, 'state', { stackName: base.config.stackName });
+}
 
 export class Monitor {
   readonly machine: StateMachine;

@@ -29,11 +29,18 @@ export class TaskFunctions {
 
   constructor(base: StackBase, props: TaskFunctionsProps) {
     const { config } = base;
-    // Derived from the config here (main.ts passes the rest): our alarm prefix, and the deploy's
-    // dryRun for the dashboard rule's rebuilds (which have no run to carry it).
-    const values: Partial<Record<TaskEnvName, string>> = { PM_ALARM_PREFIX: config.alarmPrefix, PM_DRY_RUN: String(config.dryRun), ...props.values };
-    // The alarm prefix reaches the tasks' IAM resource patterns through their permission context.
-    const permissionContext = { ...base.permissionContext, alarmPrefix: config.alarmPrefix };
+    // Derived from the config here (main.ts passes the rest): our alarm prefix, the deploy's
+    // dryRun for the dashboard rule's rebuilds (which have no run to carry it), and whether collect
+    // publishes the original's utilization metrics.
+    const values: Partial<Record<TaskEnvName, string>> = {
+      PM_ALARM_PREFIX: config.alarmPrefix,
+      PM_DRY_RUN: String(config.dryRun),
+      PM_PUBLISH_UTILIZATION_METRICS: String(config.publishUtilizationMetrics),
+      ...props.values,
+    };
+    // The alarm prefix reaches the tasks' IAM resource patterns through their permission context;
+    // publishUtilizationMetrics decides whether collect may PutMetricData at all.
+    const permissionContext = { ...base.permissionContext, alarmPrefix: config.alarmPrefix, publishUtilizationMetrics: config.publishUtilizationMetrics };
     for (const spec of [...props.tasks].sort((a, b) => Number(b.name === APPROVAL_TASK) - Number(a.name === APPROVAL_TASK))) {
       const environment = Object.fromEntries(spec.environment.flatMap((name) => (values[name] === undefined ? [] : [[name, values[name] as string]])));
       const fn = new NodejsFunction(base.stack, spec.name, {

@@ -1,15 +1,17 @@
 /**
  * Rebuilds the CloudWatch dashboard(s) of the fleet (the `build-dashboard` task's logic).
  * Invoked by the MONITOR (when the fleet changed or the dashboard is stale) or by the original's
- * `BuildPersonalizeMonitorDashboard` event. Lists the fleet itself unless given one; writes only
- * dashboards whose body changed.
+ * `BuildPersonalizeMonitorDashboard` event. Unless given the fleet, reads it from the MONITOR's
+ * state table (PM_STATE_TABLE: one Query per monitored region, the resources collect described,
+ * expired items left out) – no Personalize call at all; a region the MONITOR has not collected yet
+ * is a named problem, the rest is drawn. Writes only dashboards whose body changed.
  *
  * Dry run (the deploy's dryRun, PM_DRY_RUN, whatever the trigger – hourly rule, event, a MONITOR
  * run – or a MONITOR run's own `run.dryRun`; neither can lift the other): the same reads, no PutDashboard or DeleteDashboards; the output
  * and the log say what would have been written (`dryRun: true`, statuses `wouldCreate` /
  * `wouldUpdate`, `wouldDelete`).
  */
-import { awsClients, type CloudWatchClient, type PersonalizeClient } from '../aws/clients';
+import { awsClients, type CloudWatchClient, type DynamoDBClient } from '../aws/clients';
 import { buildDashboards, dashboardStats } from '../../core/dashboard/layout';
 import { parseArnOrNone } from '../../core/dashboard/links';
 import { isMonitorable } from '../../core/status';
@@ -17,11 +19,12 @@ import { monitorStateMachineName } from '../../core/contracts/names';
 import type { Problem } from '../../core/contracts/run';
 import type { MonitoredResource } from '../../core/types';
 import { ApiCallCounter } from '../collect/aws-calls';
-import { discoverResources } from '../collect/discovery';
+import { loadStoredResources } from '../collect/state-store';
+import { ConfigurationError } from '../shared/errors';
 import { lambdaEntry } from '../shared/entry';
 import { Logger, type LambdaContext } from '../shared/logger';
 import { annotate } from '../shared/tracer';
-import { parseRequest, readEnv } from './input';
+import { ENV, parseRequest, readEnv } from './input';
 import { publishDashboards, type PublishStatus } from './publish';
 
 export interface BuildDashboardOutput {
@@ -32,7 +35,7 @@ export interface BuildDashboardOutput {
   dashboards: { name: string; status: PublishStatus; widgets: number; metrics: number }[];
   deleted: string[];
   wouldDelete: string[];
-  /** Resources that could not be read while listing (they are missing from the dashboard). */
+  /** Regions without state yet (`region:<r>`: the MONITOR has not collected them; missing from the dashboard). */
   problems: Problem[];
   apiCalls: number;
 }
@@ -40,7 +43,8 @@ export interface BuildDashboardOutput {
 /** What the handler needs from outside; tests inject mocked clients and a fixed clock. */
 export interface BuildDashboardDeps {
   cloudwatch(homeRegion: string): CloudWatchClient;
-  personalize(region: string): PersonalizeClient;
+  /** The state table's client (the home region: the function's own). */
+  dynamodb(): DynamoDBClient;
   env(): Record<string, string | undefined>;
   clock(): number;
   logger: Logger;
@@ -50,7 +54,7 @@ export interface BuildDashboardDeps {
 function defaultDeps(): BuildDashboardDeps {
   return {
     cloudwatch: (homeRegion) => awsClients.cloudwatch(homeRegion),
-    personalize: (region) => awsClients.personalize(region),
+    dynamodb: () => awsClients.dynamodb(),
     env: () => process.env,
     clock: () => Date.now(),
     logger: new Logger('build-dashboard'),
@@ -76,19 +80,17 @@ export function createHandler(
       fleet = request.fleet;
     } else {
       const regions = request.regions ?? env.regions;
-      // A failed listing throws (RegionCollectError): better the previous dashboard than one missing a region.
-      const results = await Promise.all(
-        regions.map((region) =>
-          discoverResources(
-            deps.personalize(region),
-            { region, campaignArns: request.campaignArns ?? env.campaignArns, recommenderArns: request.recommenderArns ?? env.recommenderArns },
-            calls,
-          ),
-        ),
-      );
-      fleet = results.flatMap((r) => r.resources).filter(isMonitorable);
-      problems.push(...results.flatMap((r) => r.problems));
-      if (problems.length > 0) log.warn('fleet listed with problems', { problems: problems.length, first: problems.slice(0, 5) });
+      if (!env.stateTable) throw new ConfigurationError(`environment variable ${ENV.stateTable} is not set (the fleet is read from the MONITOR's state table unless the input carries it)`);
+      const table = env.stateTable;
+      const selected = selection(request.campaignArns ?? env.campaignArns, request.recommenderArns ?? env.recommenderArns);
+      // A failed read throws: better the previous dashboard than one missing a region.
+      const results = await Promise.all(regions.map((region) => loadStoredResources(deps.dynamodb(), table, region, now, () => calls.add('Query'))));
+      fleet = [];
+      results.forEach((resources, i) => {
+        if (resources === undefined) problems.push({ target: `region:${regions[i]}`, error: `no state for ${regions[i]} yet: the MONITOR has not collected it` });
+        else fleet.push(...resources.filter((r) => isMonitorable(r) && selected(r)));
+      });
+      if (problems.length > 0) log.warn('fleet read with problems', { problems: problems.length, first: problems.slice(0, 5) });
     }
 
     const docs = buildDashboards({
@@ -123,6 +125,17 @@ export function createHandler(
     annotate({ resources: output.resources, dashboards: output.dashboards.length });
     return output;
   });
+}
+
+/** Whether a stored resource is in the selection (`all` or listed ARNs, per type). */
+function selection(campaignArns: 'all' | readonly string[], recommenderArns: 'all' | readonly string[]): (r: MonitoredResource) => boolean {
+  const set = (s: 'all' | readonly string[]) => (s === 'all' ? undefined : new Set(s));
+  const campaigns = set(campaignArns);
+  const recommenders = set(recommenderArns);
+  return (r) => {
+    const wanted = r.type === 'campaign' ? campaigns : recommenders;
+    return !wanted || wanted.has(r.arn);
+  };
 }
 
 /**

@@ -24,6 +24,8 @@ export const ENV = {
   alarmPrefix: 'PM_ALARM_PREFIX',
   /** Optional, the deploy config's dryRun ("true"/"false"): a dry-run deploy writes no dashboard. */
   dryRun: 'PM_DRY_RUN',
+  /** The MONITOR's state table: the fleet as collect described it (needed unless the input carries the fleet). */
+  stateTable: 'PM_STATE_TABLE',
 } as const satisfies Record<string, TaskEnvName>;
 
 
@@ -37,6 +39,8 @@ export interface BuildDashboardEnv {
   alarmPrefix: string;
   /** The deploy's dryRun: report what would be written, write nothing (no invocation can lift it). */
   dryRun: boolean;
+  /** PM_STATE_TABLE; undefined when unset (then only an input carrying the fleet can be drawn). */
+  stateTable?: string;
 }
 
 /**
@@ -71,6 +75,7 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
     recommenderArns: arnSelection(env, ENV.recommenderArns),
     alarmPrefix: alarmOwnership(required(ENV.alarmPrefix), stackName).prefix,
     dryRun: dryRunFlag(env[ENV.dryRun]),
+    stateTable: env[ENV.stateTable]?.trim() || undefined,
   };
 }
 

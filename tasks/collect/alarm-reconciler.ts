@@ -23,7 +23,8 @@ import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
 import { toPutInput, toSpec } from './alarm-wire';
 import { isOriginalAlarmName, isOwnedAlarm, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec } from '../../core/types';
-import { ApiCallCounter, describeError, mapWithConcurrency } from './aws-calls';
+import { ApiCallCounter, describeError, isThrottling, mapWithConcurrency } from './aws-calls';
+import type { Budget } from './budget';
 import type { Problem } from './discovery';
 
 /** Start of the problem text of an alarm left alone because it lacks our owner tag (a notice, not a failure). */
@@ -31,6 +32,12 @@ export const NOT_OWNED_NOTICE = 'has our prefix but not our owner tag';
 
 /** Tag reads in flight at once (only alarms about to be rewritten or deleted are read). */
 export const TAG_READ_CONCURRENCY = 5;
+/**
+ * PutMetricAlarm calls in flight at once. CloudWatch allows about 3 per second per account and
+ * region; with the SDK's adaptive retry mode (tasks/aws/clients.ts) the client paces itself once
+ * throttled, and 3 in flight keep it at that rate without a burst of throttles.
+ */
+export const PUT_ALARM_CONCURRENCY = 3;
 
 export interface ReconcileOptions {
   /** Region whose alarms are reconciled (the client's region). */
@@ -45,6 +52,8 @@ export interface ReconcileOptions {
   ownership: AlarmOwnership;
   /** Read and plan only; write nothing (the result names the would-be changes). */
   dryRun?: boolean;
+  /** Each write (PutMetricAlarm, a DeleteAlarms call) starts only while it allows; default: always. */
+  budget?: Budget;
 }
 
 /** Alarm names per kind of change: made (outside a dry run) or planned (in one). */
@@ -65,6 +74,11 @@ export interface ReconcileResult {
   /** Alarms with our prefix but without our owner tag (or whose tags could not be read): left alone. */
   notOwned: string[];
   problems: Problem[];
+  /**
+   * Writes left for the next run: puts and deletes not started for lack of time, and puts still
+   * throttled after the SDK's retries (the next run plans them again from the listing).
+   */
+  carriedOver: number;
 }
 
 /** What reconcile must do, from the listing alone (pure). */
@@ -95,7 +109,8 @@ export function planAlarms(existing: readonly MetricAlarm[], desired: readonly A
   const wanted = new Set(desired.map((s) => s.name));
   plan.delete = existing.filter((a) => {
     if (wanted.has(a.AlarmName!)) return false;
-    const arn = alarmResourceArn(a.Dimensions?.map((d) => ({ name: d.Name ?? '', value: d.Value ?? '' })));
+    // Top-level Dimensions for a single-metric alarm, the MetricStat's for a metric-math one.
+    const arn = alarmResourceArn(a);
     return arn !== undefined && arn.split(':')[3] === region;
   });
   return plan;
@@ -111,12 +126,15 @@ export async function partitionByOwnership(
   alarms: readonly MetricAlarm[],
   ownership: AlarmOwnership,
   onRequest?: () => void,
-): Promise<{ owned: MetricAlarm[]; notOwned: MetricAlarm[]; problems: Problem[] }> {
-  const out = { owned: [] as MetricAlarm[], notOwned: [] as MetricAlarm[], problems: [] as Problem[] };
-  const verdicts = await mapWithConcurrency(alarms, TAG_READ_CONCURRENCY, async (a): Promise<boolean | Problem> => {
+  budget?: Budget,
+): Promise<{ owned: MetricAlarm[]; notOwned: MetricAlarm[]; problems: Problem[]; notRead: MetricAlarm[] }> {
+  const out = { owned: [] as MetricAlarm[], notOwned: [] as MetricAlarm[], problems: [] as Problem[], notRead: [] as MetricAlarm[] };
+  const verdicts = await mapWithConcurrency(alarms, TAG_READ_CONCURRENCY, async (a): Promise<boolean | Problem | 'notRead'> => {
     const name = a.AlarmName ?? '';
     // The original's alarms are never ours, whatever their tags say: not even read.
     if (!name.startsWith(ownership.prefix) || isOriginalAlarmName(name) || !a.AlarmArn) return false;
+    // Part of an alarm write: not started without time for it (the next run reads it).
+    if (budget && !budget.allows()) return 'notRead';
     onRequest?.();
     try {
       return isOwnedAlarm(name, await listTagsForResource(cloudwatch, a.AlarmArn), ownership);
@@ -126,6 +144,7 @@ export async function partitionByOwnership(
   });
   verdicts.forEach((v, i) => {
     if (v === true) out.owned.push(alarms[i]);
+    else if (v === 'notRead') out.notRead.push(alarms[i]);
     else {
       out.notOwned.push(alarms[i]);
       if (typeof v === 'object') out.problems.push(v);
@@ -140,15 +159,18 @@ export async function partitionByOwnership(
  * @throws the SDK error when the existing alarms cannot be listed (nothing was written then).
  */
 export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: readonly AlarmSpec[], opts: ReconcileOptions): Promise<ReconcileResult> {
-  const result: ReconcileResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, changes: { create: [], update: [], delete: [] }, notOwned: [], problems: [] };
+  const result: ReconcileResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, changes: { create: [], update: [], delete: [] }, notOwned: [], problems: [], carriedOver: 0 };
   const existing = await listOurAlarms(cloudwatch, opts);
   const plan = planAlarms(existing, desired, opts.region, opts.discoveryComplete);
   result.unchanged = plan.unchanged;
 
   // Tags are read only for the alarms about to be rewritten or deleted: steady state reads none.
   const candidates = [...plan.update.map((u) => u.alarm), ...plan.delete];
-  const owners = await partitionByOwnership(cloudwatch, candidates, opts.ownership, () => opts.calls.add('ListTagsForResource'));
+  // Without a budget to write them, reading their tags would be wasted (dry run: read them all).
+  const owners = await partitionByOwnership(cloudwatch, candidates, opts.ownership, () => opts.calls.add('ListTagsForResource'), opts.dryRun ? undefined : opts.budget);
   result.problems.push(...owners.problems);
+  // Rewrites and deletes whose ownership could not be read in time: carried over, left alone now.
+  result.carriedOver += owners.notRead.length;
   const owned = new Set(owners.owned.map((a) => a.AlarmName!));
   const unreadable = new Set(owners.problems.map((p) => p.target));
   for (const a of owners.notOwned) {
@@ -170,21 +192,44 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
     return result;
   }
 
-  for (const { spec, create } of puts) {
+  // Creates first (a resource without alarms is unwatched), then rewrites; each put starts only
+  // while the budget allows. Throttled after the SDK's retries: carried over, one summary line.
+  const budget = opts.budget;
+  let throttled = 0;
+  const outcomes = await mapWithConcurrency(puts, PUT_ALARM_CONCURRENCY, async ({ spec, create }): Promise<'done' | 'carried' | 'failed'> => {
+    if (budget && !budget.allows()) return 'carried';
     opts.calls.add('PutMetricAlarm');
     try {
       // Tags only count on create; CloudWatch ignores them when an alarm is updated.
       await putMetricAlarm(cloudwatch, toPutInput(spec, create, opts.ownership.stackName));
-      if (create) {
-        result.created++;
-        result.changes.create.push(spec.name);
-      } else {
-        result.updated++;
-        result.changes.update.push(spec.name);
-      }
+      return 'done';
     } catch (err) {
+      if (isThrottling(err)) {
+        throttled++;
+        return 'carried';
+      }
       result.problems.push({ target: spec.name, error: `PutMetricAlarm failed: ${describeError(err)}` });
+      return 'failed';
     }
+  });
+  // Counted in plan order, so the result lists are deterministic whatever finished first.
+  puts.forEach(({ spec, create }, i) => {
+    if (outcomes[i] === 'carried') result.carriedOver++;
+    if (outcomes[i] !== 'done') return;
+    if (create) {
+      result.created++;
+      result.changes.create.push(spec.name);
+    } else {
+      result.updated++;
+      result.changes.update.push(spec.name);
+    }
+  });
+  if (throttled > 0) {
+    result.problems.push({ target: `alarms:${opts.region}`, error: `${throttled} PutMetricAlarm throttled after retries; carried over to the next run` });
+  }
+  if (budget && !budget.allows() && obsolete.length > 0) {
+    result.carriedOver += obsolete.length;
+    return result;
   }
   const deleted = await deleteAlarms(cloudwatch, obsolete, {
     onRequest: () => opts.calls.add('DeleteAlarms'),

@@ -10,6 +10,22 @@
  * sends are the MONITOR's NotifyFinding state, not collect's, and are the dry run's purpose.)
  *
  * Alarms are only changed or deleted when they are ours (prefix and owner tag, `deps.ownership`).
+ *
+ * State (./state-store.ts): the region's persisted discovery state is loaded first (one Query) and
+ * written back right after discovery (so a container killed later keeps what it described) and
+ * again at the end (tag reads). A failing read or write is a problem of the region, never a failed
+ * region: it then behaves as a cold start. A dry run writes its state too: the table is the
+ * monitor's own cache, nothing of the user's changes, and the next (real) run needs it as much.
+ *
+ * Time budget (./budget.ts, from the Lambda context): optional work – describes beyond the stored
+ * ones, tag reads, alarm writes – starts only while the budget allows; what does not fit is
+ * carried over (`carriedOver` in the result) and done by the next runs. Mandatory every run: the
+ * listing, the state read and write, the metric read of the resources whose decision is due, the
+ * decisions and the result.
+ *
+ * Lean reads (default, deploy publishUtilizationMetrics false): recent traffic is read only for the
+ * resources in their decision slot and no PutMetricData is made; with it true, recent traffic of
+ * every resource is read and the original's utilization metrics are published.
  */
 import type { CloudWatchClient, PersonalizeClient } from '../aws/clients';
 import { alarmSpecs } from '../../core/alarms';
@@ -25,7 +41,10 @@ import type { RunContext } from '../../core/contracts/run';
 import { reconcileAlarms, type AlarmChanges } from './alarm-reconciler';
 import { ApiCallCounter, describeError } from './aws-calls';
 import { decideResource, mayBeCandidate } from './decide';
-import { discoverResources, type Problem } from './discovery';
+import { timeBudget, type Budget } from './budget';
+import { discoverResources, processState, type Problem } from './discovery';
+import { spec } from './spec';
+import { RegionState, type StateStore } from './state-store';
 import { readTraffic } from './metrics-reader';
 import { writeMetrics } from './metrics-writer';
 
@@ -54,6 +73,16 @@ export interface CollectDeps {
   topicArn?: string;
   /** Our alarm prefix and stack name (PM_ALARM_PREFIX, PM_STACK_NAME): only such alarms are changed. */
   ownership: AlarmOwnership;
+  /** The state table (PM_STATE_TABLE); absent → the process-local state (tests, scripts). */
+  state?: StateStore;
+  /** The invocation's time budget; default the spec's timeout from now. */
+  budget?: Budget;
+  /**
+   * PM_PUBLISH_UTILIZATION_METRICS: read every resource's recent traffic and publish the original's
+   * metrics. The handler passes the deploy's value (default false: lean); callers that pass
+   * nothing (tests, assess, the bench's parity runs) get the original's behaviour.
+   */
+  publishUtilizationMetrics?: boolean;
 }
 
 /**
@@ -67,27 +96,57 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   const log = deps.logger.child({ region, executionName: run.executionName });
   const calls = new ApiCallCounter();
   const problems: Problem[] = [];
+  const budget = deps.budget ?? timeBudget(undefined, spec.timeoutSeconds * 1000);
+  const carriedOver = { describes: 0, tagReads: 0, alarmWrites: 0 };
+
+  const state = await loadState(region, now, deps.state, calls, problems);
+  const saveState = async (when: string): Promise<void> => {
+    if (!deps.state) {
+      state.markSaved(state.changes());
+      return;
+    }
+    const pending = state.pendingChanges;
+    try {
+      const saved = await deps.state.save(state, now, calls);
+      if (saved.unprocessed > 0) problems.push({ target: `state:${region}`, error: `state write ${when}: ${saved.unprocessed} items unprocessed after retries; written by a later run` });
+    } catch (err) {
+      problems.push({ target: `state:${region}`, error: `state not written ${when} (${pending} changes; the next run describes them again): ${describeError(err)}` });
+    }
+  };
 
   const discovery = await discoverResources(
     deps.personalize,
     { region, campaignArns: run.campaignArns, recommenderArns: run.recommenderArns },
     calls,
+    { state, budget, now },
   );
+  carriedOver.describes = discovery.carriedOver;
   problems.push(...discovery.problems);
+  // Written at once: a container killed later in the run keeps what it described.
+  await saveState('after discovery');
   const monitored = discovery.resources.filter((r) => isMonitorable(r));
 
-  // One logical read: recent traffic for all, hourly history only where a finding is possible.
+  // One logical read: recent traffic (of all when publishing, else of those whose decision is
+  // due), hourly history only where a finding is possible.
+  const publish = deps.publishUtilizationMetrics ?? true;
   const recent = recentWindow(now, run.metricDelayMinutes);
   const inSlot = new Set(monitored.filter((r) => isDecisionSlot(r.arn, now)).map((r) => r.arn));
   const read = await readTraffic(
     deps.cloudwatch,
-    { resources: monitored, recent, hourly: { window: trafficWindow(now, run), wanted: (r, recentRequests) => inSlot.has(r.arn) && mayBeCandidate(r, recentRequests) } },
+    {
+      resources: publish ? monitored : monitored.filter((r) => inSlot.has(r.arn)),
+      recent,
+      hourly: { window: trafficWindow(now, run), wanted: (r, recentRequests) => inSlot.has(r.arn) && mayBeCandidate(r, recentRequests) },
+    },
     calls,
   );
 
-  // Metrics for every monitored resource, whatever happens to its decision (bug 9).
+  // Metrics for every monitored resource, whatever happens to its decision (bug 9); lean: none.
   const points: MetricPoint[] = [];
-  for (const r of monitored) {
+  if (!publish) {
+    for (const [arn, failed] of read.recentFailed) problems.push({ target: arn, error: `recent traffic not read: ${failed}` });
+  }
+  for (const r of publish ? monitored : []) {
     try {
       const failed = read.recentFailed.get(r.arn);
       const all = monitorMetrics(r, read.traffic.get(r.arn)?.recentRequests ?? 0, recent.start);
@@ -110,7 +169,16 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
         log.warn('decision', { resourceArn: r.arn, outcome: 'undecided', reason: failed });
         continue;
       }
-      findings.push(...(await decideResource(r, read.traffic.get(r.arn)!, run, now, { personalize: deps.personalize, calls, log, problems })).findings);
+      const decision = await decideResource(r, read.traffic.get(r.arn)!, run, now, {
+        personalize: deps.personalize,
+        calls,
+        log,
+        problems,
+        state,
+        budget,
+        onTagReadCarriedOver: () => carriedOver.tagReads++,
+      });
+      findings.push(...decision.findings);
     } catch (err) {
       problems.push({ target: r.arn, error: `decision failed: ${describeError(err)}` });
     }
@@ -121,7 +189,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   const wouldWrite = { metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 } };
   // A failed write is a problem of this region (call, namespace, region named), never a failed
   // region: the alarms and findings below still happen. A dry run only counts the points.
-  const written = dryRun ? { written: 0, failures: [] as string[] } : await writeMetrics(deps.cloudwatch, points, calls, region);
+  const written = dryRun || points.length === 0 ? { written: 0, failures: [] as string[] } : await writeMetrics(deps.cloudwatch, points, calls, region);
   if (dryRun) wouldWrite.metrics = points.length;
   for (const f of written.failures) problems.push({ target: `metrics:${region}`, error: f });
 
@@ -131,8 +199,9 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     if (desired.length > 0 && !deps.topicArn) {
       problems.push({ target: `alarms:${region}`, error: `no SNS topic for ${region} in PM_ALARM_TOPIC_ARNS; alarms ${dryRun ? 'would be' : 'were'} created without actions` });
     }
-    const reconciled = await reconcileAlarms(deps.cloudwatch, desired, { region, discoveryComplete: discovery.complete, calls, ownership: deps.ownership, dryRun });
+    const reconciled = await reconcileAlarms(deps.cloudwatch, desired, { region, discoveryComplete: discovery.complete, calls, ownership: deps.ownership, dryRun, budget });
     Object.assign(alarms, { created: reconciled.created, updated: reconciled.updated, deleted: reconciled.deleted, unchanged: reconciled.unchanged });
+    carriedOver.alarmWrites = reconciled.carriedOver;
     if (dryRun) {
       wouldWrite.alarms = { created: reconciled.changes.create.length, updated: reconciled.changes.update.length, deleted: reconciled.changes.delete.length };
     }
@@ -141,6 +210,9 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   } catch (err) {
     problems.push({ target: `alarms:${region}`, error: `alarm reconcile failed: ${describeError(err)}` });
   }
+
+  // Tag reads (and anything else changed since discovery).
+  await saveState('at the end');
 
   const result: RegionResult = {
     region,
@@ -159,6 +231,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     problems: boundProblems(problems),
     fleetFingerprint: fleetFingerprint(discovery.resources),
     apiCalls: calls.total,
+    carriedOver,
   };
   log.info('region collected', {
     resources: result.resources,
@@ -171,10 +244,23 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     ...(dryRun ? { wouldWrite } : {}),
     problems: problems.length,
     discoveryComplete: discovery.complete,
+    carriedOver,
+    remainingMs: Math.round(budget.remainingMs()),
     apiCalls: calls.total,
     apiCallsByOperation: calls.byOperation(),
   });
   return result;
+}
+
+/** The region's state: from the store (a failing read is a problem: then a cold start), else the process's. */
+async function loadState(region: string, now: number, store: StateStore | undefined, calls: ApiCallCounter, problems: Problem[]): Promise<RegionState> {
+  if (!store) return processState(region);
+  try {
+    return await store.load(region, now, calls);
+  } catch (err) {
+    problems.push({ target: `state:${region}`, error: `state not read, collected as a cold start: ${describeError(err)}` });
+    return new RegionState(region);
+  }
 }
 
 /**

@@ -14,7 +14,9 @@ import type { Exemption, Finding, MonitoredResource, TrafficSample } from '../..
 import type { PersonalizeClient } from '../aws/clients';
 import type { Logger } from '../shared/logger';
 import { describeError, type ApiCallCounter } from './aws-calls';
-import { readTags, type Problem } from './discovery';
+import type { Budget } from './budget';
+import { readTags, storedTags, type Problem } from './discovery';
+import type { RegionState } from './state-store';
 
 /** What a decision needs besides its inputs: the client for the tag read, the call counter, the log, the problem list. */
 export interface DecideDeps {
@@ -22,7 +24,16 @@ export interface DecideDeps {
   calls: ApiCallCounter;
   log: Logger;
   problems: Problem[];
+  /** Where the tags are kept (default: the process's state of the resource's region). */
+  state?: RegionState;
+  /** A tag read (optional work) starts only while it allows; default: always. */
+  budget?: Budget;
+  /** Counts tag reads not started for lack of time (carried over). */
+  onTagReadCarriedOver?: () => void;
 }
+
+/** Why a finding was withheld when the run had no time left to read the candidate's tags. */
+export const TAGS_CARRIED_OVER = 'exemption tag not read in time (time budget); carried over to the next run';
 
 /** A resource's decision: the findings it raises and the core decisions behind them (with their reasons). */
 export interface ResourceDecision {
@@ -67,8 +78,15 @@ export async function decideResource(
   let exemption: Exemption | undefined;
   if (idle.idle || capacity.overProvisioned) {
     let tags: Record<string, string>;
+    const state = deps.state;
+    if (deps.budget && !deps.budget.allows() && !(state ? storedTags(state, resource.arn, now) : undefined)) {
+      // No time to read them: no finding this run (not an error); the next run decides again.
+      deps.onTagReadCarriedOver?.();
+      log.info('decision', { resourceArn: resource.arn, outcome: 'withheld', reason: TAGS_CARRIED_OVER });
+      return { findings: [], idle, capacity, withheld: TAGS_CARRIED_OVER };
+    }
     try {
-      tags = await readTags(deps.personalize, resource.arn, now, calls);
+      tags = await readTags(deps.personalize, resource.arn, now, calls, state);
     } catch (err) {
       // Without tags the exemption is unknown: acting on an exempt resource is worse than waiting.
       problems.push({ target: resource.arn, error: `tags not read, finding withheld this run: ${describeError(err)}` });

@@ -2,8 +2,15 @@
  * Discovery adapter: which campaigns and recommenders exist in one region, as MonitoredResource.
  *
  * Cheap in steady state: one List page per 100 resources per type; a Describe only for resources
- * that changed since this warm container last saw them (the caches below survive between runs);
- * a solution version is described once ever (it is immutable).
+ * that changed since any earlier run described them. What was described lives in the region's
+ * persisted state (`RegionState`, loaded from the state table by collect: ./state-store.ts), so a
+ * cold container describes no more than a warm one; a solution version is described once (it is
+ * immutable). Without a state given (tests, scripts), a process-local one is used per region.
+ *
+ * Time budget: describes beyond the stored ones are optional work. Each starts only while
+ * `budget.allows()`; the rest is carried over to the next run, never-described resources first,
+ * then the stale stored ones (oldest describe first), starting at a place that rotates by run so
+ * a resource that keeps failing cannot hold up the ones after it.
  */
 import {
   describeCampaign,
@@ -22,6 +29,8 @@ import type { Problem } from '../../core/contracts/run';
 import type { MonitoredResource, RequestMetric, ResourceType } from '../../core/types';
 import { RegionCollectError } from '../shared/errors';
 import { ApiCallCounter, describeError, isNotFound, isThrottling, mapWithConcurrency } from './aws-calls';
+import { UNLIMITED_BUDGET, type Budget } from './budget';
+import { MemoryStateStore, RegionState, type SolutionVersionInfo, type StoredResource } from './state-store';
 
 /** Safety stop for a listing that never ends (20,000 resources per type and region). */
 export const MAX_LIST_PAGES = 200;
@@ -45,6 +54,16 @@ export interface DiscoverySelection {
   recommenderArns: 'all' | readonly string[];
 }
 
+/** Where discovery keeps what it described, and how long it may take. */
+export interface DiscoveryOptions {
+  /** The region's state (default: this process's, see `resetCaches`). */
+  state?: RegionState;
+  /** Describes start only while it allows (default: no limit). */
+  budget?: Budget;
+  /** Time of the run (epoch ms; default now): stamps describes and rotates the describe order. */
+  now?: number;
+}
+
 export interface DiscoveryResult {
   /** Every selected resource of the region that could be read, in any status. */
   resources: MonitoredResource[];
@@ -55,34 +74,28 @@ export interface DiscoveryResult {
   complete: boolean;
   /** Resources listed but not read this run (throttled or failed, no cached copy). */
   skipped: number;
+  /**
+   * Describes not started for lack of time (budget), carried over to the next run. Those
+   * without a stored copy are not monitored this run (and make the discovery incomplete).
+   */
+  carriedOver: number;
   problems: Problem[];
 }
 
-interface DescribedEntry {
-  /** List fields the description was taken at: a change means describe again. */
-  lastUpdated: number;
-  status: string;
-  resource: MonitoredResource;
+/**
+ * The state used when a caller gives none (tests, scripts, a function without PM_STATE_TABLE):
+ * per region, as long as the process lives. The deployed collect always passes the table's.
+ */
+const processStates = new MemoryStateStore();
+
+/** The process-local state of `region` (what discovery uses when given none). */
+export function processState(region: string): RegionState {
+  return processStates.state(region);
 }
 
-interface SolutionVersionInfo {
-  recipeArn?: string;
-  datasetGroupArn?: string;
-}
-
-/** Warm-container caches (module level on purpose: they survive between invocations). */
-const campaignCache = new Map<string, DescribedEntry>();
-const recommenderCache = new Map<string, DescribedEntry>();
-const solutionVersionCache = new Map<string, SolutionVersionInfo>();
-const tagCache = new Map<string, { fetchedAt: number; tags: Record<string, string> }>();
-const solutionVersionsInFlight = new Map<string, Promise<SolutionVersionInfo>>();
-
-/** For tests: forget everything earlier runs cached in this container. */
+/** For tests: forget the process-local states (a cold container without a state table). */
 export function resetCaches(): void {
-  campaignCache.clear();
-  recommenderCache.clear();
-  solutionVersionCache.clear();
-  tagCache.clear();
+  processStates.clear();
 }
 
 /** `GetPersonalizedRanking` for any personalized-ranking recipe, else `GetRecommendations`. */
@@ -99,8 +112,12 @@ export async function discoverResources(
   personalize: PersonalizeClient,
   selection: DiscoverySelection,
   calls: ApiCallCounter,
+  options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
   const { region } = selection;
+  const state = options.state ?? processState(region);
+  const budget = options.budget ?? UNLIMITED_BUDGET;
+  const now = options.now ?? Date.now();
   const problems: Problem[] = [];
   let complete = true;
 
@@ -124,47 +141,113 @@ export async function discoverResources(
 
   const campaigns = select(campaignList.items, (c) => c.campaignArn, campaignWanted, 'campaign', problems);
   const recommenders = select(recommenderList.items, (r) => r.recommenderArn, recommenderWanted, 'recommender', problems);
-  if (campaignList.complete) prune(campaignCache, region, campaigns.map((c) => c.campaignArn!));
-  if (recommenderList.complete) prune(recommenderCache, region, recommenders.map((r) => r.recommenderArn!));
+  if (campaignList.complete) prune(state, 'campaign', campaigns.map((c) => c.campaignArn!));
+  if (recommenderList.complete) prune(state, 'recommender', recommenders.map((r) => r.recommenderArn!));
 
-  const read = async <S>(summary: S, readOne: (s: S) => Promise<MonitoredResource | undefined>): Promise<MonitoredResource | 'skipped' | undefined> => {
-    try {
-      return await readOne(summary);
-    } catch (err) {
-      if (err instanceof SkipResource) {
-        problems.push({ target: err.arn, error: err.message });
-        return 'skipped';
-      }
-      throw err;
-    }
+  // Every listed resource, in listing order (the result keeps it); those whose stored description
+  // still holds need no call, the others are described in priority order while the budget allows.
+  const ctx: ReadContext = { personalize, calls, state, now, versionsInFlight: new Map() };
+  const job = (arn: string, status: string | undefined, lastUpdated: Date | undefined, run: () => Promise<MonitoredResource | undefined>): Job => {
+    const stored = state.resources.get(arn);
+    return { arn, stored, valid: cacheValid(stored, status ?? 'UNKNOWN', ms(lastUpdated)), run };
   };
-  const campaignResults = await mapWithConcurrency(campaigns, DESCRIBE_CONCURRENCY, (c) => read(c, (s) => readCampaign(personalize, s, calls)));
-  const recommenderResults = await mapWithConcurrency(recommenders, DESCRIBE_CONCURRENCY, (r) =>
-    read(r, (s) => readRecommender(personalize, s, calls)),
-  );
+  const jobs: Job[] = [
+    ...campaigns.map((c) => job(c.campaignArn!, c.status, c.lastUpdatedDateTime, () => readCampaign(ctx, c))),
+    ...recommenders.map((r) => job(r.recommenderArn!, r.status, r.lastUpdatedDateTime, () => readRecommender(ctx, r))),
+  ];
+  const results = new Array<MonitoredResource | 'skipped' | 'carried' | undefined>(jobs.length);
+  const toDescribe: number[] = [];
+  jobs.forEach((j, i) => {
+    if (j.valid) results[i] = j.stored!.resource;
+    else toDescribe.push(i);
+  });
+  let carriedOver = 0;
+  await mapWithConcurrency(describeOrder(toDescribe, jobs, now), DESCRIBE_CONCURRENCY, async (i) => {
+    const job = jobs[i];
+    if (!budget.allows()) {
+      // Not started: the stored copy (stale, like a throttled describe's fallback) or nothing this run.
+      carriedOver++;
+      results[i] = job.stored ? job.stored.resource : 'carried';
+      return;
+    }
+    try {
+      results[i] = await job.run();
+    } catch (err) {
+      if (!(err instanceof SkipResource)) throw err;
+      problems.push({ target: err.arn, error: err.message });
+      results[i] = 'skipped';
+    }
+  });
 
   const resources: MonitoredResource[] = [];
   let skipped = 0;
-  for (const r of [...campaignResults, ...recommenderResults]) {
+  let notDescribed = 0;
+  for (const r of results) {
     if (r === 'skipped') skipped++;
+    else if (r === 'carried') notDescribed++;
     else if (r) resources.push(r);
   }
-  if (skipped > 0) complete = false;
-  return { resources, complete, skipped, problems };
+  if (skipped > 0 || notDescribed > 0) complete = false;
+  return { resources, complete, skipped, carriedOver, problems };
 }
 
 /**
- * Tags of one resource (cached per ARN for TAG_CACHE_TTL_MS). Called only for decision
- * candidates: the exemption tag matters only when a finding would be raised.
+ * Tags of one resource (kept in the region's state for TAG_CACHE_TTL_MS). Called only for
+ * decision candidates: the exemption tag matters only when a finding would be raised.
  * @throws the SDK error when the tags cannot be read (the caller withholds the finding).
  */
-export async function readTags(personalize: PersonalizeClient, arn: string, now: number, calls: ApiCallCounter): Promise<Record<string, string>> {
-  const cached = tagCache.get(arn);
-  if (cached && now - cached.fetchedAt < TAG_CACHE_TTL_MS && now >= cached.fetchedAt) return cached.tags;
+export async function readTags(
+  personalize: PersonalizeClient,
+  arn: string,
+  now: number,
+  calls: ApiCallCounter,
+  state: RegionState = processState(arn.split(':')[3]),
+): Promise<Record<string, string>> {
+  const known = storedTags(state, arn, now);
+  if (known) return known;
   calls.add('ListTagsForResource');
   const tags = await listTags(personalize, arn);
-  tagCache.set(arn, { fetchedAt: now, tags });
+  state.setTags(arn, tags, now);
   return tags;
+}
+
+/** The tags of `arn` in `state` when read less than TAG_CACHE_TTL_MS before `now` (no call). */
+export function storedTags(state: RegionState, arn: string, now: number): Record<string, string> | undefined {
+  return state.tagsOf(arn, now, TAG_CACHE_TTL_MS);
+}
+
+/** One listed resource: its stored copy, whether that still holds, and how to describe it. */
+interface Job {
+  arn: string;
+  stored?: StoredResource;
+  valid: boolean;
+  run: () => Promise<MonitoredResource | undefined>;
+}
+
+/** What reading one resource needs. */
+interface ReadContext {
+  personalize: PersonalizeClient;
+  calls: ApiCallCounter;
+  state: RegionState;
+  now: number;
+  /** Campaigns sharing a solution version are read concurrently: one describe serves them all. */
+  versionsInFlight: Map<string, Promise<SolutionVersionInfo>>;
+}
+
+/**
+ * The order describes start in: never-described resources first (they are not monitored until
+ * described), then stale stored ones by oldest describe; within each group the start rotates with
+ * the run's 5-minute slot, so a resource whose describe keeps failing cannot starve the others.
+ */
+export function describeOrder(indexes: readonly number[], jobs: readonly { arn: string; stored?: StoredResource }[], now: number): number[] {
+  const fresh = indexes.filter((i) => !jobs[i].stored).sort((a, b) => (jobs[a].arn < jobs[b].arn ? -1 : jobs[a].arn > jobs[b].arn ? 1 : 0));
+  const stale = indexes.filter((i) => !!jobs[i].stored).sort((a, b) => jobs[a].stored!.describedAt - jobs[b].stored!.describedAt);
+  const rotate = (xs: number[]): number[] => {
+    if (xs.length < 2) return xs;
+    const at = (Math.floor(now / 300_000) * 7919) % xs.length;
+    return [...xs.slice(at), ...xs.slice(0, at)];
+  };
+  return [...rotate(fresh), ...stale];
 }
 
 /** Raised inside discovery for a resource that cannot be read this run (and has no cached copy). */
@@ -226,12 +309,12 @@ function select<S>(
 }
 
 /**
- * Drops cache entries of `region`'s resources that are no longer listed (deleted), so the cache
- * stays bounded. Other regions' entries stay: one warm container may collect any region.
+ * Forgets stored resources of `type` that a complete listing no longer shows (deleted, or no
+ * longer selected), so the state stays bounded: their items are deleted by the next save.
  */
-function prune(cache: Map<string, DescribedEntry>, region: string, listedArns: string[]): void {
+function prune(state: RegionState, type: ResourceType, listedArns: string[]): void {
   const listed = new Set(listedArns);
-  for (const arn of cache.keys()) if (arn.split(':')[3] === region && !listed.has(arn)) cache.delete(arn);
+  for (const [arn, entry] of [...state.resources]) if (entry.resource.type === type && !listed.has(arn)) state.deleteResource(arn);
 }
 
 /** Epoch ms of an SDK date (0 when absent). */
@@ -239,10 +322,10 @@ function ms(d: Date | undefined): number {
   return d instanceof Date ? d.getTime() : 0;
 }
 
-/** A cached description is still valid when the list fields match and nothing is mid-transition. */
-function cacheValid(entry: DescribedEntry | undefined, status: string, lastUpdated: number): entry is DescribedEntry {
+/** A stored description is still valid when the list fields match and nothing is mid-transition. */
+function cacheValid(entry: StoredResource | undefined, status: string, lastUpdated: number): entry is StoredResource {
   if (!entry) return false;
-  if (entry.lastUpdated !== lastUpdated || entry.status !== status) return false;
+  if (entry.listedLastUpdated !== lastUpdated || entry.listedStatus !== status) return false;
   // A status still moving changes without the list fields telling: describe it again.
   return !isTransitionalStatus(status) && !isTransitionalStatus(entry.resource.latestUpdateStatus);
 }
@@ -253,7 +336,7 @@ function cacheValid(entry: DescribedEntry | undefined, status: string, lastUpdat
  */
 async function describeOrFallback<T>(
   arn: string,
-  cached: DescribedEntry | undefined,
+  cached: StoredResource | undefined,
   describe: () => Promise<T>,
 ): Promise<{ value: T } | { cached: MonitoredResource } | undefined> {
   try {
@@ -266,19 +349,20 @@ async function describeOrFallback<T>(
   }
 }
 
-async function readCampaign(personalize: PersonalizeClient, summary: CampaignSummary, calls: ApiCallCounter): Promise<MonitoredResource | undefined> {
+/** Describes a campaign whose stored copy does not hold (the stored copy is the fallback). */
+async function readCampaign(ctx: ReadContext, summary: CampaignSummary): Promise<MonitoredResource | undefined> {
+  const { personalize, calls, state } = ctx;
   const arn = summary.campaignArn!;
   const status = summary.status ?? 'UNKNOWN';
   const lastUpdated = ms(summary.lastUpdatedDateTime);
-  const cached = campaignCache.get(arn);
-  if (cacheValid(cached, status, lastUpdated)) return cached.resource;
+  const cached = state.resources.get(arn);
 
   const described = await describeOrFallback(arn, cached, () => {
     calls.add('DescribeCampaign');
     return describeCampaign(personalize, arn);
   });
   if (!described) {
-    campaignCache.delete(arn);
+    state.deleteResource(arn);
     return undefined;
   }
   if ('cached' in described) return described.cached;
@@ -286,7 +370,7 @@ async function readCampaign(personalize: PersonalizeClient, summary: CampaignSum
   const c = described.value;
   if (!c) throw new SkipResource(arn, 'DescribeCampaign returned no campaign');
   const svArn = c.solutionVersionArn;
-  const sv = svArn ? await readSolutionVersion(personalize, arn, svArn, cached, calls) : ({} as SolutionVersionInfo);
+  const sv = svArn ? await readSolutionVersion(ctx, arn, svArn, cached) : ({} as SolutionVersionInfo);
   if ('cached' in sv) return sv.cached;
 
   const update = c.latestCampaignUpdate;
@@ -306,20 +390,22 @@ async function readCampaign(personalize: PersonalizeClient, summary: CampaignSum
     recipeArn: sv.recipeArn,
     solutionVersionArn: svArn,
   };
-  campaignCache.set(arn, { lastUpdated, status, resource: dropUndefined(resource) });
-  return campaignCache.get(arn)!.resource;
+  const entry: StoredResource = { listedLastUpdated: lastUpdated, listedStatus: status, describedAt: ctx.now, resource: dropUndefined(resource) };
+  state.setResource(arn, entry);
+  return entry.resource;
 }
 
 /** Solution version facts (recipe, dataset group): cached forever, a solution version never changes. */
 async function readSolutionVersion(
-  personalize: PersonalizeClient,
+  ctx: ReadContext,
   campaignArn: string,
   svArn: string,
-  cachedCampaign: DescribedEntry | undefined,
-  calls: ApiCallCounter,
+  cachedCampaign: StoredResource | undefined,
 ): Promise<SolutionVersionInfo | { cached: MonitoredResource }> {
-  const known = solutionVersionCache.get(svArn);
+  const { personalize, calls, state } = ctx;
+  const known = state.solutionVersions.get(svArn);
   if (known) return known;
+  const solutionVersionsInFlight = ctx.versionsInFlight;
   try {
     // Campaigns sharing a solution version are read concurrently: one describe serves them all.
     let pending = solutionVersionsInFlight.get(svArn);
@@ -335,7 +421,7 @@ async function readSolutionVersion(
       solutionVersionsInFlight.set(svArn, pending);
     }
     const info = await pending;
-    solutionVersionCache.set(svArn, info);
+    if (!state.solutionVersions.has(svArn)) state.setSolutionVersion(svArn, dropUndefined({ recipeArn: info.recipeArn, datasetGroupArn: info.datasetGroupArn }));
     return info;
   } catch (err) {
     // Without the recipe the request metric is unknown; guessing could read the wrong metric and
@@ -345,16 +431,13 @@ async function readSolutionVersion(
   }
 }
 
-async function readRecommender(
-  personalize: PersonalizeClient,
-  summary: RecommenderSummary,
-  calls: ApiCallCounter,
-): Promise<MonitoredResource | undefined> {
+/** Describes a recommender whose stored copy does not hold (the stored copy is the fallback). */
+async function readRecommender(ctx: ReadContext, summary: RecommenderSummary): Promise<MonitoredResource | undefined> {
+  const { personalize, calls, state } = ctx;
   const arn = summary.recommenderArn!;
   const status = summary.status ?? 'UNKNOWN';
   const lastUpdated = ms(summary.lastUpdatedDateTime);
-  const cached = recommenderCache.get(arn);
-  if (cacheValid(cached, status, lastUpdated)) return cached.resource;
+  const cached = state.resources.get(arn);
 
   // The summary carries everything except latestRecommenderUpdate, which only Describe tells.
   const described = await describeOrFallback(arn, cached, () => {
@@ -362,7 +445,7 @@ async function readRecommender(
     return describeRecommender(personalize, arn);
   });
   if (!described) {
-    recommenderCache.delete(arn);
+    state.deleteResource(arn);
     return undefined;
   }
   if ('cached' in described) return described.cached;
@@ -387,8 +470,9 @@ async function readRecommender(
     datasetGroupArn: r?.datasetGroupArn ?? summary.datasetGroupArn,
     recipeArn,
   };
-  recommenderCache.set(arn, { lastUpdated, status, resource: dropUndefined(resource) });
-  return recommenderCache.get(arn)!.resource;
+  const entry: StoredResource = { listedLastUpdated: lastUpdated, listedStatus: status, describedAt: ctx.now, resource: dropUndefined(resource) };
+  state.setResource(arn, entry);
+  return entry.resource;
 }
 
 /** Region, partition and account from the resource's own ARN (never a hard-coded `aws`). */

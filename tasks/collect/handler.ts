@@ -2,21 +2,37 @@
 import type { RegionResult } from '../../core/types';
 import { awsClients } from '../aws/clients';
 import { lambdaEntry } from '../shared/entry';
-import { Logger } from '../shared/logger';
+import { Logger, type LambdaContext } from '../shared/logger';
 import { annotate } from '../shared/tracer';
+import { timeBudget, type TimeContext } from './budget';
 import { collectRegion } from './collect';
-import { ownershipFromEnv, parseCollectInput, topicFor } from './input';
+import { ownershipFromEnv, parseCollectInput, publishUtilizationMetricsFromEnv, stateTableFromEnv, topicFor } from './input';
+import { spec } from './spec';
+import { DynamoStateStore } from './state-store';
 
 export { resetClients } from '../aws/clients';
 
 const logger = new Logger('collect');
 
-export const handler = lambdaEntry('collect', logger, async (event: unknown): Promise<RegionResult> => {
+export const handler = lambdaEntry('collect', logger, async (event: unknown, context?: LambdaContext): Promise<RegionResult> => {
+  // The budget starts with the invocation (before input checks): it is the Lambda's own deadline.
+  const budget = timeBudget(context as TimeContext | undefined, spec.timeoutSeconds * 1000);
   const input = parseCollectInput(event);
   const { region } = input;
   annotate({ region });
   try {
-    const deps = { personalize: awsClients.personalize(region), cloudwatch: awsClients.cloudwatch(region), logger, topicArn: topicFor(region), ownership: ownershipFromEnv() };
+    const table = stateTableFromEnv();
+    const deps = {
+      personalize: awsClients.personalize(region),
+      cloudwatch: awsClients.cloudwatch(region),
+      logger,
+      topicArn: topicFor(region),
+      ownership: ownershipFromEnv(),
+      // The table is in the home region: the function's own (AWS_REGION).
+      state: table ? new DynamoStateStore(awsClients.dynamodb(), table) : undefined,
+      budget,
+      publishUtilizationMetrics: publishUtilizationMetricsFromEnv(),
+    };
     const result = await collectRegion(input, deps);
     annotate({ resources: result.resources.active, findings: result.findings.length, problems: result.problems.length });
     return result;

@@ -63,6 +63,23 @@ export function topicFor(region: string, raw = taskEnv(spec).optional(TOPICS_ENV
   return topic;
 }
 
+/** PM_STATE_TABLE: the state table's name; undefined when unset (then the process-local state). */
+export function stateTableFromEnv(env = taskEnv(spec)): string | undefined {
+  return env.optional('PM_STATE_TABLE');
+}
+
+/**
+ * PM_PUBLISH_UTILIZATION_METRICS (deploy publishUtilizationMetrics): true only for "true"; unset
+ * means false (lean).
+ * @throws ConfigurationError for anything but "true" or "false".
+ */
+export function publishUtilizationMetricsFromEnv(env = taskEnv(spec)): boolean {
+  const v = env.optional('PM_PUBLISH_UTILIZATION_METRICS');
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new ConfigurationError(`environment variable PM_PUBLISH_UTILIZATION_METRICS (deploy config publishUtilizationMetrics) must be "true" or "false", got ${JSON.stringify(v)}`);
+}
+
 /** Our alarm ownership from PM_ALARM_PREFIX and PM_STACK_NAME. @throws ConfigurationError naming the variable. */
 export function ownershipFromEnv(env = taskEnv(spec)): AlarmOwnership {
   return alarmOwnership(env.required('PM_ALARM_PREFIX'), env.required('PM_STACK_NAME'));

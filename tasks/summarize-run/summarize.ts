@@ -2,7 +2,7 @@
  * Sums up one MONITOR run across regions. Pure: the handler publishes the resulting metric.
  */
 import { createHash } from 'node:crypto';
-import type { MetricPoint, WouldWrite } from '../../core/types';
+import type { CarriedOver, MetricPoint, WouldWrite } from '../../core/types';
 import type { Problem, RunContext } from '../../core/contracts/run';
 
 /** A region as the workflow hands it over: the collect result without its findings, or its failure. */
@@ -20,6 +20,8 @@ export type RegionOutcome =
       problems: { target: string; error: string }[];
       fleetFingerprint: string;
       apiCalls: number;
+      /** Absent in results of collects older than the time budget: counted as nothing. */
+      carriedOver?: CarriedOver;
     }
   | { region: string; ok: false; error: string; cause: string };
 
@@ -46,6 +48,8 @@ export interface RunSummary {
    */
   wouldWrite: RunWouldWrite;
   apiCalls: number;
+  /** Work the regions' time budgets left for the next runs (describes, tag reads, alarm writes), summed. */
+  carriedOver: CarriedOver;
   /** Problems of every region plus those of the run itself (`runProblems`). */
   problems: number;
   /**
@@ -126,6 +130,11 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
       dashboard: false,
     },
     apiCalls: sum((r) => r.apiCalls),
+    carriedOver: {
+      describes: sum((r) => r.carriedOver?.describes ?? 0),
+      tagReads: sum((r) => r.carriedOver?.tagReads ?? 0),
+      alarmWrites: sum((r) => r.carriedOver?.alarmWrites ?? 0),
+    },
     problems: sum((r) => r.problems.length),
     runProblems: [],
     ...(failed.length > 0 ? { failureCause: failureCause(failedInFull, input.regionResults.length) } : {}),
