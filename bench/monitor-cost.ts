@@ -112,8 +112,10 @@ export function ourUsage(f: FleetMeasure, bundles: readonly BundleMeasure[]): Mo
     getMetricDataMetrics: mean(steady.map((r) => r.getMetricDataMetrics)) * runs,
     cloudWatchApiRequests: mean(steady.map((r) => r.cloudWatchRequests)) * runs + f.dashboardCloudWatchRequests * dashboards,
     customMetrics: f.customMetrics,
-    alarms: f.alarms,
+    alarmMetrics: f.alarmMetrics,
     dashboards: f.dashboards,
+    dynamoDbReadUnits: mean(steady.map((r) => r.dynamoDbReadUnits)) * runs + f.dashboardDynamoDbReadUnits * dashboards,
+    dynamoDbWriteUnits: mean(steady.map((r) => r.dynamoDbWriteUnits)) * runs,
     logsIngestedGb: (lambdaLogBytes + dashboardLogBytes + mean(steady.map((r) => sfnLogBytesPerRun(r, regions))) * runs) / 1024 ** 3,
     xrayTraces: runs + dashboards,
   };
@@ -149,8 +151,11 @@ export function originalUsage(f: FleetMeasure): MonthlyUsage {
     getMetricDataMetrics: (calls.GetMetricData ?? 0) * runs,
     cloudWatchApiRequests: ((calls.DescribeAlarmsForMetric ?? 0) + (calls.PutMetricData ?? 0)) * runs + HOURS_PER_MONTH,
     customMetrics: originalCustomMetrics(Math.round(resources), f.withTraffic),
-    alarms: 2 * Math.round(resources),
+    // Two single-metric alarms per resource (on its custom metrics): two alarm metrics.
+    alarmMetrics: 2 * Math.round(resources),
     dashboards: 1,
+    dynamoDbReadUnits: 0,
+    dynamoDbWriteUnits: 0,
     logsIngestedGb:
       (runs * (ASSUMPTIONS.originalLogBytesPerRun + hourlyChecks * ASSUMPTIONS.originalLogBytesPerHourlyCheck + ASSUMPTIONS.lambdaPlatformLogBytes) +
         HOURS_PER_MONTH * (ASSUMPTIONS.originalLogBytesPerRun + ASSUMPTIONS.lambdaPlatformLogBytes)) /

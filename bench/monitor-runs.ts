@@ -6,12 +6,15 @@
  */
 import * as path from 'node:path';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_BEHAVIOUR, DEFAULT_DEPLOY } from '../config/schema';
 import { defaultAlarmPrefix } from '../core/contracts/ownership';
 import type { RegionResult } from '../core/types';
 import { demoFleet, MINUTE_MS, SIM_CREDENTIALS, startSimServer, type SimAccount } from '../sim';
 import type { RegionOutcome } from '../tasks/summarize-run/summarize';
+import { STATE_PARTITION_KEY, STATE_SORT_KEY } from '../core/contracts/state';
+import { resourceName } from '../infra/names';
+import { taskByName } from '../tasks/registry';
 import type { OriginalFleetFacts } from './original-model';
 
 /** How a warm Lambda container meets the regions: one for all, or one per region. */
@@ -24,8 +27,12 @@ export interface RunMeasure {
   phase: 'cold' | 'warmup' | 'steady';
   apiCalls: number;
   byOperation: Record<string, number>;
+  /** MetricStat queries sent with GetMetricData (what CloudWatch bills; expressions are free). */
   getMetricDataMetrics: number;
   putMetricDataMetrics: number;
+  /** State table request units of the run (DynamoDB on-demand sizing, see meterCalls). */
+  dynamoDbReadUnits: number;
+  dynamoDbWriteUnits: number;
   collectMs: number[];
   /** API calls of each collect invocation (same order as collectMs). */
   collectCalls: number[];
@@ -46,16 +53,24 @@ export interface RunMeasure {
   originalFacts: OriginalFleetFacts;
 }
 
+/** lean: metric math only (the default); parity: publishUtilizationMetrics true. */
+export type MetricsMode = 'lean' | 'parity';
+
 export interface FleetMeasure {
   size: number;
   regions: string[];
   mode: ContainerMode;
+  metrics: MetricsMode;
   runs: RunMeasure[];
   /** Measured after the runs. */
   customMetrics: number;
   alarms: number;
+  /** Alarm metrics CloudWatch bills for those alarms (MetricStats of metric-math alarms; 1 for a single-metric alarm). */
+  alarmMetrics: number;
   dashboards: number;
   dashboardMs: number;
+  /** State table read units of one hourly rebuild. */
+  dashboardDynamoDbReadUnits: number;
   dashboardCalls: number;
   dashboardCloudWatchRequests: number;
   dashboardLogBytes: number;
@@ -65,7 +80,20 @@ export interface FleetMeasure {
 
 /** Handlers of one "container": a fresh module instance with its own caches and clients. */
 interface Container {
-  collect: (event: unknown) => Promise<RegionResult>;
+  collect: (event: unknown, context?: LambdaContextLike) => Promise<RegionResult>;
+}
+
+/** What the handlers read of a Lambda context: the request id and the time left. */
+export interface LambdaContextLike {
+  awsRequestId: string;
+  functionName: string;
+  getRemainingTimeInMillis(): number;
+}
+
+/** A Lambda context for one invocation of a task with `timeoutSeconds` (the clock starts now). */
+export function invocationContext(task: string, timeoutSeconds: number, id: string, timeScale = 1): LambdaContextLike {
+  const deadline = performance.now() + (timeoutSeconds * 1000) / timeScale;
+  return { awsRequestId: id, functionName: `${DEFAULT_DEPLOY.stackName}-${task}`, getRemainingTimeInMillis: () => Math.max(0, deadline - performance.now()) };
 }
 
 const TASKS_DIR = path.resolve(__dirname, '..', 'tasks');
@@ -96,24 +124,72 @@ async function countingStdout<T>(fn: () => Promise<T>): Promise<{ value: T; byte
   }
 }
 
-/** Wraps the account's entry point to count metrics per GetMetricData / PutMetricData call. */
-function meterMetrics(account: SimAccount): { take(): { get: number; put: number } } {
+/** DynamoDB bills on-demand reads per 4 KB (half a unit eventually consistent) and writes per 1 KB, per item. */
+const READ_UNIT_BYTES = 4096;
+const WRITE_UNIT_BYTES = 1024;
+
+/**
+ * Size of a DynamoDB item on the wire, approximated by its JSON (DynamoDB counts attribute names
+ * and values; the JSON's type tags and quotes make this a slight over-estimate).
+ */
+function itemBytes(item: unknown): number {
+  return Buffer.byteLength(JSON.stringify(item ?? {}));
+}
+
+/**
+ * Wraps the account's entry point to count what is billed per call: metrics per GetMetricData
+ * (MetricStat queries only: CloudWatch bills metrics requested, not expressions) and
+ * PutMetricData, and the state table's request units (Query: the returned items' size in 4 KB
+ * units, halved for eventually consistent reads, rounded up per call; BatchWriteItem: 1 KB units
+ * per item written or deleted).
+ */
+function meterCalls(account: SimAccount): { take(): { get: number; put: number; rru: number; wru: number } } {
   let get = 0;
   let put = 0;
+  let rru = 0;
+  let wru = 0;
   const inner = account.invoke.bind(account);
   account.invoke = (async (service, operation, input, meta) => {
-    if (service === 'cloudwatch' && operation === 'GetMetricData') get += Array.isArray(input.MetricDataQueries) ? input.MetricDataQueries.length : 0;
+    if (service === 'cloudwatch' && operation === 'GetMetricData' && Array.isArray(input.MetricDataQueries)) {
+      get += (input.MetricDataQueries as { MetricStat?: unknown }[]).filter((q) => q.MetricStat !== undefined).length;
+    }
     if (service === 'cloudwatch' && operation === 'PutMetricData') put += Array.isArray(input.MetricData) ? input.MetricData.length : 0;
-    return inner(service, operation, input, meta);
+    if (service === 'dynamodb' && operation === 'BatchWriteItem') {
+      for (const requests of Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: unknown }; DeleteRequest?: { Key: unknown } }[]>)) {
+        for (const r of requests) wru += Math.max(1, Math.ceil(itemBytes(r.PutRequest?.Item ?? r.DeleteRequest?.Key) / WRITE_UNIT_BYTES));
+      }
+    }
+    if (service === 'dynamodb' && (operation === 'PutItem' || operation === 'UpdateItem' || operation === 'DeleteItem')) {
+      wru += Math.max(1, Math.ceil(itemBytes(input.Item ?? input.Key) / WRITE_UNIT_BYTES));
+    }
+    const out = await inner(service, operation, input, meta);
+    if (service === 'dynamodb' && (operation === 'Query' || operation === 'GetItem')) {
+      const items = operation === 'Query' ? ((out as { Items?: unknown[] }).Items ?? []) : [(out as { Item?: unknown }).Item];
+      const bytes = items.reduce<number>((n, i) => n + itemBytes(i), 0);
+      const consistent = input.ConsistentRead === true;
+      rru += Math.max(1, Math.ceil(bytes / READ_UNIT_BYTES)) * (consistent ? 1 : 0.5);
+    }
+    return out;
   }) as SimAccount['invoke'];
   return {
     take() {
-      const out = { get, put };
-      get = 0;
-      put = 0;
+      const out = { get, put, rru, wru };
+      get = put = rru = wru = 0;
       return out;
     },
   };
+}
+
+/** Creates the stack's state table in the sim's home region (as the runner does from cdk.tf.json) and returns its name. */
+export function createStateTable(account: SimAccount, region = 'us-east-1'): string {
+  const name = resourceName('dynamodbTable', DEFAULT_DEPLOY.stackName, 'state');
+  account.dynamodb.createTable({ region, name, partitionKey: STATE_PARTITION_KEY, sortKey: STATE_SORT_KEY });
+  return name;
+}
+
+/** Alarm metrics CloudWatch bills for one alarm: each MetricStat of a metric-math alarm, else 1. */
+export function alarmMetricCount(alarm: { Metrics?: { MetricStat?: unknown }[] }): number {
+  return alarm.Metrics ? alarm.Metrics.filter((m) => m.MetricStat !== undefined).length : 1;
 }
 
 const bytesOf = (v: unknown) => Buffer.byteLength(JSON.stringify(v));
@@ -176,6 +252,8 @@ export interface MeasureOptions {
   size: number;
   regions: string[];
   mode: ContainerMode;
+  /** lean (default deploy) or parity (publishUtilizationMetrics: true). */
+  metrics: MetricsMode;
   /**
    * Runs after the first (cold) one that are not measured: the first hour reads every
    * candidate's tags once (kept TAG_CACHE_TTL_MS), which later hours do not.
@@ -193,7 +271,7 @@ export interface MeasureOptions {
  */
 export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> {
   const { account } = demoFleet({ regions: opts.regions, resources: opts.size, seed: opts.seed });
-  const metered = meterMetrics(account);
+  const metered = meterCalls(account);
   const server = await startSimServer(account, { port: 0 });
   const home = opts.regions[0];
   const env: Record<string, string> = {
@@ -201,9 +279,13 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
     AWS_ACCESS_KEY_ID: SIM_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The function's own region (Lambda sets it): the state table's client lives there.
+    AWS_REGION: opts.regions[0],
     PM_HOME_REGION: home,
     PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
     PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
+    PM_PUBLISH_UTILIZATION_METRICS: String(opts.metrics === 'parity'),
+    PM_STATE_TABLE: createStateTable(account),
     PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(opts.regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -237,7 +319,7 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
         const container = containers[opts.mode === 'shared' ? 0 : i];
         const callsBefore = account.calls().length;
         t = performance.now();
-        const c = await countingStdout(() => container.collect({ region, run: v.value.run }));
+        const c = await countingStdout(() => container.collect({ region, run: v.value.run }, invocationContext('collect', taskByName('collect').timeoutSeconds, `bench-${index}-${region}`)));
         collectMs.push(performance.now() - t);
         collectCalls.push(account.calls().length - callsBefore);
         logBytes += c.bytes;
@@ -262,6 +344,8 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
         byOperation,
         getMetricDataMetrics: metrics.get,
         putMetricDataMetrics: metrics.put,
+        dynamoDbReadUnits: metrics.rru,
+        dynamoDbWriteUnits: metrics.wru,
         collectMs,
         collectCalls,
         cloudWatchRequests: calls.filter((c) => c.service === 'cloudwatch' && c.operation !== 'GetMetricData').length,
@@ -279,20 +363,23 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
       account.clock.advance(5 * MINUTE_MS);
     }
 
-    const dashboard = await measureDashboard(account, opts.regions, server.url);
+    const dashboard = await measureDashboard(account, opts.regions, server.url, metered);
     const withTraffic = account.personalize.all().filter((r) => servedIn(account, r.arn, firstRunAt - 5 * MINUTE_MS, account.clock.now()) > 0).length;
     return {
       size: opts.size,
       regions: opts.regions,
       mode: opts.mode,
       runs,
+      metrics: opts.metrics,
       customMetrics: account.metrics.customSeries({ namespace: 'PersonalizeMonitor' }).length,
       alarms: account.cloudwatch.alarmList().length,
+      alarmMetrics: account.cloudwatch.alarmList().reduce((n, a) => n + alarmMetricCount(a.config as { Metrics?: { MetricStat?: unknown }[] }), 0),
       dashboards: account.cloudwatch.dashboardList().length,
       dashboardMs: dashboard.ms,
       dashboardCalls: dashboard.calls,
       dashboardCloudWatchRequests: dashboard.cloudWatchRequests,
       dashboardLogBytes: dashboard.logBytes,
+      dashboardDynamoDbReadUnits: dashboard.readUnits,
       withTraffic,
     };
   } finally {
@@ -308,26 +395,34 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
  * The build-dashboard handler as the hourly rule invokes it: the first call draws the
  * dashboards, the second (measured) is the steady hourly rebuild that finds nothing changed.
  */
-async function measureDashboard(account: SimAccount, regions: string[], url: string): Promise<{ ms: number; calls: number; cloudWatchRequests: number; logBytes: number }> {
+async function measureDashboard(
+  account: SimAccount,
+  regions: string[],
+  url: string,
+  metered: ReturnType<typeof meterCalls>,
+): Promise<{ ms: number; calls: number; cloudWatchRequests: number; logBytes: number; readUnits: number }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHandler } = require('../tasks/build-dashboard/handler') as typeof import('../tasks/build-dashboard/handler');
-  const clients = new Map<string, PersonalizeClient>();
   const cw = new CloudWatchClient({ region: regions[0], endpoint: url, credentials: SIM_CREDENTIALS });
+  const dynamodb = new DynamoDBClient({ region: regions[0], endpoint: url, credentials: SIM_CREDENTIALS });
   const handler = createHandler({
     cloudwatch: () => cw,
-    personalize: (region) => {
-      let c = clients.get(region);
-      if (!c) clients.set(region, (c = new PersonalizeClient({ region, endpoint: url, credentials: SIM_CREDENTIALS })));
-      return c;
-    },
-    env: () => ({ PM_REGIONS: JSON.stringify(regions), PM_HOME_REGION: regions[0], PM_STACK_NAME: DEFAULT_DEPLOY.stackName, PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName) }),
+    dynamodb: () => dynamodb,
+    env: () => ({
+      PM_REGIONS: JSON.stringify(regions),
+      PM_HOME_REGION: regions[0],
+      PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
+      PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
+      PM_STATE_TABLE: resourceName('dynamodbTable', DEFAULT_DEPLOY.stackName, 'state'),
+    }),
     clock: () => account.clock.now(),
   });
   await countingStdout(() => handler({ reason: 'hourly rebuild' }));
+  metered.take();
   const before = account.calls().length;
   const t = performance.now();
   const second = await countingStdout(() => handler({ reason: 'hourly rebuild' }));
   const ms = performance.now() - t;
   const calls = account.calls().slice(before);
-  return { ms, calls: calls.length, cloudWatchRequests: calls.filter((c) => c.service === 'cloudwatch').length, logBytes: second.bytes };
+  return { ms, calls: calls.length, cloudWatchRequests: calls.filter((c) => c.service === 'cloudwatch').length, logBytes: second.bytes, readUnits: metered.take().rru };
 }

@@ -1,7 +1,8 @@
 /**
- * The original monitor (aws-samples/amazon-personalize-monitor), modelled from
- * /work/shared/reference/original-monitor-spec.md: its API calls per run and its hourly
- * decision rules (idle rule, 25 %-per-hour step down). Pure: no SDK, no clock.
+ * The original monitor (https://github.com/aws-samples/amazon-personalize-monitor), modelled from
+ * its public source (the monitor and dashboard functions and its SAM template): its API calls per
+ * run and its hourly decision rules (idle rule, 25 %-per-hour step down). A MODEL, not a
+ * measurement: the original is not run here. Pure: no SDK, no clock.
  */
 
 export const ORIGINAL = {
@@ -150,3 +151,25 @@ export function originalStepDown(v: OriginalView, hourlySums: readonly number[],
   if (!(low < v.minCapacity) || !originalUpdatable(v)) return undefined;
   return Math.max(1, Math.floor(v.minCapacity * ORIGINAL.stepFactor));
 }
+
+/**
+ * MODEL: the shortest one run of the original can take under per-operation rate limits and a
+ * per-call latency. Its handler is one thread that calls one resource after the other, so each call
+ * costs the latency, and no operation can go faster than its rate (calls ÷ rate): per operation the
+ * larger of the two, summed. Operations without a known rate count the latency only.
+ */
+export function originalRunSecondsUnderLimits(
+  callsPerRun: Record<string, number>,
+  latencyMs: number,
+  ratePerSecond: (operation: string) => number | undefined,
+): number {
+  let seconds = 0;
+  for (const [op, n] of Object.entries(callsPerRun)) {
+    const rate = ratePerSecond(op);
+    seconds += Math.max((n * latencyMs) / 1000, rate ? n / rate : 0);
+  }
+  return seconds;
+}
+
+/** Lambda's longest timeout (15 minutes): no invocation of the original can run longer. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;

@@ -1,34 +1,40 @@
 /**
  * Pricing model of the monitor itself (what running it costs per month). Pure: usage in, USD out.
- * Prices from /work/shared/reference/aws-facts.md where it has them; the rest are public us-east-1
- * list prices, marked as such in the report.
+ * Public us-east-1 list prices, each with the pricing page it comes from (checked 2026-12; prices
+ * change: the report prints every one it used).
  */
 
 /** One price with where it comes from (shown in the report). */
 export interface Price {
   usd: number;
   per: string;
-  source: 'aws-facts.md' | 'public list price (not in aws-facts.md) [?]';
+  /** The public pricing page. */
+  source: string;
 }
 
-const FACTS = 'aws-facts.md' as const;
-const LIST = 'public list price (not in aws-facts.md) [?]' as const;
+const SFN = 'https://aws.amazon.com/step-functions/pricing/';
+const LAMBDA = 'https://aws.amazon.com/lambda/pricing/';
+const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
+const XRAY = 'https://aws.amazon.com/xray/pricing/';
+const DYNAMODB = 'https://aws.amazon.com/dynamodb/pricing/on-demand/';
 
 /** Every price the model uses. */
 export const PRICES = {
-  sfnExpressRequest: { usd: 1 / 1_000_000, per: 'Express request', source: FACTS },
-  sfnExpressGbSecond: { usd: 0.00001667, per: 'Express GB-second', source: FACTS },
-  sfnStandardTransition: { usd: 0.025 / 1000, per: 'Standard state transition', source: FACTS },
-  lambdaRequest: { usd: 0.2 / 1_000_000, per: 'Lambda request', source: LIST },
-  lambdaArmGbSecond: { usd: 0.0000133334, per: 'Lambda GB-second, arm64', source: LIST },
-  lambdaX86GbSecond: { usd: 0.0000166667, per: 'Lambda GB-second, x86_64', source: LIST },
-  getMetricDataMetric: { usd: 0.01 / 1000, per: 'metric requested by GetMetricData', source: FACTS },
-  customMetricMonth: { usd: 0.3, per: 'custom metric-month', source: FACTS },
-  alarmMonth: { usd: 0.1, per: 'standard alarm-metric-month', source: FACTS },
-  dashboardMonth: { usd: 3, per: 'dashboard-month', source: FACTS },
-  cloudWatchApiRequest: { usd: 0.01 / 1000, per: 'other CloudWatch API request (PutMetricData, DescribeAlarms, PutMetricAlarm, ...)', source: LIST },
-  logsIngestedGb: { usd: 0.5, per: 'GB of CloudWatch Logs ingested', source: LIST },
-  xrayTrace: { usd: 5 / 1_000_000, per: 'X-Ray trace recorded', source: LIST },
+  sfnExpressRequest: { usd: 1 / 1_000_000, per: 'Express request', source: SFN },
+  sfnExpressGbSecond: { usd: 0.00001667, per: 'Express GB-second', source: SFN },
+  sfnStandardTransition: { usd: 0.025 / 1000, per: 'Standard state transition', source: SFN },
+  lambdaRequest: { usd: 0.2 / 1_000_000, per: 'Lambda request', source: LAMBDA },
+  lambdaArmGbSecond: { usd: 0.0000133334, per: 'Lambda GB-second, arm64', source: LAMBDA },
+  lambdaX86GbSecond: { usd: 0.0000166667, per: 'Lambda GB-second, x86_64', source: LAMBDA },
+  getMetricDataMetric: { usd: 0.01 / 1000, per: 'metric requested by GetMetricData', source: CLOUDWATCH },
+  customMetricMonth: { usd: 0.3, per: 'custom metric-month (first 10,000)', source: CLOUDWATCH },
+  alarmMetricMonth: { usd: 0.1, per: 'standard-resolution alarm metric-month (a metric-math alarm pays per metric it reads, not per constant)', source: CLOUDWATCH },
+  dashboardMonth: { usd: 3, per: 'dashboard-month', source: CLOUDWATCH },
+  cloudWatchApiRequest: { usd: 0.01 / 1000, per: 'other CloudWatch API request (PutMetricData, DescribeAlarms, PutMetricAlarm, ...)', source: CLOUDWATCH },
+  logsIngestedGb: { usd: 0.5, per: 'GB of CloudWatch Logs ingested', source: CLOUDWATCH },
+  xrayTrace: { usd: 5 / 1_000_000, per: 'X-Ray trace recorded', source: XRAY },
+  dynamoDbReadUnit: { usd: 0.125 / 1_000_000, per: 'DynamoDB on-demand read request unit', source: DYNAMODB },
+  dynamoDbWriteUnit: { usd: 0.625 / 1_000_000, per: 'DynamoDB on-demand write request unit', source: DYNAMODB },
 } satisfies Record<string, Price>;
 
 export type PriceBook = Record<keyof typeof PRICES, Price>;
@@ -81,8 +87,12 @@ export interface MonthlyUsage {
   getMetricDataMetrics: number;
   cloudWatchApiRequests: number;
   customMetrics: number;
-  alarms: number;
+  /** Alarm metrics billed: one per single-metric alarm, one per MetricStat of a metric-math alarm. */
+  alarmMetrics: number;
   dashboards: number;
+  /** DynamoDB on-demand request units (the state table). */
+  dynamoDbReadUnits: number;
+  dynamoDbWriteUnits: number;
   logsIngestedGb: number;
   xrayTraces: number;
 }
@@ -118,9 +128,11 @@ export function monthlyCost(usage: MonthlyUsage, prices: PriceBook = PRICES): Co
   add('CloudWatch GetMetricData metrics', usage.getMetricDataMetrics, prices.getMetricDataMetric);
   add('CloudWatch other API requests', usage.cloudWatchApiRequests, prices.cloudWatchApiRequest);
   add('CloudWatch custom metrics', usage.customMetrics, prices.customMetricMonth);
-  add('CloudWatch alarms', usage.alarms, prices.alarmMonth);
+  add('CloudWatch alarms (alarm metrics)', usage.alarmMetrics, prices.alarmMetricMonth);
   add('CloudWatch dashboards', usage.dashboards, prices.dashboardMonth);
   add('CloudWatch Logs ingestion', usage.logsIngestedGb, prices.logsIngestedGb);
   add('X-Ray traces', usage.xrayTraces, prices.xrayTrace);
+  add('DynamoDB reads (state table)', usage.dynamoDbReadUnits, prices.dynamoDbReadUnit);
+  add('DynamoDB writes (state table)', usage.dynamoDbWriteUnits, prices.dynamoDbWriteUnit);
   return { lines, totalUsd: lines.reduce((s, l) => s + l.usd, 0) };
 }

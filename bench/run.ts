@@ -1,34 +1,46 @@
 /**
  * `npm run bench`: measures the monitor (API calls per run, payload sizes, bundle sizes and load
- * times, a simulated month of savings), prices it, prints a summary and writes bench/REPORT.md and
- * bench/report.json. Scratch (bundles) goes to .bench/ (git-ignored).
+ * times, a simulated month of savings, cold-start convergence under realistic limits), prices it,
+ * prints a summary and writes .bench/report/REPORT.md and report.json (git-ignored); with
+ * `--update-committed` also the committed bench/REPORT.md and bench/report.json. Scratch
+ * (bundles) goes to .bench/ too.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureBundles } from './bundles';
+import { measureConvergence, type ConvergenceMeasure } from './convergence';
 import { measureAssessFleets } from './assess';
 import { originalUsage, ourUsage } from './monitor-cost';
-import { measureFleet, type ContainerMode, type FleetMeasure } from './monitor-runs';
+import { measureFleet, type FleetMeasure, type MetricsMode } from './monitor-runs';
 import { monthlyCost } from './pricing';
 import { headline, renderReport, type BenchData, type CostComparison } from './report';
 import { simulateMonth } from './savings';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SCRATCH_DIR = path.join(REPO_ROOT, '.bench');
-const REPORT_MD = path.join(__dirname, 'REPORT.md');
-const REPORT_JSON = path.join(__dirname, 'report.json');
+/** Every run writes here (ignored by git)… */
+const OUT_DIR = path.join(SCRATCH_DIR, 'report');
+/** …and, with `--update-committed`, also the committed report (bench/REPORT.md, bench/report.json). */
+const COMMITTED_DIR = __dirname;
+const UPDATE_FLAG = '--update-committed';
 
-/** Fleets of the API-call benchmark (DESIGN.md: 10, 100, 1,000 resources in 3 regions). */
-const FLEET_SIZES = [10, 100, 1000];
+/** Fleets of the API-call and cost benchmark: 10, 100, 1,000 and 10,000 resources in 3 regions. */
+const FLEET_SIZES = [10, 100, 1000, 10000];
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
-const CONTAINER_MODES: ContainerMode[] = ['shared', 'perRegion'];
+/** Lean (the default deploy) and parity (publishUtilizationMetrics: true). */
+const METRICS_MODES: MetricsMode[] = ['lean', 'parity'];
 /** Runs after the cold one: one simulated hour, so every decision slot comes once. */
 const STEADY_RUNS = 12;
 /** One unmeasured hour after the cold run (first tag reads, first decision-slot reads). */
 const WARMUP_RUNS = 12;
 const FLEET_SEED = 7;
+/**
+ * Cold-start convergence under realistic latency and rate limits (bench/convergence.ts):
+ * fleets, time compression, and the most runs tried before giving up.
+ */
+const CONVERGENCE = { sizes: [1000, 5000, 10000], timeScale: 10, maxRuns: 120, steadyRuns: 2, seed: 5 };
 /** The month: demo fleet size, regions, seed. */
 const SAVINGS = { regions: ['us-east-1', 'eu-west-1'], demoResources: 60, seed: 11, days: 30 };
 
@@ -41,6 +53,13 @@ function commit(): string {
 }
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== UPDATE_FLAG);
+  if (unknown.length) {
+    console.error(`npm run bench: unknown argument ${unknown.join(' ')}; usage: npm run bench [-- ${UPDATE_FLAG}]`);
+    process.exit(2);
+  }
+  const updateCommitted = args.includes(UPDATE_FLAG);
   const started = performance.now();
   const step = (what: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
 
@@ -49,10 +68,16 @@ async function main(): Promise<void> {
 
   const fleets: FleetMeasure[] = [];
   for (const size of FLEET_SIZES) {
-    for (const mode of CONTAINER_MODES) {
-      step(`monitor runs: ${size} resources, ${mode}`);
-      fleets.push(await measureFleet({ size, regions: REGIONS, mode, warmupRuns: WARMUP_RUNS, steadyRuns: STEADY_RUNS, seed: FLEET_SEED }));
+    for (const metrics of METRICS_MODES) {
+      step(`monitor runs: ${size} resources, ${metrics}`);
+      fleets.push(await measureFleet({ size, regions: REGIONS, mode: 'shared', metrics, warmupRuns: WARMUP_RUNS, steadyRuns: STEADY_RUNS, seed: FLEET_SEED }));
     }
+  }
+
+  const convergence: ConvergenceMeasure[] = [];
+  for (const size of CONVERGENCE.sizes) {
+    step(`cold-start convergence: ${size} resources, realistic latency and rate limits (time ×${CONVERGENCE.timeScale})`);
+    convergence.push(await measureConvergence({ size, regions: REGIONS, timeScale: CONVERGENCE.timeScale, maxRuns: CONVERGENCE.maxRuns, steadyRuns: CONVERGENCE.steadyRuns, seed: CONVERGENCE.seed }));
   }
 
   // assess (read-only CLI): one cold run per fleet, measured on its own (bench/assess.ts).
@@ -61,9 +86,10 @@ async function main(): Promise<void> {
 
   step('cost model');
   const costs: CostComparison[] = FLEET_SIZES.map((size) => {
-    // Priced on the worst case: one container collecting every region.
-    const fleet = fleets.find((f) => f.size === size && f.mode === 'shared')!;
-    return { size, ours: monthlyCost(ourUsage(fleet, bundles)), original: monthlyCost(originalUsage(fleet)) };
+    const lean = fleets.find((f) => f.size === size && f.metrics === 'lean')!;
+    const parity = fleets.find((f) => f.size === size && f.metrics === 'parity')!;
+    // The original is priced on the same fleet (its facts from the lean runs; the fleet is the same).
+    return { size, ours: monthlyCost(ourUsage(lean, bundles)), parity: monthlyCost(ourUsage(parity, bundles)), original: monthlyCost(originalUsage(lean)) };
   });
 
   step('simulated month');
@@ -85,11 +111,17 @@ async function main(): Promise<void> {
     costs,
     savings,
     assess,
+    convergence,
   };
-  fs.writeFileSync(REPORT_MD, renderReport(data));
-  fs.writeFileSync(REPORT_JSON, JSON.stringify(data, null, 1) + '\n');
+  const dirs = [OUT_DIR, ...(updateCommitted ? [COMMITTED_DIR] : [])];
+  for (const dir of dirs) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'REPORT.md'), renderReport(data));
+    fs.writeFileSync(path.join(dir, 'report.json'), JSON.stringify(data, null, 1) + '\n');
+  }
   console.log(headline(data).join('\n'));
-  console.log(`report: ${path.relative(REPO_ROOT, REPORT_MD)}, data: ${path.relative(REPO_ROOT, REPORT_JSON)}`);
+  for (const dir of dirs) console.log(`report: ${path.relative(REPO_ROOT, path.join(dir, 'REPORT.md'))}, data: ${path.relative(REPO_ROOT, path.join(dir, 'report.json'))}`);
+  if (!updateCommitted) console.log(`(the committed bench/REPORT.md is unchanged; run \`npm run bench -- ${UPDATE_FLAG}\` to refresh it)`);
 }
 
 main().catch((err) => {
