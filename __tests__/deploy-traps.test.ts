@@ -1,6 +1,6 @@
 /**
  * The synthesized cdk.tf.json is free of every first-deploy trap that applies to what it holds
- * (/work/shared/reference/deploy-traps.md). Each check is also shown to catch a broken copy.
+ * (the traps each check in ./support/deploy-trap-checks.ts names, numbered as our deploy notes number them). Each check is also shown to catch a broken copy.
  */
 import * as path from 'node:path';
 import * as checks from './support/deploy-trap-checks';

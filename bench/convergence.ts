@@ -27,6 +27,8 @@ export interface ConvergenceRun {
   /** Invocations that ran past their (scaled) timeout: Lambda would have killed them. */
   overTimeout: number;
   failedInvocations: number;
+  /** Why they failed (error name and message, at most one per region). */
+  failures: string[];
   alarmsPresent: number;
   alarmsWanted: number;
   carriedOver: { describes: number; tagReads: number; alarmWrites: number };
@@ -102,6 +104,11 @@ export async function measureConvergence(opts: ConvergenceOptions): Promise<Conv
     PM_PUBLISH_UTILIZATION_METRICS: 'false',
     PM_STATE_TABLE: createStateTable(account),
     PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(opts.regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
+    // The SDK's retry backoff and adaptive limiter run on the WALL clock, which the time scale does
+    // not compress: scaled, a throttled call would sleep k times too long relative to the limits.
+    // So when scaled, a throttled call fails at once (the SDK's own settings) and collect carries
+    // it over – what the SDK's retries end in anyway. At scale 1 the product's adaptive mode runs.
+    ...(opts.timeScale > 1 ? { AWS_RETRY_MODE: 'standard', AWS_MAX_ATTEMPTS: '1' } : {}),
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -142,6 +149,7 @@ export async function measureConvergence(opts: ConvergenceOptions): Promise<Conv
         longestInvocationMs: Math.max(...outcomes.map((o) => o.ms)),
         overTimeout: outcomes.filter((o) => o.ms > timeoutSeconds * 1000).length,
         failedInvocations: outcomes.filter((o) => o.error).length,
+        failures: outcomes.flatMap((o) => (o.error ? [`${o.error.name}: ${o.error.message}`.slice(0, 300)] : [])),
         alarmsPresent: account.cloudwatch.alarmList().length,
         alarmsWanted: alarmsWanted(account, opts.regions),
         carriedOver,

@@ -1,7 +1,7 @@
 /**
  * A Lambda function built from a task spec: esbuild bundle → TerraformAsset (zip), its own log
  * group, a role with ONE inline policy generated from the task's declared permissions, X-Ray
- * tracing and structured JSON logs. Guards the first-deploy traps 9-13 of deploy-traps.md.
+ * tracing and structured JSON logs. Guards first-deploy traps 9-13 (checked in __tests__/support/deploy-trap-checks.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Checks over cdk.tf.json for the first-deploy traps of /work/shared/reference/deploy-traps.md.
+ * Checks over cdk.tf.json for first-deploy traps: settings a first `terraform apply` fails on or that only show once deployed (each check names its trap and number).
  * Each returns the problems found (empty = fine) so tests can also prove a check catches a
  * broken artifact.
  */
