@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { ApiCallCounter } from '../tasks/collect/aws-calls';
-import { discoverResources, readTags, resetCaches, TAG_CACHE_TTL_MS } from '../tasks/collect/discovery';
+import { discoverResources, LIST_THROTTLE_RETRY_MS, readTags, resetCaches, TAG_CACHE_TTL_MS } from '../tasks/collect/discovery';
 import { RegionCollectError } from '../tasks/shared/errors';
 import {
   campaign,
@@ -76,6 +76,29 @@ describe('discovery: listing', () => {
     await expect(attempt).rejects.toBeInstanceOf(RegionCollectError);
     await expect(discoverResources(client, ALL, new ApiCallCounter())).rejects.toThrow(/us-east-1: ListCampaigns failed on page 1: AccessDeniedException: denied/);
   });
+});
+
+describe('discovery: a throttled listing', () => {
+  it('retries a List page still throttled after the SDK, and fails the region (naming the retries) only past LIST_THROTTLE_RETRY_MS', async () => {
+    personalize.on(ListRecommendersCommand).resolves({ recommenders: [] });
+    personalize.on(ListCampaignsCommand).rejectsOnce(throttling()).rejectsOnce(throttling()).resolves({ campaigns: [campaign(0)] as never });
+    personalize.on(DescribeCampaignCommand).resolves({ campaign: { campaignArn: campaignArn(0), name: 'c0', status: 'ACTIVE', minProvisionedTPS: 1 } });
+    personalize.on(DescribeSolutionVersionCommand).resolves({ solutionVersion: {} });
+    const calls = new ApiCallCounter();
+
+    const ok = await discoverResources(client, ALL, calls);
+
+    expect(ok.resources.map((r) => r.arn)).toEqual([campaignArn(0)]);
+    // Every attempt is a call: 2 throttled + 1 answered.
+    expect(calls.byOperation().ListCampaigns).toBe(3);
+
+    personalize.on(ListCampaignsCommand).rejects(throttling());
+    const started = Date.now();
+    await expect(discoverResources(client, ALL, new ApiCallCounter())).rejects.toThrow(
+      new RegExp(`ListCampaigns failed on page 1 \\(throttled, ${LIST_THROTTLE_RETRY_MS.length} retries\\): ThrottlingException`),
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LIST_THROTTLE_RETRY_MS.reduce((a, b) => a + b, 0) - 50);
+  }, 20_000);
 });
 
 describe('discovery: describe only on change', () => {

@@ -5,7 +5,7 @@
 import type { BundleMeasure } from './bundles';
 import { BUNDLE_BUDGET_BYTES } from './bundles';
 import { ASSUMPTIONS, amortizedTagReadsPerRun, originalMeanCalls, projectedRunMs, steadyRuns } from './monitor-cost';
-import { TAG_CACHE_TTL_MS } from '../tasks/collect/discovery';
+import { LIST_THROTTLE_RETRY_MS, TAG_CACHE_TTL_MS } from '../tasks/collect/discovery';
 
 /** MONITOR runs in one tag cache lifetime (5-minute schedule). */
 const TAG_TTL_RUNS = TAG_CACHE_TTL_MS / (5 * 60 * 1000);
@@ -52,6 +52,10 @@ export interface BenchData {
   assess?: AssessMeasure[];
   /** Cold-start convergence under realistic limits (bench/convergence.ts). */
   convergence?: ConvergenceMeasure[];
+  /** Retries of a throttled List page in the measured code (absent: measured before they existed). */
+  listThrottleRetries?: number;
+  /** Set when section 7 was measured on its own (`--only-convergence`), after the rest. */
+  convergenceRun?: { date: string; commit: string; benchSeconds: number };
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -423,8 +427,11 @@ function convergenceSection(data: BenchData): string {
       )}\n\n</details>`;
     })
     .join('\n\n');
+  const separately = data.convergenceRun
+    ? `\n_Measured on its own (\`npm run bench -- --only-convergence\`) on ${data.convergenceRun.date}, commit ${data.convergenceRun.commit}, in ${fmt(data.convergenceRun.benchSeconds, 0)} s; the other sections are from the run named at the top._\n`
+    : '';
   return `## 7. Cold start at scale: realistic latency and rate limits
-
+${separately}
 A fresh account (no alarms, no state) of N resources over ${all[0].regions.length} regions; the real \`validate-input\` and
 \`collect\` handlers run every 5 simulated minutes, each region's collect in a fresh module instance (a
 cold container EVERY run: only the state table carries what earlier runs learnt), regions in
@@ -441,7 +448,7 @@ adaptive limiter run on the wall clock – so when scaled the functions run with
 over (what the SDK's retries end in anyway); deployed, the adaptive mode retries it within the run.
 Each run carried
 over what did not fit; a fleet that hit the run cap is reported as not converged, with its progress
-run by run.${failureNote(all)}
+run by run.${failureNote(all, data.listThrottleRetries)}
 
 ${originalUnderLimits(data)}
 
@@ -480,7 +487,7 @@ ${table(['resources', 'calls per run', 'shortest run', `within its ${ORIGINAL.sc
 }
 
 /** What the failed invocations were, when there were any. */
-function failureNote(all: ConvergenceMeasure[]): string {
+function failureNote(all: ConvergenceMeasure[], listRetries: number | undefined): string {
   const failed = all.reduce((n, c) => n + c.runs.reduce((m, r) => m + r.failedInvocations, 0), 0);
   const over = all.reduce((n, c) => n + c.runs.reduce((m, r) => m + r.overTimeout, 0), 0);
   if (failed + over === 0) return ' No invocation failed or ran past its timeout.';
@@ -491,9 +498,12 @@ function failureNote(all: ConvergenceMeasure[]): string {
     reasons.length
       ? `Their errors: ${reasons.map((r) => `\`${r}\``).join('; ')}.`
       : 'Their errors were not recorded in this report; a re-run of the first 8 runs at 5,000 resources showed each to be a region whose ListCampaigns or ListRecommenders page was throttled (`RegionCollectError: … failed on page N: ThrottlingException`).'
-  } With the compressed setting's single SDK attempt a throttled List page fails the region
-(discovery treats a listing it cannot finish as a failed region, by design: nothing may be concluded
-from a partial one); deployed, the SDK retries the page, but a listing throttled past its retries
-still fails the region for that run (the next run tries again; what the state table holds is kept). Pacing the List pages and retrying
-a throttled page within the budget is not built yet.`;
+  } A listing that cannot be finished fails its region for that run, by design (nothing may be
+concluded from a partial one; the next run tries again and what the state table holds is kept).
+${
+    listRetries === undefined
+      ? `These runs were measured BEFORE discovery retried a throttled List page (added since: ${LIST_THROTTLE_RETRY_MS.length} retries after the
+SDK's own, \`LIST_THROTTLE_RETRY_MS\` in tasks/collect/discovery.ts); \`npm run bench -- --only-convergence\` measures them with it.`
+      : `A throttled List page is retried ${listRetries} times after the SDK's own retries (one attempt in the compressed setting).`
+  } List pages are not paced.`;
 }

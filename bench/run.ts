@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureBundles } from './bundles';
+import { LIST_THROTTLE_RETRY_MS } from '../tasks/collect/discovery';
 import { measureConvergence, type ConvergenceMeasure } from './convergence';
 import { measureAssessFleets } from './assess';
 import { originalUsage, ourUsage } from './monitor-cost';
@@ -25,6 +26,8 @@ const OUT_DIR = path.join(SCRATCH_DIR, 'report');
 /** …and, with `--update-committed`, also the committed report (bench/REPORT.md, bench/report.json). */
 const COMMITTED_DIR = __dirname;
 const UPDATE_FLAG = '--update-committed';
+/** Re-measures only the cold-start convergence (section 7) into the last report of the same folder. */
+const ONLY_CONVERGENCE_FLAG = '--only-convergence';
 
 /** Fleets of the API-call and cost benchmark: 10, 100, 1,000 and 10,000 resources in 3 regions. */
 const FLEET_SIZES = [10, 100, 1000, 10000];
@@ -64,12 +67,13 @@ function commit(): string {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== UPDATE_FLAG);
+  const unknown = args.filter((a) => a !== UPDATE_FLAG && a !== ONLY_CONVERGENCE_FLAG);
   if (unknown.length) {
-    console.error(`npm run bench: unknown argument ${unknown.join(' ')}; usage: npm run bench [-- ${UPDATE_FLAG}]`);
+    console.error(`npm run bench: unknown argument ${unknown.join(' ')}; usage: npm run bench [-- ${UPDATE_FLAG}] [${ONLY_CONVERGENCE_FLAG}]`);
     process.exit(2);
   }
   const updateCommitted = args.includes(UPDATE_FLAG);
+  if (args.includes(ONLY_CONVERGENCE_FLAG)) return onlyConvergence(updateCommitted);
   const started = performance.now();
   const step = (what: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`);
 
@@ -84,11 +88,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const convergence: ConvergenceMeasure[] = [];
-  for (const { size, maxRuns } of CONVERGENCE.sizes) {
-    step(`cold-start convergence: ${size} resources, realistic latency and rate limits (time ×${CONVERGENCE.timeScale})`);
-    convergence.push(await measureConvergence({ size, regions: REGIONS, timeScale: CONVERGENCE.timeScale, maxRuns, steadyRuns: CONVERGENCE.steadyRuns, seed: CONVERGENCE.seed }));
-  }
+  const convergence = await measureAllConvergence(step);
 
   // assess (read-only CLI): one cold run per fleet, measured on its own (bench/assess.ts).
   step('assess runs');
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     savings,
     assess,
     convergence,
+    listThrottleRetries: LIST_THROTTLE_RETRY_MS.length,
   };
   const dirs = [OUT_DIR, ...(updateCommitted ? [COMMITTED_DIR] : [])];
   for (const dir of dirs) {
@@ -132,6 +133,33 @@ async function main(): Promise<void> {
   console.log(headline(data).join('\n'));
   for (const dir of dirs) console.log(`report: ${path.relative(REPO_ROOT, path.join(dir, 'REPORT.md'))}, data: ${path.relative(REPO_ROOT, path.join(dir, 'report.json'))}`);
   if (!updateCommitted) console.log(`(the committed bench/REPORT.md is unchanged; run \`npm run bench -- ${UPDATE_FLAG}\` to refresh it)`);
+}
+
+/** Measures section 7 again and writes it into the last full report (which keeps its own date and commit). */
+async function onlyConvergence(updateCommitted: boolean): Promise<void> {
+  const dir = updateCommitted ? COMMITTED_DIR : OUT_DIR;
+  const file = path.join(dir, 'report.json');
+  if (!fs.existsSync(file)) {
+    console.error(`npm run bench -- ${ONLY_CONVERGENCE_FLAG}: no earlier report at ${path.relative(REPO_ROOT, file)}; run the whole bench first`);
+    process.exit(2);
+  }
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchData;
+  const started = performance.now();
+  data.convergence = await measureAllConvergence((what) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`));
+  data.listThrottleRetries = LIST_THROTTLE_RETRY_MS.length;
+  data.convergenceRun = { date: new Date().toISOString(), commit: commit(), benchSeconds: (performance.now() - started) / 1000 };
+  fs.writeFileSync(path.join(dir, 'REPORT.md'), renderReport(data));
+  fs.writeFileSync(file, JSON.stringify(data, null, 1) + '\n');
+  console.log(headline(data).join('\n'));
+}
+
+async function measureAllConvergence(step: (what: string) => void): Promise<ConvergenceMeasure[]> {
+  const convergence: ConvergenceMeasure[] = [];
+  for (const { size, maxRuns } of CONVERGENCE.sizes) {
+    step(`cold-start convergence: ${size} resources, realistic latency and rate limits (time ×${CONVERGENCE.timeScale})`);
+    convergence.push(await measureConvergence({ size, regions: REGIONS, timeScale: CONVERGENCE.timeScale, maxRuns, steadyRuns: CONVERGENCE.steadyRuns, seed: CONVERGENCE.seed }));
+  }
+  return convergence;
 }
 
 main().catch((err) => {

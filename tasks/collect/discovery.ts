@@ -34,6 +34,14 @@ import { MemoryStateStore, RegionState, type SolutionVersionInfo, type StoredRes
 
 /** Safety stop for a listing that never ends (20,000 resources per type and region). */
 export const MAX_LIST_PAGES = 200;
+/**
+ * Pauses before retrying a List page that is still throttled after the SDK's retries (the control
+ * plane's rates are not published and List* is shared by everything in the account and region):
+ * 4 retries, 3.75 s at most per page. Past them the region fails for this run, as before.
+ */
+export const LIST_THROTTLE_RETRY_MS = [250, 500, 1000, 2000] as const;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** Describes in flight at once: Personalize control-plane limits are low and unpublished. */
 export const DESCRIBE_CONCURRENCY = 4;
 /**
@@ -275,12 +283,20 @@ async function listPages<S>(
   const items: S[] = [];
   let nextToken: string | undefined;
   for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
-    calls.add(operation);
-    let out: { items: S[]; nextToken?: string };
-    try {
-      out = await page(nextToken);
-    } catch (err) {
-      throw new RegionCollectError(region, `${operation} failed on page ${pages + 1}: ${describeError(err)}`);
+    let out: { items: S[]; nextToken?: string } | undefined;
+    for (let retry = 0; out === undefined; retry++) {
+      calls.add(operation);
+      try {
+        out = await page(nextToken);
+      } catch (err) {
+        // A listing is mandatory and the rest of the run depends on it: a throttled page is
+        // retried here too (after the SDK's own retries), a few times with growing pauses.
+        if (isThrottling(err) && retry < LIST_THROTTLE_RETRY_MS.length) {
+          await sleep(LIST_THROTTLE_RETRY_MS[retry]);
+          continue;
+        }
+        throw new RegionCollectError(region, `${operation} failed on page ${pages + 1}${retry ? ` (throttled, ${retry} retries)` : ''}: ${describeError(err)}`);
+      }
     }
     items.push(...out.items);
     nextToken = out.nextToken;
