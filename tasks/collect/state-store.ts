@@ -22,30 +22,17 @@ import {
   solutionVersionSortKey,
   statePartition,
 } from '../../core/contracts/state';
+import { DAY_MS } from '../../core/time';
 import type { MonitoredResource } from '../../core/types';
+import type { ResourceStateItem, SolutionVersionStateItem } from '../../core/contracts/state';
 import { batchWrite, queryPartition, type DynamoDBClient, type Item } from '../aws/dynamodb';
 import type { ApiCallCounter } from './aws-calls';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** One described resource as discovery keeps it: the contract's item without its keys and TTL. */
+export type StoredResource = Omit<ResourceStateItem, 'pk' | 'sk' | 'expiresAt'>;
 
-/** One described resource as discovery keeps it. */
-export interface StoredResource {
-  resource: MonitoredResource;
-  /** List fields at the time of the describe: when the listing shows others, describe again. */
-  listedLastUpdated: number;
-  listedStatus: string;
-  /** Epoch ms of the describe. */
-  describedAt: number;
-  tags?: Record<string, string>;
-  /** Epoch ms the tags were read at. */
-  tagsAt?: number;
-}
-
-/** Facts of a solution version (it never changes). */
-export interface SolutionVersionInfo {
-  recipeArn?: string;
-  datasetGroupArn?: string;
-}
+/** Facts of a solution version (it never changes): the contract's item without its keys and TTL. */
+export type SolutionVersionInfo = Omit<SolutionVersionStateItem, 'pk' | 'sk' | 'expiresAt'>;
 
 /** The changes of a RegionState not yet written. */
 export interface StateChanges {
