@@ -11,6 +11,8 @@ import { Actions, approvalsTable } from './infra/features/actions';
 import { stackBase } from './infra/features/base';
 import { Dashboard } from './infra/features/dashboard';
 import { Monitor, stateTable } from './infra/features/monitor';
+import { MonitorAlarms, stackAlarmKinds } from './infra/features/monitor-alarms';
+import { stackAlarmName } from './core/contracts/ownership';
 import { Notifications } from './infra/features/notifications';
 import { stackOutputs } from './infra/features/outputs';
 import { TaskFunctions } from './infra/features/task-functions';
@@ -45,6 +47,9 @@ export class PersonalizeMonitorStack extends TerraformStack {
         PM_NOTIFY_TOPIC_ARN: notifications.homeTopicArn,
         PM_APPROVALS_TABLE: approvals.table.name,
         PM_STATE_TABLE: state.table.name,
+        PM_STACK_ALARMS: JSON.stringify(
+          stackAlarmKinds({ scheduleEnabled: config.scheduleEnabled, approvalEndpoint: props.tasks.some((t) => t.name === 'approval') }).map((k) => stackAlarmName(config.alarmPrefix, k)),
+        ),
         ...(config.campaignArns === 'all' ? {} : { PM_CAMPAIGN_ARNS: JSON.stringify(config.campaignArns) }),
         ...(config.recommenderArns === 'all' ? {} : { PM_RECOMMENDER_ARNS: JSON.stringify(config.recommenderArns) }),
       },
@@ -52,6 +57,13 @@ export class PersonalizeMonitorStack extends TerraformStack {
     const actions = new Actions(base, { functions });
     const monitor = new Monitor(base, { functions, actionStateMachineArn: actions.machine.machine.arn, notificationTopicArn: notifications.homeTopicArn });
     new Dashboard(base, { functions });
+    new MonitorAlarms(base, {
+      monitorStateMachineArn: monitor.machine.machine.arn,
+      actionStateMachineArn: actions.machine.machine.arn,
+      scheduleDeadLetterQueueName: monitor.schedule.deadLetterQueue.name,
+      approvalFunctionName: functions.byName.get('approval')?.function.functionName,
+      homeTopicArn: notifications.homeTopicArn,
+    });
     stackOutputs(base, { monitor, actions, notifications });
   }
 }

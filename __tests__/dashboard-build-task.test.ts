@@ -186,21 +186,25 @@ describe('build-dashboard task', () => {
     await expect(makeHandler()({ fleet: fleetOf(1) })).rejects.toThrow(/PutDashboard reported 1 validation message\(s\): dashboard pm-dashboard at \/widgets\/0: bad region/);
   });
 
-  it('from the MONITOR: uses the given fleet, findings and run outcome without calling Personalize', async () => {
+  it('from the MONITOR: uses the given fleet without calling Personalize; whatever else a trigger passes, the body is the same', async () => {
     const fleet = fleetOf(2);
-    const out = await makeHandler()({
-      run: { now: '2026-03-01T11:55:00.000Z', regions: [REGION] },
-      fleet,
-      regionResults: [{ region: REGION, ok: true, problems: [] }, { region: 'eu-west-1', ok: false, error: 'RegionCollectError', cause: 'AccessDenied' }],
-      findings: [],
-    });
-
+    const out = await makeHandler()({ run: { now: '2026-03-01T11:55:00.000Z', regions: [REGION] }, fleet });
     expect(out.reason).toBe('monitor run');
     expect(personalize.calls()).toHaveLength(0);
-    const md = parse('pm-dashboard').widgets.filter((w): w is TextWidget => w.type === 'text').map((w) => w.properties.markdown).join('\n');
-    expect(md).toContain('Last run: **2026-03-01 11:55 UTC**, failed in eu-west-1');
-    expect(md).toContain('`region:eu-west-1`: RegionCollectError: AccessDenied');
-    expect(md).toContain('No idle or over-provisioned');
+    const first = store.get('pm-dashboard');
+    // An older MONITOR definition still sending its region results and findings draws the same body.
+    await makeHandler()({ run: { now: '2026-03-01T12:55:00.000Z', regions: [REGION] }, fleet, regionResults: [{ region: REGION, ok: false }], findings: [] });
+    expect(store.get('pm-dashboard')).toBe(first);
+    const logs = parse('pm-dashboard').widgets.filter((w) => w.type === 'log');
+    expect(logs).toHaveLength(5);
+  });
+
+  it('shows the own alarms named by PM_STACK_ALARMS, by ARN in the home region of its own account', async () => {
+    const env = { ...ENV, PM_STACK_ALARMS: JSON.stringify(['pm-alarm-Monitor-RunsFailed', 'pm-alarm-Monitor-NotRunning']) };
+    await makeHandler(env)({ fleet: fleetOf(1) }, { invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:pm-build-dashboard` });
+    const alarm = parse('pm-dashboard').widgets.find((w) => w.type === 'alarm') as { properties: { alarms: string[] } };
+    expect(alarm.properties.alarms).toEqual([`arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:pm-alarm-Monitor-RunsFailed`, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:pm-alarm-Monitor-NotRunning`]);
+    await expect(makeHandler({ ...ENV, PM_STACK_ALARMS: 'RunsFailed' })({})).rejects.toThrow(/PM_STACK_ALARMS must be a JSON array of alarm names, got RunsFailed/);
   });
 
   it('keeps the previous dashboard when the state cannot be read', async () => {

@@ -119,7 +119,18 @@ export function bodyProblems(bodyText: string): string[] {
   if (!Array.isArray(body.widgets)) return ['widgets is not an array'];
   body.widgets.forEach((w, i) => {
     const at = `widget ${i}`;
-    if (w.type !== 'metric' && w.type !== 'text') problems.push(`${at}: type ${String((w as { type?: unknown }).type)}`);
+    if (!['metric', 'text', 'log', 'alarm'].includes(w.type)) problems.push(`${at}: type ${String((w as { type?: unknown }).type)}`);
+    if (w.type === 'log') {
+      const p = w.properties;
+      if (!isStr(p?.region) || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(p.region)) problems.push(`${at}: region ${p?.region}`);
+      if (!isStr(p?.query) || !/^SOURCE '[^']+'/.test(p.query)) problems.push(`${at}: query without SOURCE`);
+      if (p?.view !== 'table') problems.push(`${at}: view ${String(p?.view)}`);
+    }
+    if (w.type === 'alarm') {
+      const a = w.properties?.alarms;
+      if (!Array.isArray(a) || a.length < 1 || a.length > 100) problems.push(`${at}: ${Array.isArray(a) ? a.length : 'no'} alarms (1-100)`);
+      for (const arn of Array.isArray(a) ? a : []) if (!/^arn:[\w-]+:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/.test(arn)) problems.push(`${at}: ${arn} is not an alarm ARN`);
+    }
     for (const k of ['x', 'y', 'width', 'height'] as const) if (!Number.isInteger(w[k]) || w[k] < 0) problems.push(`${at}: ${k}=${w[k]}`);
     if (w.width < 1 || w.x + w.width > 24) problems.push(`${at}: x=${w.x} width=${w.width} leaves the 24-column grid`);
     if (w.height < 1 || w.height > 1000) problems.push(`${at}: height=${w.height}`);

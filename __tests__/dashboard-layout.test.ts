@@ -1,13 +1,14 @@
 import { buildDashboards, dashboardStats, type DashboardInput } from '../core/dashboard/layout';
 import { MAX_METRICS_PER_DASHBOARD, MAX_METRICS_PER_WIDGET, MAX_WIDGETS_PER_DASHBOARD } from '../core/dashboard/constants';
-import type { DashboardBody, MetricWidget, TextWidget } from '../core/dashboard/types';
-import { bodyProblems, fleetOf, findingFor, resource, shuffled } from './dashboard-fixtures';
+import type { AlarmWidget, DashboardBody, LogWidget, MetricWidget, TextWidget } from '../core/dashboard/types';
+import { parseLogsInsightsQuery, sourcesOf } from '../sim/logs-insights';
+import { bodyProblems, fleetOf, resource, shuffled } from './dashboard-fixtures';
 
-const NOW = Date.parse('2026-03-01T12:00:00Z');
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:pm-monitor';
+const ALARMS = ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:pm-alarm-Monitor-RunsFailed', 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:pm-alarm-Monitor-NotRunning'];
 
 function build(o: Partial<DashboardInput> = {}) {
-  return buildDashboards({ fleet: [], stackName: 'pm', homeRegion: 'us-east-1', now: NOW, health: { stateMachineArn: SM }, ...o });
+  return buildDashboards({ fleet: [], stackName: 'pm', homeRegion: 'us-east-1', health: { stateMachineArn: SM, alarmArns: ALARMS }, ...o });
 }
 const parse = (body: string): DashboardBody => JSON.parse(body);
 const metricWidgets = (body: string) => parse(body).widgets.filter((w): w is MetricWidget => w.type === 'metric');
@@ -16,7 +17,7 @@ const texts = (body: string) => parse(body).widgets.filter((w): w is TextWidget 
 describe('dashboard layout', () => {
   it.each([0, 1, 50, 1000])('%i resources: valid bodies within every CloudWatch limit', (n) => {
     const fleet = fleetOf(n);
-    const docs = build({ fleet, findings: fleet.slice(0, 5).map((r) => findingFor(r, 146)) });
+    const docs = build({ fleet });
 
     expect(docs.length).toBeGreaterThanOrEqual(1);
     for (const doc of docs) {
@@ -55,7 +56,7 @@ describe('dashboard layout', () => {
     expect(docs.map((d) => d.name)).toEqual(['pm-dashboard']);
     expect(bodyProblems(docs[0].body)).toEqual([]);
     expect(texts(docs[0].body).join('\n')).toMatch(/No campaigns or recommenders are monitored[\s\S]*eu-west-1, us-east-1/);
-    expect(metricWidgets(docs[0].body).map((w) => w.properties.title)).toEqual(['Resources Monitored', 'Monitor runs']);
+    expect(metricWidgets(docs[0].body).map((w) => w.properties.title)).toEqual(['Resources Monitored', 'Monitor runs in the time range', 'Monitor runs']);
   });
 
   it('sets region on every metric widget: each graph is in its resources\' region', () => {
@@ -105,13 +106,9 @@ describe('dashboard layout', () => {
     expect(labels).toEqual(['camp-0001', 'camp-0004', 'rec-0009']);
   });
 
-  it('is deterministic: shuffled fleet, findings and actions give the same bodies', () => {
+  it('is deterministic: a shuffled fleet gives the same bodies', () => {
     const fleet = fleetOf(120);
-    const findings = fleet.slice(0, 20).map((r, i) => findingFor(r, i % 3 === 0 ? 146 : 10 + i, i % 2 ? 'idle' : 'overProvisioned'));
-    const actions = fleet.slice(0, 6).map((r, i) => ({ resourceArn: r.arn, name: r.name, region: r.region, action: 'delete' as const, outcome: 'done' as const, at: NOW - i * 3600_000 }));
-    const a = build({ fleet, findings, actions });
-    const b = build({ fleet: shuffled(fleet), findings: shuffled(findings, 3), actions: shuffled(actions, 5) });
-    expect(b).toEqual(a);
+    expect(build({ fleet: shuffled(fleet) })).toEqual(build({ fleet }));
   });
 
   it('splits a large fleet into numbered dashboards linked from the index', () => {
@@ -140,50 +137,50 @@ describe('dashboard layout', () => {
     for (const d of docs) expect(dashboardStats(d.body).widgets).toBeLessThanOrEqual(MAX_WIDGETS_PER_DASHBOARD);
   });
 
-  it('findings table: largest waste first, with the monthly total', () => {
-    const fleet = fleetOf(3);
-    const [doc] = build({ fleet, findings: [findingFor(fleet[0], 10), findingFor(fleet[1], 146, 'overProvisioned'), findingFor(fleet[2], 0.5)] });
-    const md = texts(doc.body).find((t) => t.startsWith('### Findings'))!;
-    expect(md).toContain('3 finding(s), estimated waste **$156.50 per month**');
-    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Resource') && !l.startsWith('| ---'));
-    expect(rows.map((r) => r.split(' | ')[5])).toEqual(['$146.00', '$10.00', '$0.50']);
-    expect(rows[0]).toContain(`${fleet[1].minCapacity} → 1`);
-    // The reason contains a pipe: escaped so the table keeps its columns.
-    expect(rows[0]).toContain('\\|');
+  it('findings, actions and health are live Logs Insights tables over the tasks\' log groups, whatever the build was given', () => {
+    const [doc] = build({ fleet: fleetOf(3) });
+    const body = parse(doc.body);
+    const logs = body.widgets.filter((w): w is LogWidget => w.type === 'log');
+    expect(logs.map((w) => w.properties.title)).toEqual([
+      'Open findings (latest decision per resource; newest first)',
+      'Open findings: count and estimated waste (USD per month)',
+      'Actions (every outcome; the dashboard opens on the last 7 days)',
+      'Monitor runs by outcome (last successful: outcome ok)',
+      'Failed regions and their cause',
+    ]);
+    expect(logs.map((w) => sourcesOf(w.properties.query))).toEqual([
+      ['/aws/lambda/pm-collect'],
+      ['/aws/lambda/pm-collect'],
+      ['/aws/lambda/pm-action-notify', '/aws/lambda/pm-approval'],
+      ['/aws/lambda/pm-summarize-run'],
+      ['/aws/lambda/pm-summarize-run'],
+    ]);
+    for (const w of logs) {
+      expect(w.properties).toMatchObject({ region: 'us-east-1', view: 'table' });
+      // Every query parses in the local evaluator's strict subset of Logs Insights QL.
+      expect(() => parseLogsInsightsQuery(w.properties.query)).not.toThrow();
+    }
+    expect(logs).toHaveLength(5);
+    // No table is text a rebuild wrote: nothing says "not part of this rebuild".
+    expect(texts(doc.body).join('\n')).not.toMatch(/Not part of this rebuild|None reported to this build|No monitor run reported/);
+    // The window the tables cover: the dashboard opens on 7 days.
+    expect(body.start).toBe('-P7D');
   });
 
-  it('says when findings and actions are not part of the build, and when there are none', () => {
-    const [without] = build({ fleet: fleetOf(2) });
-    expect(texts(without.body).find((t) => t.startsWith('### Findings'))).toMatch(/Not part of this rebuild/);
-    const [empty] = build({ fleet: fleetOf(2), findings: [], actions: [] });
-    expect(texts(empty.body).find((t) => t.startsWith('### Findings'))).toMatch(/No idle or over-provisioned/);
-    expect(texts(empty.body).find((t) => t.startsWith('### Actions'))).toMatch(/No action taken/);
-  });
-
-  it('actions table lists recent outcomes newest first and leaves old ones off', () => {
-    const [r1, r2] = fleetOf(2);
-    const actions = [
-      { resourceArn: r1.arn, name: r1.name, region: r1.region, action: 'delete' as const, outcome: 'rejected' as const, at: NOW - 3600_000 },
-      { resourceArn: r2.arn, name: r2.name, region: r2.region, action: 'setMinCapacity' as const, outcome: 'done' as const, at: NOW - 60_000, detail: 'min 5 → 2' },
-      { resourceArn: r2.arn, name: r2.name, region: r2.region, action: 'stop' as const, outcome: 'expired' as const, at: NOW - 30 * 86_400_000 },
-    ];
-    const [doc] = build({ fleet: [r1, r2], actions });
-    const md = texts(doc.body).find((t) => t.startsWith('### Actions'))!;
-    expect(md).toContain('| 2026-03-01 11:59 UTC | camp-0001 | eu-west-1 | setMinCapacity | done | min 5 → 2 |');
-    expect(md.indexOf('rejected')).toBeGreaterThan(md.indexOf('setMinCapacity'));
-    expect(md).not.toContain('expired');
-  });
-
-  it('monitor health: last successful run, or the failed regions and problems', () => {
-    const ok = build({ fleet: fleetOf(1), health: { stateMachineArn: SM, lastRun: { at: NOW, failedRegions: [], problems: [] } } });
-    expect(texts(ok[0].body).find((t) => t.startsWith('### Monitor health'))).toContain('Last successful run: **2026-03-01 12:00 UTC**');
-    const bad = build({
-      fleet: fleetOf(1),
-      health: { stateMachineArn: SM, lastRun: { at: NOW, failedRegions: ['eu-west-1'], problems: [{ target: 'region:eu-west-1', error: 'AccessDenied' }] } },
-    });
-    const md = texts(bad[0].body).find((t) => t.startsWith('### Monitor health'))!;
-    expect(md).toContain('failed in eu-west-1');
-    expect(md).toContain('`region:eu-west-1`: AccessDenied');
+  it('monitor health: run counts over the time range, the own alarms and the executions graph', () => {
+    const [doc] = build({ fleet: fleetOf(1) });
+    const body = parse(doc.body);
+    const counts = metricWidgets(doc.body).find((w) => w.properties.title === 'Monitor runs in the time range')!;
+    expect(counts.properties).toMatchObject({ view: 'singleValue', stat: 'Sum', setPeriodToTimeRange: true });
+    expect(counts.properties.metrics.map((m) => m[1])).toEqual(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    const alarms = body.widgets.filter((w): w is AlarmWidget => w.type === 'alarm');
+    expect(alarms.map((w) => w.properties.alarms)).toEqual([ALARMS]);
+    expect(metricWidgets(doc.body).some((w) => w.properties.title === 'Monitor runs')).toBe(true);
+    // Without the state machine or alarms (the function ARN unknown), the log tables still show.
+    const [bare] = build({ fleet: fleetOf(1), health: {} });
+    const types = parse(bare.body).widgets.map((w) => w.type);
+    expect(types.filter((t) => t === 'alarm')).toHaveLength(0);
+    expect(types.filter((t) => t === 'log')).toHaveLength(5);
   });
 
   it('prints widget and metric counts for 10, 100 and 1,000 resources', () => {
@@ -198,13 +195,14 @@ describe('dashboard layout', () => {
       expect(stats.every((s) => s.metrics <= MAX_METRICS_PER_DASHBOARD)).toBe(true);
     }
     // CloudWatch counts every row (hidden request sums and expressions too): 7 rows per resource
-    // (capacity 2, utilization 2, latency 1, errors 2) + 4 fleet rows on the index; sections of
-    // 25 resources (175 rows) fill a dashboard 14 at a time.
+    // (capacity 2, utilization 2, latency 1, errors 2) + 8 health and fleet rows on the index (the
+    // resource count, 4 run counts, 3 execution graph rows); sections of 25 resources (175 rows)
+    // fill a dashboard 14 at a time. The 5 log tables and the alarm widget are widgets without metrics.
     expect(lines).toEqual([
-      expect.stringMatching(/^10 resources → 1 dashboard\(s\): pm-dashboard 66 widgets \/ 74 metrics \(max 3 per widget/),
-      expect.stringMatching(/^100 resources → 1 dashboard\(s\): pm-dashboard 66 widgets \/ 704 metrics \(max 20 per widget/),
+      expect.stringMatching(/^10 resources → 1 dashboard\(s\): pm-dashboard 70 widgets \/ 78 metrics \(max 4 per widget/),
+      expect.stringMatching(/^100 resources → 1 dashboard\(s\): pm-dashboard 70 widgets \/ 708 metrics \(max 20 per widget/),
       expect.stringMatching(
-        /^1000 resources → 3 dashboard\(s\): pm-dashboard 91 widgets \/ 2454 metrics \(max 50 per widget.*; pm-dashboard-2 85 widgets \/ 2450 metrics \(max 50 .*; pm-dashboard-3 73 widgets \/ 2100 metrics \(max 50 /,
+        /^1000 resources → 3 dashboard\(s\): pm-dashboard 95 widgets \/ 2458 metrics \(max 50 per widget.*; pm-dashboard-2 85 widgets \/ 2450 metrics \(max 50 .*; pm-dashboard-3 73 widgets \/ 2100 metrics \(max 50 /,
       ),
     ]);
     console.log(`Dashboard sizes (limits: ${MAX_WIDGETS_PER_DASHBOARD} widgets, ${MAX_METRICS_PER_WIDGET} metrics/widget, ${MAX_METRICS_PER_DASHBOARD} metrics/dashboard):\n${lines.join('\n')}`);

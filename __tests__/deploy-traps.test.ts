@@ -103,6 +103,28 @@ describe('SNS (traps 16-17)', () => {
   });
 });
 
+describe('CloudWatch alarms in Terraform (traps 17-18, PutMetricAlarm rules)', () => {
+  it("the monitor's own alarms notify the home topic, which lets them publish, with valid windows", () => {
+    const alarms = resourcesOf(tf, 'aws_cloudwatch_metric_alarm');
+    expect(alarms.map((a) => String(a.body.alarm_name).replace(/^.*Monitor-/, '')).sort()).toEqual(['ActionsFailed', 'ApprovalErrors', 'NotRunning', 'RunsFailed', 'RunsTimedOut', 'ScheduleDeadLetters']);
+    expect(checks.metricAlarms(tf)).toEqual([]);
+    // Only the dead-man alarm treats missing data as breaching: it speaks for "no data".
+    expect(alarms.filter((a) => a.body.treat_missing_data === 'breaching').map((a) => String(a.body.alarm_name))).toEqual([expect.stringMatching(/Monitor-NotRunning$/)]);
+  });
+
+  it('catches an alarm whose name the topic policy does not cover, a bad period and both metric forms', () => {
+    const renamed = broken('aws_cloudwatch_metric_alarm', (b) => (b.alarm_name = 'someone-else-RunsFailed'));
+    expect(checks.metricAlarms(renamed)).toEqual([expect.stringContaining('does not let this alarm')]);
+    const bad = broken('aws_cloudwatch_metric_alarm', (b) => {
+      b.period = 90;
+      b.metric_query = [{ id: 'm1', expression: 'm1' }];
+    });
+    expect(checks.metricAlarms(bad)).toEqual([expect.stringContaining('not both'), expect.stringContaining('period 90 s')]);
+    const long = broken('aws_cloudwatch_metric_alarm', (b) => (b.evaluation_periods = 300));
+    expect(checks.metricAlarms(long)).toEqual([expect.stringContaining('exceeds')]);
+  });
+});
+
 describe('EventBridge buses, policies and rules (traps 20-21, custom buses)', () => {
   it('has the requests bus with a policy on itself, rules and targets on the same bus, valid input templates', () => {
     expect(resourcesOf(tf, 'aws_cloudwatch_event_bus')).toHaveLength(1);

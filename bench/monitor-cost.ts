@@ -2,6 +2,7 @@
  * Monthly usage of the monitor (ours and the original) for one fleet, built from the measured
  * runs and the stated assumptions; `monthlyCost` (pricing.ts) turns it into USD.
  */
+import { stackAlarmKinds } from '../infra/features/monitor-alarms';
 import { DEFAULT_DEPLOY } from '../config/schema';
 import { LAMBDA_ARCHITECTURE } from '../infra/nodejs-function';
 import { taskByName } from '../tasks/registry';
@@ -87,6 +88,9 @@ function lambda(name: string, invocations: number, meanMs: number, loadMs: numbe
 }
 
 /** Our monthly usage for a measured fleet. */
+/** The monitor's own alarms of the default deployment (schedule on, approval endpoint deployed): infra/features/monitor-alarms.ts. */
+export const OWN_ALARMS = stackAlarmKinds({ scheduleEnabled: true, approvalEndpoint: true }).length;
+
 export function ourUsage(f: FleetMeasure, bundles: readonly BundleMeasure[]): MonthlyUsage {
   const runs = runsPerMonth(scheduleMinutes(DEFAULT_DEPLOY.scheduleExpression));
   const steady = steadyRuns(f);
@@ -112,7 +116,8 @@ export function ourUsage(f: FleetMeasure, bundles: readonly BundleMeasure[]): Mo
     getMetricDataMetrics: mean(steady.map((r) => r.getMetricDataMetrics)) * runs,
     cloudWatchApiRequests: mean(steady.map((r) => r.cloudWatchRequests)) * runs + f.dashboardCloudWatchRequests * dashboards,
     customMetrics: f.customMetrics,
-    alarmMetrics: f.alarmMetrics,
+    // The resources' alarms the runs created, plus the monitor's own (Terraform's, one metric each).
+    alarmMetrics: f.alarmMetrics + OWN_ALARMS,
     dashboards: f.dashboards,
     dynamoDbReadUnits: mean(steady.map((r) => r.dynamoDbReadUnits)) * runs + f.dashboardDynamoDbReadUnits * dashboards,
     dynamoDbWriteUnits: mean(steady.map((r) => r.dynamoDbWriteUnits)) * runs,

@@ -36,6 +36,8 @@ interface Scope {
   account: string;
   region: string;
   stack: string;
+  /** The deployment's alarm prefix (read from the alarms cdk.tf.json holds; default `<stack>-alarm-`). */
+  alarmPrefix: string;
 }
 
 interface TypeMapping {
@@ -83,6 +85,11 @@ export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeMapping>> = {
     actions: ['events:PutTargets', 'events:RemoveTargets', 'events:ListTargetsByRule'],
     resources: rules,
     passRoleTo: 'events.amazonaws.com',
+  },
+  aws_cloudwatch_metric_alarm: {
+    actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms', 'cloudwatch:TagResource', 'cloudwatch:UntagResource', 'cloudwatch:ListTagsForResource'],
+    // The monitor's own alarms: `<alarmPrefix>Monitor-<Kind>` (the prefix is configurable, the infix is not).
+    resources: (s) => [arn(s, 'cloudwatch', `alarm:${s.alarmPrefix}Monitor-*`)],
   },
   aws_cloudwatch_log_group: {
     actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource', 'logs:TagLogGroup', 'logs:UntagLogGroup', 'logs:ListTagsLogGroup'],
@@ -209,15 +216,17 @@ export function deployerPolicy(tf: TfArtifact, options: DeployerPolicyOptions = 
   const partition = options.partition ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) throw new Error(`deployer policy: partition must look like aws, aws-cn or aws-us-gov, got ${JSON.stringify(partition)}`);
 
+  const alarmNames = Object.values(tf.resource?.aws_cloudwatch_metric_alarm ?? {}).map((a) => String((a as { alarm_name?: unknown }).alarm_name ?? ''));
+  const alarmPrefix = alarmNames.map((n) => n.slice(0, Math.max(0, n.indexOf('Monitor-')))).find((p) => p.length > 0) ?? `${stack}-alarm-`;
   const statements: PolicyStatement[] = [];
   const passTo = new Set<string>();
   const regions = regionsByType(tf);
   for (const type of Object.keys(tf.resource ?? {}).sort()) {
     const m = RESOURCE_TYPE_ACTIONS[type];
-    const resources = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.resources({ partition, account, region, stack }));
+    const resources = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.resources({ partition, account, region, stack, alarmPrefix }));
     statements.push({ Sid: sidOf(type), Effect: 'Allow', Action: [...new Set(m.actions)].sort(), Resource: [...new Set(resources)] });
     if (m.listing) {
-      const listed = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.listing!.resources({ partition, account, region, stack }));
+      const listed = [...(regions.get(type) ?? [])].sort().flatMap((region) => m.listing!.resources({ partition, account, region, stack, alarmPrefix }));
       statements.push({ Sid: `${sidOf(type)}Listing`, Effect: 'Allow', Action: [...m.listing.actions].sort(), Resource: [...new Set(listed)] });
     }
     if (m.passRoleTo) passTo.add(m.passRoleTo);
@@ -227,7 +236,7 @@ export function deployerPolicy(tf: TfArtifact, options: DeployerPolicyOptions = 
       Sid: 'PassStackRolesToItsServices',
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: roles({ partition, account, region: '', stack }),
+      Resource: roles({ partition, account, region: '', stack, alarmPrefix }),
       Condition: { StringEquals: { 'iam:PassedToService': [...passTo].sort() } },
     });
   }

@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine, WAIT_SLEEP_MS } from './asl-engine';
@@ -18,7 +19,9 @@ import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-
 import { checkTimeScale, LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
 import { ratePeriodMs, readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
+import { putMetricAlarmInput } from './terraform-alarms';
 import { Timeline, type ClockLike } from './timeline';
+import { lambdaLogGroupName } from '../core/contracts/names';
 
 /** How `advanceTo` moves time (see `Timeline.advanceTo`). */
 export interface AdvanceOptions {
@@ -135,6 +138,13 @@ export type RunnerActivity =
   | { kind: 'event-routed'; rule: string; event: BusEvent; target: string }
   | { kind: 'function-url'; functionName: string; method: string; path: string; status: number };
 
+/** A log line as CloudWatch Logs holds it: group, event time (simulated, epoch ms), message. */
+export interface CapturedLogEvent {
+  logGroup: string;
+  timestamp: number;
+  message: string;
+}
+
 export interface RunnerOptions {
   sim: SimLink;
   /** Repository root (holds `cdktf.out/` and `dist/`). */
@@ -169,6 +179,8 @@ const INTEGRATION_ERROR_PREFIX: Record<string, string> = { events: 'EventBridge'
 const STATES_CALLER = 'states.amazonaws.com';
 /** Caller label of the calls that stand in for `terraform apply`. */
 const TERRAFORM_CALLER = 'terraform';
+/** Attempts of a throttled call that stands in for `terraform apply` (100 ms × attempt apart, about 10 s in all). */
+const TERRAFORM_THROTTLE_ATTEMPTS = 14;
 
 interface TokenWaiter {
   token: string;
@@ -188,6 +200,8 @@ type TaskHandler = (input: unknown) => Promise<unknown>;
 export class LocalRunner {
   readonly timeline: Timeline;
   readonly executions: ExecutionRecord[] = [];
+  /** Every line the functions wrote (any level that reached stdout/stderr), oldest first. */
+  readonly logEvents: CapturedLogEvent[] = [];
   private readonly hosts = new Map<string, LambdaHost>();
   private readonly tokens = new Map<string, TokenWaiter>();
   /** Per running execution: how many of its branches wait for a timer or a callback. */
@@ -265,7 +279,7 @@ export class LocalRunner {
         new LambdaHost(fn, {
           endpointUrl: this.options.sim.endpointUrl,
           extraEnv: { ...(this.options.extraEnv ?? {}), AWS_SDK_UA_APP_ID: fn.functionName },
-          onLog: this.options.onLambdaLog,
+          onLog: (functionName, line) => this.captureLog(functionName, line),
           clock: () => this.timeline.now(),
           timeScale: this.options.timeScale,
         }),
@@ -282,8 +296,18 @@ export class LocalRunner {
   }
 
   /**
+   * Keeps a function's log line as CloudWatch Logs would hold it (its log group, the simulated
+   * time it arrived), for Logs Insights queries over `logEvents`, then hands it to `onLambdaLog`.
+   */
+  private captureLog(functionName: string, line: string): void {
+    this.logEvents.push({ logGroup: lambdaLogGroupName(functionName), timestamp: this.timeline.now(), message: line });
+    this.options.onLambdaLog?.(functionName, line);
+  }
+
+  /**
    * What `terraform apply` would create that the functions use at run time, created in the sim
-   * through its API (recorded with caller `terraform`): SNS topics and subscriptions, DynamoDB tables.
+   * through its API (recorded with caller `terraform`): SNS topics and subscriptions, DynamoDB
+   * tables, CloudWatch metric alarms (after the topics their actions name).
    */
   private async applyInfrastructure(): Promise<void> {
     const { stack } = this.model;
@@ -313,6 +337,20 @@ export class LocalRunner {
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );
+    }
+    for (const b of stack.resources('aws_cloudwatch_metric_alarm')) {
+      const cw = this.client(CloudWatchClient, stack.regionOf(b), TERRAFORM_CALLER);
+      // Like the provider, retry throttling (the sim may apply PutMetricAlarm's 3 per second).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await cw.send(new PutMetricAlarmCommand(putMetricAlarmInput(stack, b)));
+          break;
+        } catch (err) {
+          if ((err as Error).name !== 'Throttling' && (err as Error).name !== 'ThrottlingException') throw err;
+          if (attempt >= TERRAFORM_THROTTLE_ATTEMPTS) throw err;
+          await new Promise((r) => setTimeout(r, 100 * attempt));
+        }
+      }
     }
   }
 

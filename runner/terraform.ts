@@ -217,7 +217,7 @@ function computeAttribute(stack: TfStack, block: TfBlock, attr: string, where: s
     }
   }
   const region = (): string => stack.regionOf(block);
-  const name = (): string => nameOf(stack, block);
+  const name = (): string => (block.type === 'aws_cloudwatch_metric_alarm' ? (stack.arg(block, 'alarm_name') ?? block.name) : nameOf(stack, block));
   const arn = (): string => {
     switch (block.type) {
       case 'aws_lambda_function':
@@ -238,6 +238,8 @@ function computeAttribute(stack: TfStack, block: TfBlock, attr: string, where: s
         return `arn:${p}:iam::${acct}:role/${name()}`;
       case 'aws_iam_policy':
         return `arn:${p}:iam::${acct}:policy/${name()}`;
+      case 'aws_cloudwatch_metric_alarm':
+        return `arn:${p}:cloudwatch:${region()}:${acct}:alarm:${name()}`;
       case 'aws_cloudwatch_log_group':
         return `arn:${p}:logs:${region()}:${acct}:log-group:${name()}`;
       case 'aws_sqs_queue':
@@ -261,6 +263,7 @@ function computeAttribute(stack: TfStack, block: TfBlock, attr: string, where: s
       return `arn:${p}:apigateway:${region()}:lambda:path/2015-03-31/functions/${arn()}/invocations`;
     case 'name':
     case 'function_name':
+    case 'alarm_name':
       return name();
     case 'id':
       // Terraform ids: the ARN for topics, machines and log groups' names, the name elsewhere.

@@ -4,7 +4,7 @@
  * The installed client speaks AWS JSON 1.0 with awsQueryCompatible (`x-amzn-query-mode: true`),
  * so errors carry both `__type` and the `x-amzn-query-error` code (see `queryCode`).
  */
-import { DAY_MS, HOUR_MS } from './clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
 import { SimError } from './errors';
 import { evaluate, MetricMathError, parseExpression, referencedIds, type MathNode, type MathSeries, type MathValue } from './metric-math';
 import { bucketStarts, MetricStore, SUPPORTED_STATS, statValue, type MetricDimension, type MetricIdentity, type Stat } from './metrics';
@@ -86,7 +86,32 @@ interface StoredAlarm {
   /** PutMetricAlarm input as sent (PascalCase members), minus Tags. */
   config: Record<string, unknown>;
   updatedAt: number;
+  /** When the state (or, at the first evaluation, its reason) last changed. */
   stateUpdatedAt: number;
+  state: AlarmStateValue;
+  stateReason: string;
+  /** First evaluation instant: the first whole minute after creation (see `evaluateAlarm`). */
+  firstEvaluationAt: number;
+  /** Evaluated at least once (the first evaluation replaces "Unchecked: Initial alarm creation"). */
+  evaluated: boolean;
+}
+
+/** States of a metric alarm. */
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+const ALARM_STATES: readonly AlarmStateValue[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
+
+/** Comparison operators the simulator evaluates (static thresholds), with CloudWatch's wording. */
+const COMPARISONS: Record<string, { test: (value: number, threshold: number) => boolean; text: string }> = {
+  GreaterThanOrEqualToThreshold: { test: (v, t) => v >= t, text: 'greater than or equal to' },
+  GreaterThanThreshold: { test: (v, t) => v > t, text: 'greater than' },
+  LessThanThreshold: { test: (v, t) => v < t, text: 'less than' },
+  LessThanOrEqualToThreshold: { test: (v, t) => v <= t, text: 'less than or equal to' },
+};
+
+/** An evaluation's outcome; `undefined` from `alarmStateAt` = keep the current state (`ignore`). */
+interface AlarmEvaluation {
+  value: AlarmStateValue;
+  reason: string;
 }
 
 interface StoredDashboard {
@@ -193,45 +218,8 @@ export class CloudWatchModel {
     const maxDatapoints = optionalInt(input, 'MaxDatapoints', 1, Number.MAX_SAFE_INTEGER, validation);
 
     const parsed = queries.map((raw, i) => parseDataQuery(raw, i, region));
-    const byId = new Map<string, ParsedQuery>();
-    for (const q of parsed) {
-      if (byId.has(q.id)) throw validation(`The values for parameter Id in MetricDataQueries are not unique: ${q.id}`);
-      byId.set(q.id, q);
-    }
-    checkReferences(parsed, byId);
-
-    // Evaluate on demand (memoized): MetricStat → buckets; expression → metric math over them.
-    const evaluated = new Map<string, MathSeries>();
-    const seriesOf = (id: string): MathSeries => {
-      const hit = evaluated.get(id);
-      if (hit) return hit;
-      const q = byId.get(id)!;
-      let series: MathSeries;
-      if (q.kind === 'metric') {
-        const buckets = this.metrics.buckets(q.identity, q.period, start, end, now, q.unit);
-        series = { kind: 'series', periodSec: q.period, points: new Map(buckets.map((b) => [b.t, statValue(q.stat, b.stats)])) };
-      } else {
-        let value: MathValue;
-        try {
-          value = evaluate(q.ast, {
-            series: seriesOf,
-            periodOf: (ref) => (byId.get(ref) as Extract<ParsedQuery, { kind: 'metric' }>).period,
-            grid: (periodSec) => bucketStarts(periodSec, start, end, now),
-          });
-        } catch (e) {
-          if (e instanceof MetricMathError) throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): ${e.message}`);
-          throw e;
-        }
-        if (value.kind !== 'series') {
-          throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): the expression produces a single number, not a time series (TIME_SERIES(...) is not simulated).`);
-        }
-        // An explicit Period is the result's period for expressions using it (a FILL around it fills
-        // on that grid); the simulator does not resample the data to it.
-        series = q.period === undefined ? value : { ...value, periodSec: q.period };
-      }
-      evaluated.set(id, series);
-      return series;
-    };
+    const byId = indexQueries(parsed);
+    const seriesOf = this.seriesEvaluator(byId, start, end, now);
 
     // Every query is evaluated (a hidden one too: its errors count), only ReturnData ones returned.
     for (const q of parsed) seriesOf(q.id);
@@ -270,6 +258,46 @@ export class CloudWatchModel {
       cursor += r.values.length;
     }
     return { MetricDataResults: out, NextToken: pageEnd < total ? encodeToken(scope, pageEnd) : undefined, Messages: [] };
+  }
+
+  /**
+   * The evaluator GetMetricData and alarm evaluation share: a query Id → its series over
+   * [start, end) as seen at `now`, memoized. MetricStat → the store's buckets; expression →
+   * metric math (sim/metric-math.ts) over the other queries. Math errors → ValidationError.
+   */
+  private seriesEvaluator(byId: Map<string, ParsedQuery>, start: number, end: number, now: number): (id: string) => MathSeries {
+    const evaluated = new Map<string, MathSeries>();
+    const seriesOf = (id: string): MathSeries => {
+      const hit = evaluated.get(id);
+      if (hit) return hit;
+      const q = byId.get(id)!;
+      let series: MathSeries;
+      if (q.kind === 'metric') {
+        const buckets = this.metrics.buckets(q.identity, q.period, start, end, now, q.unit);
+        series = { kind: 'series', periodSec: q.period, points: new Map(buckets.map((b) => [b.t, statValue(q.stat, b.stats)])) };
+      } else {
+        let value: MathValue;
+        try {
+          value = evaluate(q.ast, {
+            series: seriesOf,
+            periodOf: (ref) => (byId.get(ref) as Extract<ParsedQuery, { kind: 'metric' }>).period,
+            grid: (periodSec) => bucketStarts(periodSec, start, end, now),
+          });
+        } catch (e) {
+          if (e instanceof MetricMathError) throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): ${e.message}`);
+          throw e;
+        }
+        if (value.kind !== 'series') {
+          throw validation(`Error in expression ${q.id} (${JSON.stringify(q.expression)}): the expression produces a single number, not a time series (TIME_SERIES(...) is not simulated).`);
+        }
+        // An explicit Period is the result's period for expressions using it (a FILL around it fills
+        // on that grid); the simulator does not resample the data to it.
+        series = q.period === undefined ? value : { ...value, periodSec: q.period };
+      }
+      evaluated.set(id, series);
+      return series;
+    };
+    return seriesOf;
   }
 
   /** PutMetricData: validates like the service, stores values merged per minute. */
@@ -359,25 +387,42 @@ export class CloudWatchModel {
     const { Tags: _ignored, ...config } = input;
     void _ignored;
     const arn = this.alarmArn(region, name);
-    this.alarms.set(key, { region, name, arn, config, updatedAt: now, stateUpdatedAt: existing?.stateUpdatedAt ?? now });
+    // An update replaces the configuration and keeps the state (re-evaluated at the next DescribeAlarms).
+    const state = existing
+      ? { state: existing.state, stateReason: existing.stateReason, stateUpdatedAt: existing.stateUpdatedAt, firstEvaluationAt: existing.firstEvaluationAt, evaluated: existing.evaluated }
+      : { state: 'INSUFFICIENT_DATA' as const, stateReason: 'Unchecked: Initial alarm creation', stateUpdatedAt: now, firstEvaluationAt: Math.floor(now / MINUTE_MS) * MINUTE_MS + MINUTE_MS, evaluated: false };
+    this.alarms.set(key, { region, name, arn, config, updatedAt: now, ...state });
     // Tags given with an update of an existing alarm are ignored (use TagResource).
     if (!existing && Object.keys(tags).length > 0) this.tags.set(arn, new Map(Object.entries(tags)));
   }
 
-  /** DescribeAlarms with AlarmNames or AlarmNamePrefix, ≤ 100 per page. */
-  describeAlarms(region: string, input: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * DescribeAlarms with AlarmNames or AlarmNamePrefix, ≤ 100 per page. With `now` (the server
+   * always passes it) and AlarmNames or a StateValue filter, every alarm asked for is evaluated at
+   * `now` first (`evaluateAlarm`), so StateValue, the filter, StateReason and
+   * StateUpdatedTimestamp are those of the data; a listing by prefix alone returns the states as
+   * last evaluated.
+   */
+  describeAlarms(region: string, input: Record<string, unknown>, now?: number): Record<string, unknown> {
     const names = optionalArray(input, 'AlarmNames', validation);
     const prefix = optionalString(input, 'AlarmNamePrefix', validation);
     if (names && prefix !== undefined) throw cwError('InvalidParameterCombinationException', 'AlarmNames and AlarmNamePrefix cannot be specified together.');
     if (names && names.length > CLOUDWATCH_LIMITS.maxAlarmNamesPerCall) throw validation(`AlarmNames must have at most ${CLOUDWATCH_LIMITS.maxAlarmNamesPerCall} entries`);
     const maxRecords = optionalInt(input, 'MaxRecords', 1, CLOUDWATCH_LIMITS.maxAlarmsPerDescribePage, validation) ?? CLOUDWATCH_LIMITS.defaultAlarmsPerDescribePage;
     const stateValue = optionalString(input, 'StateValue', validation);
+    if (stateValue !== undefined && !(ALARM_STATES as readonly string[]).includes(stateValue)) {
+      throw validation(`1 validation error detected: Value '${stateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [${ALARM_STATES.join(', ')}]`);
+    }
     const types = optionalArray(input, 'AlarmTypes', validation);
     const wantMetric = !types || types.includes('MetricAlarm');
     const nameSet = names ? new Set(names.map(String)) : undefined;
-    const matching = wantMetric
-      ? this.alarmList(region).filter((a) => (!nameSet || nameSet.has(a.name)) && (prefix === undefined || a.name.startsWith(prefix)) && (!stateValue || stateValue === 'INSUFFICIENT_DATA'))
-      : [];
+    const selected = wantMetric ? this.alarmList(region).filter((a) => (!nameSet || nameSet.has(a.name)) && (prefix === undefined || a.name.startsWith(prefix))) : [];
+    // Evaluated when the request names its alarms or filters by state: a listing by prefix (the
+    // reconciler's, hundreds of alarms per call) returns the states as last evaluated, as if the
+    // background evaluator had not run since – evaluating each alarm's window on every listing
+    // would make the simulator, not the monitor, the slow part of a run.
+    if (now !== undefined && (names !== undefined || stateValue !== undefined)) for (const a of selected) this.evaluateAlarm(a, now);
+    const matching = selected.filter((a) => !stateValue || a.state === stateValue);
     const scope = `alarms|${region}|${prefix ?? ''}|${names ? [...nameSet!].sort().join(',') : ''}|${stateValue ?? ''}`;
     const { page, nextToken } = paginate(matching, maxRecords, optionalString(input, 'NextToken', badToken), scope, badToken);
     return { MetricAlarms: page.map((a) => this.renderAlarm(a)), CompositeAlarms: [], NextToken: nextToken };
@@ -398,6 +443,143 @@ export class CloudWatchModel {
     }
   }
 
+  /**
+   * Evaluates one alarm at `now` and records a state change. CloudWatch evaluates an alarm once
+   * a minute from shortly after its creation: until the first whole minute after PutMetricAlarm
+   * the alarm stays "INSUFFICIENT_DATA / Unchecked: Initial alarm creation". The simulator
+   * evaluates lazily, when DescribeAlarms asks, at the sim clock's now (no evaluation in between:
+   * a state the data held only between two DescribeAlarms calls is not seen, and
+   * StateUpdatedTimestamp is the time of the DescribeAlarms that saw the change). Like
+   * CloudWatch, StateReason is written on a state change (and at the first evaluation), not on
+   * every evaluation that keeps the state.
+   */
+  private evaluateAlarm(a: StoredAlarm, now: number): void {
+    if (now < a.firstEvaluationAt) return;
+    const next = this.alarmStateAt(a, now);
+    const first = !a.evaluated;
+    a.evaluated = true;
+    if (!next) return; // `ignore` with no data at all: the current state is kept.
+    if (first || next.value !== a.state) {
+      a.state = next.value;
+      a.stateReason = next.reason;
+      a.stateUpdatedAt = now;
+    }
+  }
+
+  /**
+   * The state an alarm's data gives at `now`, as CloudWatch evaluates metric alarms:
+   * - the datapoints are those of the last EvaluationPeriods complete periods ending at now
+   *   (periods aligned to the epoch; a period is complete when its end ≤ now), read with the
+   *   evaluator GetMetricData uses (MetricStat buckets, or the ReturnData query of `Metrics`
+   *   evaluated as metric math by sim/metric-math.ts) – a period with no datapoint is missing;
+   * - "M out of N": ALARM when at least DatapointsToAlarm (default EvaluationPeriods) of the
+   *   datapoints breach (ComparisonOperator against Threshold), else OK;
+   * - TreatMissingData (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html):
+   *   `breaching` / `notBreaching`: each missing period counts as a breaching / good datapoint;
+   *   `missing` (default): missing periods are not considered – every period missing →
+   *   INSUFFICIENT_DATA; otherwise the present datapoints decide, and when fewer than M are
+   *   present all of them must breach (CloudWatch "uses missing data points only as few times as
+   *   possible"; e.g. its table's "- - X - -" for a 3-of-3 alarm is ALARM);
+   *   `ignore`: like `missing` when some datapoint is present; every period missing → the
+   *   current state is kept (`undefined`; a new alarm therefore stays INSUFFICIENT_DATA).
+   *   Simplification: CloudWatch reads a somewhat longer "evaluation range" than N periods to
+   *   find real datapoints before it applies TreatMissingData; the simulator reads exactly the
+   *   last N periods. The AWS/DynamoDB rule (such alarms always ignore missing data) is not
+   *   simulated.
+   * - What the simulator does not evaluate – anomaly-detection (ThresholdMetricId) alarms,
+   *   ExtendedStatistic (percentiles are not kept), other ComparisonOperators (PutMetricAlarm
+   *   accepts any string, as it always did here), sub-minute periods (1-minute resolution),
+   *   metric math the evaluator refuses – gives INSUFFICIENT_DATA with an "Unchecked: …" reason
+   *   rather than an error, since DescribeAlarms itself never fails on an alarm's content.
+   */
+  private alarmStateAt(a: StoredAlarm, now: number): AlarmEvaluation | undefined {
+    const c = a.config;
+    const unchecked = (why: string): AlarmEvaluation => ({ value: 'INSUFFICIENT_DATA', reason: `Unchecked: ${why}` });
+    const n = c.EvaluationPeriods as number;
+    const m = typeof c.DatapointsToAlarm === 'number' ? c.DatapointsToAlarm : n;
+    const comparison = COMPARISONS[String(c.ComparisonOperator)];
+    if (!comparison) return unchecked(`ComparisonOperator ${String(c.ComparisonOperator)} is not evaluated by the simulator.`);
+    if (c.ThresholdMetricId !== undefined) return unchecked('anomaly detection alarms (ThresholdMetricId) are not evaluated by the simulator.');
+    if (c.ExtendedStatistic !== undefined) return unchecked(`ExtendedStatistic ${String(c.ExtendedStatistic)} is not evaluated by the simulator (no percentiles are kept).`);
+    const threshold = Number(c.Threshold);
+    if (!Number.isFinite(threshold)) return unchecked(`Threshold ${JSON.stringify(c.Threshold)} is not a number.`);
+
+    // The queries, as GetMetricData would take them; `target` is the one the alarm watches.
+    let byId: Map<string, ParsedQuery>;
+    let target: ParsedQuery;
+    try {
+      if (Array.isArray(c.Metrics)) {
+        const parsed = c.Metrics.map((raw, i) => parseDataQuery(raw, i, a.region));
+        byId = indexQueries(parsed);
+        target = parsed.find((q) => q.returnData)!;
+      } else {
+        const period = Number(c.Period);
+        if (period % 60 !== 0) return unchecked(`Period ${period} is not evaluated by the simulator (it keeps 1-minute resolution).`);
+        target = {
+          kind: 'metric',
+          id: 'm1',
+          label: String(c.MetricName),
+          returnData: true,
+          identity: { region: a.region, namespace: String(c.Namespace), metricName: String(c.MetricName), dimensions: dimensionsOf(c.Dimensions, 'Dimensions') },
+          period,
+          stat: c.Statistic as Stat,
+          unit: typeof c.Unit === 'string' ? c.Unit : undefined,
+        };
+        byId = new Map([[target.id, target]]);
+      }
+    } catch (e) {
+      if (e instanceof SimError) return unchecked(e.message);
+      throw e;
+    }
+    // The alarm's period: the watched query's own, else the largest of its metrics'.
+    const metricPeriods = [...byId.values()].flatMap((q) => (q.kind === 'metric' ? [q.period] : []));
+    const periodSec = target.period ?? (metricPeriods.length > 0 ? Math.max(...metricPeriods) : undefined);
+    if (periodSec === undefined) return unchecked(`the expression ${target.id} uses no metric, so it has no period.`);
+    const periodMs = periodSec * 1000;
+    const end = Math.floor(now / periodMs) * periodMs;
+    const start = end - n * periodMs;
+    let points: Map<number, number>;
+    try {
+      points = this.seriesEvaluator(byId, start, end, now)(target.id).points;
+    } catch (e) {
+      if (e instanceof SimError) return unchecked(e.message);
+      throw e;
+    }
+
+    // Newest first, as CloudWatch lists them in its reasons.
+    const slots: { t: number; value?: number }[] = [];
+    for (let t = end - periodMs; t >= start; t -= periodMs) slots.push({ t, value: points.get(t) });
+    const present = slots.filter((s): s is { t: number; value: number } => s.value !== undefined);
+    const missingCount = n - present.length;
+    const tmd = typeof c.TreatMissingData === 'string' ? c.TreatMissingData : 'missing';
+    const filledAs = tmd === 'breaching' ? 'Breaching' : 'NonBreaching';
+
+    if (present.length === 0) {
+      if (tmd === 'ignore') return undefined;
+      if (tmd === 'missing') return { value: 'INSUFFICIENT_DATA', reason: `Insufficient Data: ${plural(n, 'datapoint was', 'datapoints were')} unknown.` };
+      return {
+        value: tmd === 'breaching' ? 'ALARM' : 'OK',
+        reason: `Threshold Crossed: no datapoints were received for ${plural(n, 'period', 'periods')} and ${plural(n, 'missing datapoint was', 'missing datapoints were')} treated as [${filledAs}].`,
+      };
+    }
+
+    const fills = tmd === 'breaching' || tmd === 'notBreaching';
+    const breachingPresent = present.filter((s) => comparison.test(s.value, threshold)).length;
+    const considered = fills ? n : present.length;
+    const breaching = breachingPresent + (tmd === 'breaching' ? missingCount : 0);
+    const required = fills ? m : Math.min(m, present.length);
+    const alarm = breaching >= required;
+    const list = present.map((s) => `${javaDouble(s.value)} (${reasonDate(s.t)})`).join(', ');
+    const counted = alarm ? breaching : considered - breaching;
+    const filled = fills && missingCount > 0 ? ` (${plural(missingCount, 'missing datapoint was', 'missing datapoints were')} treated as [${filledAs}])` : '';
+    return {
+      value: alarm ? 'ALARM' : 'OK',
+      reason:
+        `Threshold Crossed: ${counted} out of the last ${considered} datapoints [${list}] ${counted === 1 ? 'was' : 'were'} ${alarm ? '' : 'not '}${comparison.text} ` +
+        `the threshold (${javaDouble(threshold)})${filled}${alarm ? '' : ` (minimum ${plural(required, 'datapoint', 'datapoints')} for OK -> ALARM transition)`}.`,
+    };
+  }
+
   private renderAlarm(a: StoredAlarm): Record<string, unknown> {
     const c = a.config;
     return stripUndefined({
@@ -409,8 +591,8 @@ export class CloudWatchModel {
       OKActions: c.OKActions ?? [],
       AlarmActions: c.AlarmActions ?? [],
       InsufficientDataActions: c.InsufficientDataActions ?? [],
-      StateValue: 'INSUFFICIENT_DATA',
-      StateReason: 'Unchecked: Initial alarm creation',
+      StateValue: a.state,
+      StateReason: a.stateReason,
       StateUpdatedTimestamp: toEpochSeconds(a.stateUpdatedAt),
       StateTransitionedTimestamp: toEpochSeconds(a.stateUpdatedAt),
       MetricName: c.MetricName,
@@ -539,6 +721,17 @@ function parseDataQuery(raw: unknown, i: number, region: string): ParsedQuery {
     dimensions: dimensionsOf(metric.Dimensions, `MetricDataQueries[${i}].MetricStat.Metric.Dimensions`),
   };
   return { kind: 'metric', id, label: label ?? identity.metricName, returnData, identity, period, stat: stat as Stat, unit: optionalString(ms, 'Unit', validation) };
+}
+
+/** Queries by Id (Ids unique), references checked (see `checkReferences`). */
+function indexQueries(parsed: ParsedQuery[]): Map<string, ParsedQuery> {
+  const byId = new Map<string, ParsedQuery>();
+  for (const q of parsed) {
+    if (byId.has(q.id)) throw validation(`The values for parameter Id in MetricDataQueries are not unique: ${q.id}`);
+    byId.set(q.id, q);
+  }
+  checkReferences(parsed, byId);
+  return byId;
 }
 
 /** Every id an expression uses exists (PERIOD's a MetricStat), and expressions form no cycle. */
@@ -688,6 +881,23 @@ export function validateDashboardBody(body: string): { DataPath: string; Message
   return messages;
 }
 
+/** `1 datapoint was` / `3 datapoints were`. */
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A number as CloudWatch's reasons print it (Java's double: `3.0`, `0.25`). */
+function javaDouble(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** A timestamp as CloudWatch's reasons print it: `dd/MM/yy HH:mm:ss` in UTC. */
+function reasonDate(ms: number): string {
+  const d = new Date(ms);
+  const two = (x: number) => String(x).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCFullYear() % 100)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
@@ -705,7 +915,7 @@ export function cloudWatchOperations(model: CloudWatchModel): OperationTable {
       model.putMetricAlarm(region, now, input);
       return {};
     },
-    DescribeAlarms: ({ region }, input) => model.describeAlarms(region, input),
+    DescribeAlarms: ({ region, now }, input) => model.describeAlarms(region, input, now),
     DeleteAlarms: ({ region }, input) => {
       model.deleteAlarms(region, input);
       return {};

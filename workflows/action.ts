@@ -76,7 +76,8 @@ function requestApprovalTask(w: ActionWiring): Task {
 
 /** A Notify* state: the friendly email of one outcome (retried; see `notifyThen`). */
 function notify(w: ActionWiring, name: string, outcome: Outcome, detailPath?: string): Task {
-  const payload: Template = { outcome, request: path('$.request'), run: path('$.run') };
+  // $.approval: set by ValidateAction ({ approved: false }), replaced by a person's approval.
+  const payload: Template = { outcome, request: path('$.request'), run: path('$.run'), approval: path('$.approval') };
   if (detailPath) payload.detail = path(detailPath);
   return invoke(w, name, 'action-notify', { comment: `Email: ${outcome}`, payload, resultPath: null, retry: [NOTIFY_RETRY] });
 }

@@ -173,7 +173,8 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
   // The rebuild runs asynchronously: a big fleet's dashboard must not eat the 5-minute EXPRESS budget.
   const rebuildDashboard = lambdaTask('RebuildDashboard', w.lambda('build-dashboard'), {
     comment: 'The fleet changed (resource added, removed, minimum changed): redraw the dashboard',
-    payload: { run: path('$.run'), reason: 'fleet changed', regionResults: path('$.regionResults') },
+    // Only the run's selection: findings, actions and health are live Logs Insights tables, not inputs.
+    payload: { run: path('$.run'), reason: 'fleet changed' },
     invocationType: 'Event',
     resultPath: null,
   }).addCatch(

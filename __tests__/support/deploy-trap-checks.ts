@@ -442,3 +442,63 @@ export const eventBuses: Check = (tf) => {
   }
   return problems;
 };
+
+const ALARM_OPERATORS = ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'];
+const TREAT_MISSING = ['missing', 'ignore', 'breaching', 'notBreaching'];
+
+/**
+ * CloudWatch alarms declared in Terraform (traps 17-18 and PutMetricAlarm's own rules): every
+ * action is a topic of the alarm's region whose policy lets THIS alarm publish (its ARN matches
+ * the policy's alarm pattern, else SNS drops the notification silently); either one metric or
+ * metric_query, never both; a period CloudWatch accepts (10, 20, 30 or a multiple of 60 s);
+ * evaluation within 1 day for periods under an hour (7 days otherwise); datapoints_to_alarm ≤
+ * evaluation_periods; a valid operator and missing-data treatment; a name within 255 characters.
+ */
+export const metricAlarms: Check = (tf) =>
+  resourcesOf(tf, 'aws_cloudwatch_metric_alarm').flatMap((a) => {
+    const problems: string[] = [];
+    const b = a.body;
+    const name = String(b.alarm_name ?? '');
+    if (!name || name.length > 255) problems.push(`${a.address}: alarm_name must be 1-255 characters`);
+    const hasMetric = b.metric_name !== undefined || b.namespace !== undefined;
+    const hasQuery = blocks(b.metric_query).length > 0;
+    if (hasMetric === hasQuery) problems.push(`${a.address}: needs either metric_name/namespace or metric_query, not ${hasMetric ? 'both' : 'neither'}`);
+    if (hasMetric && (b.metric_name === undefined || b.namespace === undefined || (b.statistic === undefined && b.extended_statistic === undefined) || b.period === undefined)) {
+      problems.push(`${a.address}: a single-metric alarm needs metric_name, namespace, statistic and period`);
+    }
+    const period = Number(b.period ?? 0);
+    if (hasMetric && !([10, 20, 30].includes(period) || (period >= 60 && period % 60 === 0))) problems.push(`${a.address}: period ${period} s is not 10, 20, 30 or a multiple of 60`);
+    const evaluations = Number(b.evaluation_periods);
+    if (!Number.isInteger(evaluations) || evaluations < 1) problems.push(`${a.address}: evaluation_periods must be a whole number ≥ 1`);
+    const maxSeconds = period < 3600 ? 86_400 : 7 * 86_400;
+    if (hasMetric && period * evaluations > maxSeconds) problems.push(`${a.address}: ${evaluations} × ${period} s exceeds CloudWatch's ${maxSeconds / 86_400} day(s) of evaluation`);
+    if (b.datapoints_to_alarm !== undefined && Number(b.datapoints_to_alarm) > evaluations) problems.push(`${a.address}: datapoints_to_alarm exceeds evaluation_periods`);
+    if (!ALARM_OPERATORS.includes(String(b.comparison_operator))) problems.push(`${a.address}: comparison_operator ${String(b.comparison_operator)}`);
+    if (b.treat_missing_data !== undefined && !TREAT_MISSING.includes(String(b.treat_missing_data))) problems.push(`${a.address}: treat_missing_data ${String(b.treat_missing_data)}`);
+
+    const alarmProvider = String(b.provider ?? '');
+    for (const action of new Set([...list(b.alarm_actions as string[]), ...list(b.ok_actions as string[]), ...list(b.insufficient_data_actions as string[])].map(String))) {
+      let topic: string;
+      try {
+        topic = addressIn(action);
+      } catch {
+        problems.push(`${a.address}: action ${String(action)} is not a reference to a topic of the stack`);
+        continue;
+      }
+      const topicBody = tf.resource.aws_sns_topic?.[topic.split('.')[1]];
+      if (!topic.startsWith('aws_sns_topic.') || !topicBody) {
+        problems.push(`${a.address}: action ${topic} is not an SNS topic`);
+        continue;
+      }
+      if (String(topicBody.provider ?? '') !== alarmProvider) problems.push(`${a.address}: notifies ${topic} of another region (trap 18)`);
+      // The alarm lives where its topic does (checked above): its ARN from the topic's.
+      const [, partition, , region, account] = resolveReferences(`\${${topic}.arn}`, tf).split(':');
+      const alarmArn = `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
+      const policy = resourcePolicies(tf).find((p) => addressIn(tf.resource.aws_sns_topic_policy[p.address.split('.')[1]].arn) === topic);
+      const st = policy?.document.Statement.find((s) => list((s.Principal as { Service?: string })?.Service).includes('cloudwatch.amazonaws.com'));
+      const patterns = list(st?.Condition?.ArnLike?.['aws:SourceArn']).map(String);
+      const matches = (p: string) => new RegExp(`^${p.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(alarmArn);
+      if (!st || (patterns.length > 0 && !patterns.some(matches))) problems.push(`${a.address}: ${topic}'s policy does not let this alarm (${alarmArn}) publish (trap 17)`);
+    }
+    return problems;
+  });

@@ -3,7 +3,7 @@
  * to be approved, and until when. Written by `action-request-approval`, decided by `approval`,
  * created by infra/approvals.ts with the same key and TTL attribute.
  */
-import type { Fact } from './action';
+import type { ActionKind, Fact } from './action';
 
 /** Random bytes per id: 256 bits (the design asks for at least 128). */
 export const APPROVAL_ID_BYTES = 32;
@@ -22,6 +22,9 @@ export interface ApprovalSummary {
   resourceArn: string;
   region: string;
   facts: Fact[];
+  /** The action and the resource's name (for the approval's record; absent in approvals stored by versions before them). */
+  action?: ActionKind;
+  name?: string;
 }
 
 /** One approval as stored. `taskToken` is a bearer credential: never log or render it. */

@@ -82,3 +82,28 @@ export function alarmPrefixOf(ctx: { stackName: string; alarmPrefix?: string }):
 export function alarmArnPattern(partition: string, region: string, accountId: string, prefix: string): string {
   return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${prefix}*`;
 }
+
+/**
+ * The monitor's own alarms (Terraform resources, one set per deployment, home region):
+ * `<prefix>Monitor-<Kind>`. They carry the deployment's prefix so the notification topic's
+ * policy lets them publish, and the reconciler never treats them as a resource's alarm (no
+ * resource alarm kind is `Monitor`).
+ */
+export const STACK_ALARM_KINDS = ['RunsFailed', 'RunsTimedOut', 'NotRunning', 'ScheduleDeadLetters', 'ActionsFailed', 'ApprovalErrors'] as const;
+export type StackAlarmKind = (typeof STACK_ALARM_KINDS)[number];
+const STACK_ALARM_INFIX = 'Monitor-';
+
+/** Name of one of the monitor's own alarms. */
+export function stackAlarmName(prefix: string, kind: StackAlarmKind): string {
+  return `${prefix}${STACK_ALARM_INFIX}${kind}`;
+}
+
+/** True for the monitor's own alarms (never reconciled or deleted at run time). */
+export function isStackAlarmName(name: string, prefix: string): boolean {
+  return name.startsWith(`${prefix}${STACK_ALARM_INFIX}`);
+}
+
+/** ARN of an alarm. */
+export function alarmArn(partition: string, region: string, accountId: string, name: string): string {
+  return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`;
+}

@@ -17,15 +17,13 @@ export const MAX_WIDGET_HEIGHT = 1000;
 
 /** Resources drawn in one set of graphs; a larger dataset group is drawn in several sets (readability). */
 export const RESOURCES_PER_SECTION = 25;
-/** Rows of the findings and actions tables; the rest are counted, not listed. */
-export const MAX_TABLE_ROWS = 50;
-/** Actions older than this are left off the dashboard. */
+/** The dashboard opens on this much history: the actions of the last 7 days (its live tables run over the dashboard's time range). */
 export const ACTIONS_LOOKBACK_MS = 7 * 24 * 3600 * 1000;
 
 /** Metric period of every graph: 5 minutes, the utilization alarm's period (and the parity metrics' publishing interval). */
 export const GRAPH_PERIOD_SECONDS = 300;
-/** Default time range shown. */
-export const DASHBOARD_START = '-PT24H';
+/** Default time range shown: the last 7 days (ACTIONS_LOOKBACK_MS); CloudWatch widens graph periods to fit. */
+export const DASHBOARD_START = '-P7D';
 /** Lowest minimum capacity Personalize allows (annotated on the capacity graphs). */
 export const LOWEST_ALLOWED_MIN_CAPACITY = 1;
 

@@ -8,27 +8,30 @@
  * limits, the remaining dataset groups go to `…-dashboard-2`, `-3`, ... Never fails on size,
  * never exceeds.
  */
-import type { Finding, MonitoredResource } from '../types';
+import type { MonitoredResource } from '../types';
 import {
   ACTIONS_LOOKBACK_MS,
   DASHBOARD_START,
   GRID_COLUMNS,
   MAX_METRICS_PER_DASHBOARD,
   MAX_METRICS_PER_WIDGET,
-  MAX_TABLE_ROWS,
   MAX_WIDGETS_PER_DASHBOARD,
   MAX_WIDGET_HEIGHT,
   RESOURCES_PER_SECTION,
 } from './constants';
 import { alarmsUrl, dashboardUrl, datasetGroupUrl, parseArnOrNone, partitionOfRegion, personalizeHomeUrl, stateMachineUrl } from './links';
-import { formatTime, formatUsd, mdEscape, mdLink, mdTable } from './markdown';
+import { mdEscape, mdLink, mdTable } from './markdown';
+import { actionsQuery, failedRegionsQuery, openFindingsQuery, openFindingsTotalQuery, runsQuery } from './queries';
 import { dashboardPageName } from './names';
-import type { DashboardAction, DashboardBody, DashboardDocument, MonitorHealth, SizedWidget, Widget } from './types';
+import type { DashboardBody, DashboardDocument, MonitorHealth, SizedWidget, Widget } from './types';
 import {
+  alarmStatusWidget,
   capacityGraph,
   errorsGraph,
   latencyGraph,
+  logTableWidget,
   monitorExecutionsGraph,
+  monitorRunCountsWidget,
   place,
   resourcesMonitoredWidget,
   textWidget,
@@ -37,10 +40,6 @@ import {
 
 export interface DashboardInput {
   fleet: readonly MonitoredResource[];
-  /** Findings of the run that triggered the build; undefined = not part of this build (event-triggered). */
-  findings?: readonly Finding[];
-  /** Recent actions of the ACTION machine; undefined = none reported to this build. */
-  actions?: readonly DashboardAction[];
   health?: MonitorHealth;
   stackName: string;
   /** The deployment's alarm prefix: the alarms links show only our alarms (absent: all alarms of the region). */
@@ -48,8 +47,6 @@ export interface DashboardInput {
   homeRegion: string;
   /** Monitored regions (header links); defaults to the home region and the fleet's regions. */
   regions?: readonly string[];
-  /** Epoch ms: only filters which actions are recent. Never printed (the body must not change with time alone). */
-  now: number;
 }
 
 /** Size of the graphs of a dataset group: three 8-wide graphs per row, as the original. */
@@ -60,12 +57,14 @@ const COUNT_WIDTH = 6;
 /** Smallest text widget that shows a title and a sentence. */
 const MIN_TEXT_HEIGHT = 3;
 const SECTION_HEADER_HEIGHT = 2;
+/** Heights of the live tables: about 15 rows of the findings and actions tables show without scrolling. */
+const TABLE_HEIGHT = 9;
 const HEALTH_HEIGHT = 6;
+/** Width of the findings total beside the findings table. */
+const TOTAL_WIDTH = 6;
 /** Grid units per markdown line (a text widget row is taller than a line of text). */
 const GRID_UNITS_PER_TEXT_LINE = 0.6;
 const MIN_TABLE_HEIGHT = 6;
-const MAX_PROBLEMS_LISTED = 10;
-const MAX_REASON_CHARS = 120;
 
 /** Widget and metric counts of a rendered body. */
 export interface DashboardStats {
@@ -273,11 +272,14 @@ function overviewRows(input: DashboardInput, groups: Group[], pages: PageSummary
     const md = contentsMarkdown(input, pages);
     rows.push([textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, MIN_TEXT_HEIGHT) })]);
   }
-  rows.push(healthRow(input));
-  const findings = findingsMarkdown(input.findings);
-  rows.push([textWidget(findings, { width: GRID_COLUMNS, height: textHeight(findings, MIN_TEXT_HEIGHT) })]);
-  const actions = actionsMarkdown(input.actions, input.now);
-  rows.push([textWidget(actions, { width: GRID_COLUMNS, height: textHeight(actions, MIN_TEXT_HEIGHT) })]);
+  const { stackName, homeRegion } = input;
+  const days = ACTIONS_LOOKBACK_MS / 86_400_000;
+  rows.push([
+    logTableWidget('Open findings (latest decision per resource; newest first)', homeRegion, openFindingsQuery(stackName), { width: GRID_COLUMNS - TOTAL_WIDTH, height: TABLE_HEIGHT }),
+    logTableWidget('Open findings: count and estimated waste (USD per month)', homeRegion, openFindingsTotalQuery(stackName), { width: TOTAL_WIDTH, height: TABLE_HEIGHT }),
+  ]);
+  rows.push([logTableWidget(`Actions (every outcome; the dashboard opens on the last ${days} days)`, homeRegion, actionsQuery(stackName), { width: GRID_COLUMNS, height: TABLE_HEIGHT })]);
+  rows.push(...healthRows(input));
   return rows;
 }
 
@@ -332,68 +334,26 @@ function emptyFleetText(input: DashboardInput): SizedWidget {
   );
 }
 
-function healthRow(input: DashboardInput): SizedWidget[] {
+/**
+ * The monitor's health: runs that reached their summary (by outcome, with the last of each),
+ * failed regions with their cause, every execution's outcome from AWS/States (failed and timed
+ * out runs write no summary), the monitor's own alarms, and its executions over time.
+ */
+function healthRows(input: DashboardInput): SizedWidget[][] {
   const sm = input.health?.stateMachineArn;
-  const lines = ['### Monitor health'];
-  const run = input.health?.lastRun;
-  if (!run) lines.push('No monitor run reported to this build (rebuilt on an event); the next scheduled rebuild shows the last run.');
-  else if (run.failedRegions.length === 0) lines.push(`Last successful run: **${formatTime(run.at)}**`);
-  else lines.push(`Last run: **${formatTime(run.at)}**, failed in ${run.failedRegions.map(mdEscape).join(', ')}`);
-  if (run && run.problems.length > 0) {
-    const shown = [...run.problems].sort((a, b) => cmp(a.target, b.target) || cmp(a.error, b.error)).slice(0, MAX_PROBLEMS_LISTED);
-    lines.push(`Problems (${shown.length} of ${run.problems.length}):`, shown.map((p) => `- \`${p.target}\`: ${mdEscape(truncate(p.error))}`).join('\n'));
-  }
-  if (sm) lines.push(mdLink('Open the MONITOR state machine', stateMachineUrl(sm)));
-  const md = lines.join('\n\n');
-  if (!sm) return [textWidget(md, { width: GRID_COLUMNS, height: textHeight(md, HEALTH_HEIGHT) })];
-  const region = parseArnOrNone(sm)?.region || input.homeRegion;
-  const height = textHeight(md, HEALTH_HEIGHT);
-  return [monitorExecutionsGraph(sm, region, { width: GRID_COLUMNS / 2, height }), textWidget(md, { width: GRID_COLUMNS / 2, height })];
-}
-
-function findingsMarkdown(findings: readonly Finding[] | undefined): string {
-  const title = '### Findings of the last run';
-  if (findings === undefined) return `${title}\n\nNot part of this rebuild (triggered by an event); the next scheduled rebuild by the monitor shows them.`;
-  if (findings.length === 0) return `${title}\n\nNo idle or over-provisioned campaign or recommender.`;
-  const sorted = [...findings].sort(
-    (a, b) => b.evidence.monthlyWasteUsd - a.evidence.monthlyWasteUsd || cmp(a.resourceArn, b.resourceArn) || cmp(a.kind, b.kind),
-  );
-  const total = sorted.reduce((n, f) => n + f.evidence.monthlyWasteUsd, 0);
-  const rows = sorted.slice(0, MAX_TABLE_ROWS).map((f) => [
-    `${mdEscape(f.name)} (${f.resourceType})`,
-    f.region,
-    f.kind === 'idle' ? 'Idle' : 'Over-provisioned',
-    f.evidence.newMin !== undefined ? `${f.evidence.currentMin} → ${f.evidence.newMin}` : String(f.evidence.currentMin),
-    `${f.evidence.utilizationPercent.toFixed(1)}%`,
-    formatUsd(f.evidence.monthlyWasteUsd),
-    f.dryRun ? `${f.action} (dry run)` : f.actionEnabled ? f.action : 'report only',
-    mdEscape(truncate(f.reason)),
-  ]);
-  const more = sorted.length > MAX_TABLE_ROWS ? `\n\n…and ${sorted.length - MAX_TABLE_ROWS} more (largest waste listed first).` : '';
-  return [
-    title,
-    `${sorted.length} finding(s), estimated waste **${formatUsd(total)} per month**.`,
-    mdTable(['Resource', 'Region', 'Finding', 'Minimum', 'Utilization', 'Est. monthly waste', 'Action', 'Reason'], rows) + more,
-  ].join('\n\n');
-}
-
-function actionsMarkdown(actions: readonly DashboardAction[] | undefined, now: number): string {
-  const title = `### Actions (last ${ACTIONS_LOOKBACK_MS / 86_400_000} days)`;
-  if (actions === undefined) return `${title}\n\nNone reported to this build.`;
-  const recent = actions
-    .filter((a) => a.at >= now - ACTIONS_LOOKBACK_MS)
-    .sort((a, b) => b.at - a.at || cmp(a.resourceArn, b.resourceArn) || cmp(a.action, b.action) || cmp(a.outcome, b.outcome));
-  if (recent.length === 0) return `${title}\n\nNo action taken, approved, rejected or expired.`;
-  const rows = recent.slice(0, MAX_TABLE_ROWS).map((a) => [
-    formatTime(a.at),
-    mdEscape(a.name),
-    a.region,
-    a.action,
-    a.outcome,
-    mdEscape(truncate(a.detail ?? '')),
-  ]);
-  const more = recent.length > MAX_TABLE_ROWS ? `\n\n…and ${recent.length - MAX_TABLE_ROWS} older.` : '';
-  return `${title}\n\n${mdTable(['When', 'Resource', 'Region', 'Action', 'Outcome', 'Detail'], rows)}${more}`;
+  const alarms = input.health?.alarmArns ?? [];
+  const third = GRID_COLUMNS / 3;
+  const logs = [
+    logTableWidget('Monitor runs by outcome (last successful: outcome ok)', input.homeRegion, runsQuery(input.stackName), { width: sm ? third : GRID_COLUMNS / 2, height: HEALTH_HEIGHT }),
+    logTableWidget('Failed regions and their cause', input.homeRegion, failedRegionsQuery(input.stackName), { width: sm ? third : GRID_COLUMNS / 2, height: HEALTH_HEIGHT }),
+  ];
+  const region = (sm && parseArnOrNone(sm)?.region) || input.homeRegion;
+  const rows: SizedWidget[][] = [sm ? [...logs, monitorRunCountsWidget(sm, region, { width: third, height: HEALTH_HEIGHT })] : logs];
+  const bottom: SizedWidget[] = [];
+  if (alarms.length > 0) bottom.push(alarmStatusWidget("The monitor's own alarms", alarms, { width: sm ? GRID_COLUMNS / 2 : GRID_COLUMNS, height: HEALTH_HEIGHT }));
+  if (sm) bottom.push(monitorExecutionsGraph(sm, region, { width: alarms.length > 0 ? GRID_COLUMNS / 2 : GRID_COLUMNS, height: HEALTH_HEIGHT }));
+  if (bottom.length > 0) rows.push(bottom);
+  return rows;
 }
 
 // ---- grid ----------------------------------------------------------------------------------
@@ -426,10 +386,6 @@ function textHeight(markdown: string, min: number): number {
  */
 function countMetrics(widgets: SizedWidget[]): number {
   return widgets.reduce((n, w) => n + (w.type === 'metric' ? w.properties.metrics.length : 0), 0);
-}
-
-function truncate(text: string): string {
-  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS - 1)}…` : text;
 }
 
 /** Invariant of the packing; a violation is a bug here, caught before PutDashboard would reject it. */

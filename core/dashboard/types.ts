@@ -3,7 +3,6 @@
  * dashboard builder's inputs. Pure: no SDK imports.
  * Body reference: CloudWatch "Dashboard Body Structure and Syntax".
  */
-import type { ActionKind } from '../types';
 
 /** Rendering options that may end a metric row. */
 export interface MetricOptions {
@@ -62,6 +61,8 @@ export interface MetricWidgetProperties {
   yAxis?: { left?: YAxis; right?: YAxis };
   annotations?: { horizontal: HorizontalAnnotation[] };
   sparkline?: boolean;
+  /** singleValue: one value over the whole time range (the widget's period is ignored). */
+  setPeriodToTimeRange?: boolean;
 }
 
 export interface TextWidgetProperties {
@@ -86,10 +87,39 @@ export interface TextWidget extends WidgetBox {
   properties: TextWidgetProperties;
 }
 
-export type Widget = MetricWidget | TextWidget;
+/**
+ * A CloudWatch Logs Insights widget: `query` starts with one `SOURCE '<log group>' |` per log
+ * group, then the Logs Insights QL pipeline. It runs over the dashboard's time range each time
+ * the dashboard is viewed or refreshed (always live, billed per GB scanned).
+ */
+export interface LogWidgetProperties {
+  title: string;
+  /** Region of the log groups. */
+  region: string;
+  query: string;
+  view: 'table';
+}
+
+export interface LogWidget extends WidgetBox {
+  type: 'log';
+  properties: LogWidgetProperties;
+}
+
+/** An alarm status widget: the current state of up to 100 alarms, by ARN. */
+export interface AlarmWidgetProperties {
+  title: string;
+  alarms: string[];
+}
+
+export interface AlarmWidget extends WidgetBox {
+  type: 'alarm';
+  properties: AlarmWidgetProperties;
+}
+
+export type Widget = MetricWidget | TextWidget | LogWidget | AlarmWidget;
 
 /** A widget whose position is not decided yet (layout places it on the grid). */
-export type SizedWidget = Omit<MetricWidget, 'x' | 'y'> | Omit<TextWidget, 'x' | 'y'>;
+export type SizedWidget = Omit<MetricWidget, 'x' | 'y'> | Omit<TextWidget, 'x' | 'y'> | Omit<LogWidget, 'x' | 'y'> | Omit<AlarmWidget, 'x' | 'y'>;
 
 export interface DashboardBody {
   /** Default time range of the dashboard, ISO-8601 duration relative to now. */
@@ -104,36 +134,10 @@ export interface DashboardDocument {
   body: string;
 }
 
-/** Outcome of an action of the ACTION machine, as listed on the dashboard. */
-export type ActionOutcome = 'approved' | 'rejected' | 'expired' | 'done' | 'failed';
-
-/** One action on one resource, shown in the "Actions" table. */
-export interface DashboardAction {
-  resourceArn: string;
-  name: string;
-  region: string;
-  action: ActionKind;
-  outcome: ActionOutcome;
-  /** When the outcome happened (epoch ms). */
-  at: number;
-  /** Short free text, e.g. "min 10 → 4" or who rejected. */
-  detail?: string;
-}
-
-/** The last MONITOR run as the dashboard reports it. */
-export interface LastRun {
-  /** Start of the run (epoch ms). */
-  at: number;
-  /** Regions whose collection failed in that run (empty = a successful run). */
-  failedRegions: string[];
-  /** Resources or listings that could not be read, with the reason. */
-  problems: { target: string; error: string }[];
-}
-
-/** Health of the monitor itself. */
+/** Health of the monitor itself (what the builder knows without any run's input). */
 export interface MonitorHealth {
-  /** ARN of the MONITOR state machine (its AWS/States execution metrics are graphed). */
+  /** ARN of the MONITOR state machine (its AWS/States execution metrics are shown). */
   stateMachineArn?: string;
-  /** The run that triggered this build; absent when the build was triggered by an event. */
-  lastRun?: LastRun;
+  /** ARNs of the monitor's own alarms (shown by an alarm widget). */
+  alarmArns?: readonly string[];
 }

@@ -21,6 +21,8 @@ import type {
   MetricRow,
   MetricStat,
   MetricWidget,
+  AlarmWidget,
+  LogWidget,
   SizedWidget,
   TextWidget,
   Widget,
@@ -47,6 +49,34 @@ export function metricRow(namespace: string, metricName: string, dimensions: rea
 export function expressionRow(expression: string, id: string, label?: string): ExpressionRow {
   if (!/^[a-z][A-Za-z0-9_]*$/.test(id)) throw new Error(`metric-math id "${id}" must start with a lowercase letter and hold only letters, digits and _`);
   return [label === undefined ? { expression, id } : { expression, label, id }];
+}
+
+/** CloudWatch: alarms per alarm status widget. */
+export const MAX_ALARMS_PER_WIDGET = 100;
+
+/**
+ * A Logs Insights table: `query` (SOURCE commands first) runs over the dashboard's time range
+ * whenever the dashboard is shown or refreshed.
+ * @throws Error when the query names no log group (no leading SOURCE).
+ */
+export function logTableWidget(title: string, region: string, query: string, size: Size): Omit<LogWidget, 'x' | 'y'> {
+  checkSize(size, `log widget "${title}"`);
+  if (!region) throw new Error(`log widget "${title}": region is required (dashboards are global)`);
+  if (!/^SOURCE '[^']+'/.test(query)) throw new Error(`log widget "${title}": the query must start with SOURCE '<log group>'`);
+  return { type: 'log', width: size.width, height: size.height, properties: { title, region, query, view: 'table' } };
+}
+
+/**
+ * The state of up to MAX_ALARMS_PER_WIDGET alarms.
+ * @throws Error on an empty list, too many alarms or a value that is not an alarm ARN.
+ */
+export function alarmStatusWidget(title: string, alarmArns: readonly string[], size: Size): Omit<AlarmWidget, 'x' | 'y'> {
+  const what = `alarm widget "${title}"`;
+  checkSize(size, what);
+  if (alarmArns.length === 0 || alarmArns.length > MAX_ALARMS_PER_WIDGET) throw new Error(`${what}: needs 1-${MAX_ALARMS_PER_WIDGET} alarms, got ${alarmArns.length}`);
+  const bad = alarmArns.find((a) => !/^arn:[\w-]+:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/.test(a));
+  if (bad !== undefined) throw new Error(`${what}: "${bad}" is not an alarm ARN`);
+  return { type: 'alarm', width: size.width, height: size.height, properties: { title, alarms: [...alarmArns] } };
 }
 
 /** A markdown text widget. */
@@ -83,8 +113,8 @@ function metricWidget(o: MetricWidgetOptions, view: 'singleValue' | 'timeSeries'
 }
 
 /** A single-value (number) widget. */
-export function singleValueWidget(o: MetricWidgetOptions & { sparkline?: boolean }): Omit<MetricWidget, 'x' | 'y'> {
-  return metricWidget(o, 'singleValue', o.sparkline ? { sparkline: true } : {});
+export function singleValueWidget(o: MetricWidgetOptions & { sparkline?: boolean; setPeriodToTimeRange?: boolean }): Omit<MetricWidget, 'x' | 'y'> {
+  return metricWidget(o, 'singleValue', { ...(o.sparkline ? { sparkline: true } : {}), ...(o.setPeriodToTimeRange ? { setPeriodToTimeRange: true } : {}) });
 }
 
 /** A line graph (timeSeries) with optional horizontal annotations. */
@@ -243,6 +273,24 @@ export function errorsGraph(resources: readonly MonitoredResource[], region: str
       metricRow(PERSONALIZE_NAMESPACE, `${r.requestMetric}5xxErrors`, dimensionOf(r), { label: `${r.name} 5xx` }),
     ]),
     yAxis: { left: { label: 'Errors', min: 0, showUnits: false } },
+  });
+}
+
+/** MONITOR executions over the whole time range: started, succeeded, failed, timed out (one number each). */
+export function monitorRunCountsWidget(stateMachineArn: string, region: string, size: Size): SizedWidget {
+  const dims = [{ name: 'StateMachineArn', value: stateMachineArn }];
+  return singleValueWidget({
+    ...size,
+    title: 'Monitor runs in the time range',
+    region,
+    stat: 'Sum',
+    metrics: [
+      metricRow(STATES_NAMESPACE, 'ExecutionsStarted', dims, { label: 'Started' }),
+      metricRow(STATES_NAMESPACE, 'ExecutionsSucceeded', dims, { label: 'Succeeded', color: '#2ca02c' }),
+      metricRow(STATES_NAMESPACE, 'ExecutionsFailed', dims, { label: 'Failed', color: '#d62728' }),
+      metricRow(STATES_NAMESPACE, 'ExecutionsTimedOut', dims, { label: 'Timed out', color: '#ff7f0e' }),
+    ],
+    setPeriodToTimeRange: true,
   });
 }
 

@@ -17,6 +17,7 @@ export function stateTable(base: StackBase): StateTable {
 
 export class Monitor {
   readonly machine: StateMachine;
+  readonly schedule: MonitorSchedule;
 
   constructor(base: StackBase, props: { functions: TaskFunctions; actionStateMachineArn: string; notificationTopicArn: string }) {
     const { config } = base;
@@ -34,7 +35,7 @@ export class Monitor {
       // EXPRESS history exists only in these logs.
       logLevel: 'ALL',
     });
-    new MonitorSchedule(base.stack, 'schedule', {
+    this.schedule = new MonitorSchedule(base.stack, 'schedule', {
       stackName: config.stackName,
       stateMachineArn: this.machine.machine.arn,
       scheduleExpression: config.scheduleExpression,

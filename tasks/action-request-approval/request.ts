@@ -53,7 +53,7 @@ export async function requestApproval(event: RequestApprovalInput, deps: Request
     id,
     taskToken: event.taskToken,
     status: 'PENDING',
-    summary: { title: describeAction(request), resourceArn: request.resourceArn, region: request.region, facts: actionFacts(request, run, expiresAt) },
+    summary: { title: describeAction(request), resourceArn: request.resourceArn, region: request.region, facts: actionFacts(request, run, expiresAt), action: request.action, name: request.name },
     executionArn: run.executionArn,
     createdAt: new Date(now).toISOString(),
     expiresAt,

@@ -3,6 +3,7 @@
  * then the task result to the waiting execution (SendTaskSuccess / SendTaskFailure), and the
  * page that explains what happened.
  */
+import { approvedRecord } from '../../core/records';
 import { messagePage, type Page } from '../../core/approval-page';
 import type { ApprovalDecision } from '../../core/contracts/approvals';
 import { shortHash } from '../../core/arn';
@@ -71,6 +72,8 @@ export async function decide(deps: ApprovalDeps, id: string, record: ApprovalRec
   }
   const sent = await sendTaskResult(deps.sfn, record, decision, decidedAt);
   deps.logger.info('approval decided', { approvalRef: shortHash(id, 12), decision, executionArn: record.executionArn, sent: sent.outcome, sfnError: sent.error });
+  const approved = decision === 'approve' && sent.outcome === 'sent' ? approvedRecord(record.summary, record.executionArn, decidedAt) : undefined;
+  if (approved) deps.logger.record(approved);
   if (sent.outcome === 'gone') {
     await rewriteDecision(deps.ddb, deps.table, id, decidedAt, 'EXPIRED');
     return messagePage(410, 'This request expired', ['The workflow stopped waiting for a decision before yours arrived, so nothing was changed.'], record.summary);

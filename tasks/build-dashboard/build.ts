@@ -16,6 +16,7 @@ import { buildDashboards, dashboardStats } from '../../core/dashboard/layout';
 import { parseArnOrNone } from '../../core/dashboard/links';
 import { isMonitorable } from '../../core/status';
 import { monitorStateMachineName } from '../../core/contracts/names';
+import { alarmArn } from '../../core/contracts/ownership';
 import type { Problem } from '../../core/contracts/run';
 import type { MonitoredResource } from '../../core/types';
 import { ApiCallCounter } from '../collect/aws-calls';
@@ -93,16 +94,14 @@ export function createHandler(
       if (problems.length > 0) log.warn('fleet read with problems', { problems: problems.length, first: problems.slice(0, 5) });
     }
 
+    const alarmArns = ownAlarmArns(context?.invokedFunctionArn, env.homeRegion, env.stackAlarms);
     const docs = buildDashboards({
       fleet,
-      findings: request.findings,
-      actions: request.actions,
-      health: { stateMachineArn, lastRun: request.lastRun },
+      health: { stateMachineArn, alarmArns },
       stackName: env.stackName,
       alarmPrefix: env.alarmPrefix,
       homeRegion: env.homeRegion,
       regions: request.regions ?? env.regions,
-      now,
     });
     // A dry-run deploy never writes, whatever the invocation says; a run's dry run only adds caution.
     const dryRun = env.dryRun || request.dryRun === true;
@@ -146,4 +145,10 @@ function selection(campaignArns: 'all' | readonly string[], recommenderArns: 'al
 export function monitorArnBesides(functionArn: string | undefined, homeRegion: string, stackName: string): string | undefined {
   const fn = functionArn ? parseArnOrNone(functionArn) : undefined;
   return fn && `arn:${fn.partition}:states:${homeRegion}:${fn.accountId}:stateMachine:${monitorStateMachineName(stackName)}`;
+}
+
+/** ARNs of the monitor's own alarms (home region, this function's partition and account); none when the function ARN is unknown. */
+export function ownAlarmArns(functionArn: string | undefined, homeRegion: string, names: readonly string[]): string[] {
+  const fn = functionArn ? parseArnOrNone(functionArn) : undefined;
+  return fn ? names.map((n) => alarmArn(fn.partition, homeRegion, fn.accountId, n)) : [];
 }

@@ -4,9 +4,8 @@
  */
 import { z } from 'zod';
 import { PERSONALIZE_ARN_PATTERN, REGION_PATTERN, describeIssues } from '../../config/schema';
-import type { DashboardAction, LastRun } from '../../core/dashboard/types';
 import { DASHBOARD_DETAIL_TYPE } from '../../core/findings';
-import type { Finding, MonitoredResource } from '../../core/types';
+import type { MonitoredResource } from '../../core/types';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
 import { alarmOwnership, type TaskEnvName } from '../shared/task-env';
 
@@ -26,6 +25,8 @@ export const ENV = {
   dryRun: 'PM_DRY_RUN',
   /** The MONITOR's state table: the fleet as collect described it (needed unless the input carries the fleet). */
   stateTable: 'PM_STATE_TABLE',
+  /** Optional: JSON array of the names of the monitor's own alarms (Terraform's, home region), for the alarm widget. */
+  stackAlarms: 'PM_STACK_ALARMS',
 } as const satisfies Record<string, TaskEnvName>;
 
 
@@ -41,6 +42,8 @@ export interface BuildDashboardEnv {
   dryRun: boolean;
   /** PM_STATE_TABLE; undefined when unset (then only an input carrying the fleet can be drawn). */
   stateTable?: string;
+  /** PM_STACK_ALARMS: names of the monitor's own alarms (empty when unset). */
+  stackAlarms: string[];
 }
 
 /**
@@ -76,7 +79,23 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
     alarmPrefix: alarmOwnership(required(ENV.alarmPrefix), stackName).prefix,
     dryRun: dryRunFlag(env[ENV.dryRun]),
     stateTable: env[ENV.stateTable]?.trim() || undefined,
+    stackAlarms: stackAlarmNames(env[ENV.stackAlarms]),
   };
+}
+
+function stackAlarmNames(raw: string | undefined): string[] {
+  const v = raw?.trim();
+  if (!v) return [];
+  let names: unknown;
+  try {
+    names = JSON.parse(v);
+  } catch {
+    names = undefined;
+  }
+  if (!Array.isArray(names) || !names.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 255)) {
+    throw new ConfigurationError(`environment variable ${ENV.stackAlarms} must be a JSON array of alarm names, got ${raw}`);
+  }
+  return names as string[];
 }
 
 function dryRunFlag(raw: string | undefined): boolean {
@@ -116,33 +135,6 @@ const resourceSchema = z
   })
   .passthrough();
 
-const regionResultSchema = z
-  .object({
-    region: z.string(),
-    ok: z.boolean(),
-    problems: z.array(z.object({ target: z.string(), error: z.string() })).optional(),
-    error: z.string().optional(),
-    cause: z.string().optional(),
-  })
-  .passthrough();
-
-const actionSchema = z.object({
-  resourceArn: z.string(),
-  name: z.string(),
-  region: z.string(),
-  action: z.enum(['delete', 'stop', 'setMinCapacity']),
-  outcome: z.enum(['approved', 'rejected', 'expired', 'done', 'failed']),
-  at: z.union([z.number(), z.string().transform((s, ctx) => {
-    const t = Date.parse(s);
-    if (Number.isNaN(t)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected a timestamp, got "${s}"` });
-      return z.NEVER;
-    }
-    return t;
-  })]),
-  detail: z.string().optional(),
-});
-
 const inputSchema = z
   .object({
     /** The MONITOR run (RunContext): `now`, and the selection it used. */
@@ -157,13 +149,8 @@ const inputSchema = z
       .passthrough()
       .optional(),
     reason: z.string().optional(),
-    /** The resources to draw; when absent the task lists them itself. */
+    /** The resources to draw; when absent the task reads them from the state table. */
     fleet: z.array(resourceSchema).optional(),
-    /** Region outcomes of the run (health: failures and problems). */
-    regionResults: z.array(regionResultSchema).optional(),
-    /** Findings of the run (shown with their estimated waste). */
-    findings: z.array(z.object({ resourceArn: z.string(), evidence: z.object({ monthlyWasteUsd: z.number() }).passthrough() }).passthrough()).optional(),
-    actions: z.array(actionSchema).optional(),
     /** EventBridge `BuildPersonalizeMonitorDashboard` event. */
     'detail-type': z.string().optional(),
     detail: z.object({ Reason: z.string().optional() }).passthrough().optional(),
@@ -181,13 +168,10 @@ export interface BuildRequest {
   /** The MONITOR run's dryRun, when invoked by one (true adds a dry run; false cannot lift the deploy's PM_DRY_RUN). */
   dryRun?: boolean;
   fleet?: MonitoredResource[];
-  findings?: Finding[];
-  actions?: DashboardAction[];
-  lastRun?: LastRun;
 }
 
 /**
- * Normalizes the invocation: a MONITOR task input `{ run?, reason?, fleet?, regionResults?, findings?, actions? }`
+ * Normalizes the invocation: a MONITOR task input `{ run?, reason?, fleet? }`
  * or the EventBridge event `{ "detail-type": "BuildPersonalizeMonitorDashboard", "detail": { "Reason": ... } }`.
  * @throws InvalidRunInputError naming every bad field.
  */
@@ -203,18 +187,6 @@ export function parseRequest(event: unknown): BuildRequest {
     runAt = Date.parse(e.run.now);
     if (Number.isNaN(runAt)) throw new InvalidRunInputError(`invalid build-dashboard input: run.now: expected an ISO-8601 time, got "${e.run.now}"`);
   }
-  const lastRun: LastRun | undefined =
-    runAt !== undefined && e.regionResults
-      ? {
-          at: runAt,
-          failedRegions: e.regionResults.filter((r) => r.ok !== true).map((r) => r.region),
-          problems: e.regionResults.flatMap((r) => [
-            ...(r.ok !== true ? [{ target: `region:${r.region}`, error: [r.error, r.cause].filter(Boolean).join(': ') || 'failed' }] : []),
-            ...(r.problems ?? []),
-          ]),
-        }
-      : undefined;
-
   return {
     reason,
     runAt,
@@ -223,8 +195,5 @@ export function parseRequest(event: unknown): BuildRequest {
     recommenderArns: e.run?.recommenderArns,
     dryRun: e.run?.dryRun,
     fleet: e.fleet as MonitoredResource[] | undefined,
-    findings: e.findings as Finding[] | undefined,
-    actions: e.actions as DashboardAction[] | undefined,
-    lastRun,
   };
 }

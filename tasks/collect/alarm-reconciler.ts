@@ -21,7 +21,7 @@ import {
 } from '../aws/cloudwatch';
 import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
 import { toPutInput, toSpec } from './alarm-wire';
-import { isOriginalAlarmName, isOwnedAlarm, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
+import { isOriginalAlarmName, isOwnedAlarm, isStackAlarmName, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec } from '../../core/types';
 import { ApiCallCounter, describeError, isThrottling, mapWithConcurrency } from './aws-calls';
 import type { Budget } from './budget';
@@ -244,5 +244,6 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
 export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: Pick<ReconcileOptions, 'region' | 'calls' | 'ownership'>): Promise<MetricAlarm[]> {
   const { prefix } = opts.ownership;
   const all = await describeAlarms(cloudwatch, { prefix, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
-  return all.filter((a) => a.AlarmName?.startsWith(prefix) && !isOriginalAlarmName(a.AlarmName));
+  // The monitor's own alarms (Terraform's) share the prefix but are never a resource's.
+  return all.filter((a) => a.AlarmName?.startsWith(prefix) && !isOriginalAlarmName(a.AlarmName) && !isStackAlarmName(a.AlarmName, prefix));
 }

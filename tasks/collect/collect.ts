@@ -31,6 +31,7 @@ import type { CloudWatchClient, PersonalizeClient } from '../aws/clients';
 import { alarmSpecs } from '../../core/alarms';
 import { rankFindings } from '../../core/findings';
 import { fleetFingerprint } from '../../core/fleet';
+import { decisionRecord, leftFleetRecord } from '../../core/records';
 import { isMonitorable } from '../../core/status';
 import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
 import type { AlarmOwnership } from '../../core/contracts/ownership';
@@ -114,6 +115,9 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     }
   };
 
+  // Resources monitored as of the stored state: one that a complete listing no longer shows as
+  // monitorable left the fleet, and its findings close on the dashboard.
+  const monitoredBefore = [...state.resources.values()].map((e) => e.resource).filter((r) => isMonitorable(r));
   const discovery = await discoverResources(
     deps.personalize,
     { region, campaignArns: run.campaignArns, recommenderArns: run.recommenderArns },
@@ -125,6 +129,10 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   // Written at once: a container killed later in the run keeps what it described.
   await saveState('after discovery');
   const monitored = discovery.resources.filter((r) => isMonitorable(r));
+  if (discovery.complete) {
+    const stillMonitored = new Set(monitored.map((r) => r.arn));
+    for (const r of monitoredBefore) if (!stillMonitored.has(r.arn)) log.record(leftFleetRecord(r, now));
+  }
 
   // One logical read: recent traffic (of all when publishing, else of those whose decision is
   // due), hourly history only where a finding is possible.
@@ -179,6 +187,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
         onTagReadCarriedOver: () => carriedOver.tagReads++,
       });
       findings.push(...decision.findings);
+      if (decision.withheld === undefined) log.record(decisionRecord(r, decision.findings, now));
     } catch (err) {
       problems.push({ target: r.arn, error: `decision failed: ${describeError(err)}` });
     }

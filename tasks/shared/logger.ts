@@ -5,6 +5,7 @@
  * redacted before anything reaches Powertools: a task token or signature never reaches a log.
  */
 import { Logger as PowertoolsLogger, type LogItem } from '@aws-lambda-powertools/logger';
+import { RECORD_MESSAGE, type MonitorRecord } from '../../core/contracts/records';
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
 
@@ -80,6 +81,8 @@ export class Logger {
   info(message: string, data?: Record<string, unknown>): void { this.write('INFO', message, data); }
   warn(message: string, data?: Record<string, unknown>): void { this.write('WARN', message, data); }
   error(message: string, data?: Record<string, unknown>): void { this.write('ERROR', message, data); }
+  /** A record line for the dashboard's Logs Insights widgets (core/contracts/records.ts), at INFO. */
+  record(record: MonitorRecord): void { this.write('INFO', RECORD_MESSAGE, record as unknown as Record<string, unknown>); }
 
   private write(level: Exclude<LogLevel, 'OFF'>, message: string, data?: Record<string, unknown>): void {
     if (ORDER[level] < this.minLevel) return;

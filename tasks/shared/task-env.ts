@@ -19,6 +19,7 @@ export const TASK_ENV = {
   PM_ALARM_PREFIX: 'prefix of the alarm names the monitor owns (deploy config alarmPrefix)',
   PM_DRY_RUN: 'deploy config dryRun ("true"/"false"): the dashboard rule then only reports what it would write',
   PM_PUBLISH_UTILIZATION_METRICS: 'deploy config publishUtilizationMetrics ("true"/"false"): publish the original\'s per-resource PersonalizeMonitor metrics (parity mode)',
+  PM_STACK_ALARMS: 'JSON array of the names of the monitor\'s own alarms (Terraform resources, home region), shown by the dashboard\'s alarm widget',
   PM_STATE_TABLE: 'DynamoDB table of the monitor\'s persisted per-region state (described resources, tags), read by collect and build-dashboard',
   PM_MONITOR_STATE_MACHINE_ARN: 'never set by the stack (the MONITOR definition references the dashboard builder: a cycle); the builder derives it from its own ARN unless given',
 } as const;

@@ -13,6 +13,7 @@ import type { Problem } from '../../core/contracts/run';
 import { putMetricData, type CloudWatchClient } from '../aws/cloudwatch';
 import { describeError } from '../aws/errors';
 import type { Logger } from '../shared/logger';
+import { runRecords } from '../../core/records';
 import { MONITOR_NAMESPACE, type MetricPoint } from '../../core/types';
 import { resourceCountMetric, summarize, type RunSummary, type SummarizeInput } from './summarize';
 
@@ -77,5 +78,11 @@ export async function summarizeRun(event: SummarizeInput, homeRegion: string, de
   const { logger } = deps;
   const log = summary.anyRegionFailed ? logger.error.bind(logger) : problem ? logger.warn.bind(logger) : logger.info.bind(logger);
   log('run summary', { ...summary });
+  for (const record of runRecords(
+    { at: Number.isFinite(Date.parse(summary.now)) ? Date.parse(summary.now) : Date.now(), dryRun: summary.dryRun, resources: summary.resources.active, findings: summary.findings, problems: summary.problems },
+    [...summary.regions.ok.map((region) => ({ region, ok: true })), ...summary.regions.failed.map((f) => ({ region: f.region, ok: false, cause: [f.error, f.cause].filter(Boolean).join(': ') }))],
+  )) {
+    logger.record(record);
+  }
   return summary;
 }

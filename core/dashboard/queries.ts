@@ -1,0 +1,91 @@
+/**
+ * The Logs Insights queries of the dashboard's live tables, over the records the tasks write
+ * (core/contracts/records.ts). Pure: names in, query strings out. Each query stays inside the
+ * subset the local evaluator checks (sim/logs-insights.ts), and follows Logs Insights QL:
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax.html
+ * (`dedup` may only be followed by `limit`; `latest()` in the first `stats` only).
+ *
+ * A log widget runs its query over the dashboard's time range whenever the dashboard is viewed or
+ * refreshed: the tables are live without any rebuild.
+ */
+import { functionName, lambdaLogGroupName } from '../contracts/names';
+import { RECORD_FIELD } from '../contracts/records';
+
+/** Rows a table shows (Logs Insights returns at most 10,000; a dashboard table stays readable). */
+export const QUERY_ROW_LIMIT = 100;
+
+/** The log group of a task's function. */
+export function taskLogGroup(stackName: string, task: string): string {
+  return lambdaLogGroupName(functionName(stackName, task));
+}
+
+function sources(groups: readonly string[]): string {
+  for (const g of groups) if (!/^[\w./#-]+$/.test(g)) throw new Error(`log group name "${g}" has characters a SOURCE command cannot quote`);
+  return groups.map((g) => `SOURCE '${g}'`).join(' | ');
+}
+
+function query(groups: readonly string[], commands: readonly string[]): string {
+  return [sources(groups), ...commands].join('\n| ');
+}
+
+const isRecord = (kind: string) => `filter ${RECORD_FIELD} = "${kind}"`;
+
+/**
+ * Open findings: each resource's latest decision in the time range, where it found something
+ * (a later `none` – in use again, or gone from the fleet – closes it). Newest first, then by waste.
+ */
+export function openFindingsQuery(stackName: string): string {
+  return query(
+    [taskLogGroup(stackName, 'collect')],
+    [
+      isRecord('decision'),
+      'stats latest(finding) as finding, latest(name) as resource, latest(resourceType) as resourceType, latest(region) as region, latest(minimum) as minimum, latest(utilizationPercent) as utilizationPercent, latest(monthlyWasteUsd) as wasteUsdPerMonth, latest(nextStep) as nextStep, latest(reason) as reason, latest(at) as decidedAt by resourceArn',
+      'filter finding != "none"',
+      'sort decidedAt desc, wasteUsdPerMonth desc',
+      `limit ${QUERY_ROW_LIMIT}`,
+    ],
+  );
+}
+
+/** Count and estimated monthly waste of the open findings (same selection as the table). */
+export function openFindingsTotalQuery(stackName: string): string {
+  return query(
+    [taskLogGroup(stackName, 'collect')],
+    [
+      isRecord('decision'),
+      'stats latest(finding) as finding, latest(monthlyWasteUsd) as waste by resourceArn',
+      'filter finding != "none"',
+      'stats count(*) as openFindings, sum(waste) as wasteUsdPerMonth',
+    ],
+  );
+}
+
+/**
+ * Every outcome of every ACTION execution, newest first: the notify step records each outcome,
+ * the approval function each approval (a retried step's duplicate is dropped).
+ */
+export function actionsQuery(stackName: string): string {
+  return query(
+    [taskLogGroup(stackName, 'action-notify'), taskLogGroup(stackName, 'approval')],
+    [
+      isRecord('action'),
+      'fields at, resource, region, action, outcome, decidedBy, detail, executionArn',
+      'sort at desc',
+      'dedup executionArn, outcome',
+      `limit ${QUERY_ROW_LIMIT}`,
+    ],
+  );
+}
+
+/** MONITOR runs that reached their summary, by outcome (`ok` / `regionFailed`), with the last of each. */
+export function runsQuery(stackName: string): string {
+  return query([taskLogGroup(stackName, 'summarize-run')], [isRecord('run'), 'stats count(*) as runs, latest(at) as lastRun by outcome', 'sort lastRun desc']);
+}
+
+/** Regions that failed, with how often and the last cause. */
+export function failedRegionsQuery(stackName: string): string {
+  return query(
+    [taskLogGroup(stackName, 'summarize-run')],
+    [isRecord('regionFailed'), 'stats count(*) as failedRuns, latest(cause) as lastCause, latest(at) as lastFailed by region', 'sort lastFailed desc', `limit ${QUERY_ROW_LIMIT}`],
+  );
+}
