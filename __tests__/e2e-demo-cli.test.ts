@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, parseOptions, UsageError } from '../demo/options';
 import { actionOutcome, countOutcomes, formatCounts, type EndedExecution } from '../demo/outcome';
 import { compactPath, requestOf } from '../demo/run';
+import type { DashboardView } from '../demo/dashboard-view';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -137,6 +138,36 @@ describe('npm run demo (a whole run)', () => {
     expect(hours).toHaveLength(48);
     expect(hours.every((l) => / 12 runs /.test(l))).toBe(true);
     expect(stdout).not.toMatch(/ACTION (succeeded|failed):/);
+
+    // The dashboard, read as a person reads it (its live tables' queries over the captured logs,
+    // its alarm and run-count widgets), says what the run did.
+    const view = summary.dashboard as DashboardView & { disagreements: string[] };
+    const endMs = Date.parse(summary.simulated.end);
+    expect(view.range).toEqual({ start: new Date(endMs - 7 * 86_400_000).toISOString(), end: summary.simulated.end });
+    const table = (prefix: string) => view.tables.find((t) => t.title.startsWith(prefix))!;
+    // Every ACTION execution's outcome is in the actions table, approved by the link, and nothing else.
+    expect(view.disagreements).toEqual([]);
+    const actions = table('Actions').rows;
+    expect(summary.actions.length).toBeGreaterThan(0);
+    const ended = summary.actions.filter((a: { outcome: string }) => a.outcome === 'done');
+    expect(actions.filter((r) => r.outcome === 'done')).toHaveLength(ended.length);
+    expect(actions.filter((r) => r.outcome === 'approved')).toHaveLength(summary.approvals.length);
+    for (const r of actions) expect(r.decidedBy).toBe('a person, by the approval link');
+    // Every finding of the run is on the dashboard: still open, or closed by its action (done).
+    const open = table('Open findings (').rows;
+    const doneResources = new Set(summary.actions.filter((a: { outcome: string }) => a.outcome === 'done').map((a: { resource: string }) => a.resource));
+    for (const f of summary.findings as { name: string }[]) {
+      const arn = summary.fleet.find((r: { name: string }) => r.name === f.name).arn;
+      expect([f.name, open.some((r) => r.resourceArn === arn) || doneResources.has(arn)]).toEqual([f.name, true]);
+    }
+    const total = table('Open findings: count').rows;
+    expect(total.length === 0 ? 0 : total[0].openFindings).toBe(open.length);
+    // Monitor health: every run reached its summary and succeeded, as the runner saw them.
+    expect(table('Monitor runs by outcome').rows).toEqual([{ outcome: 'ok', runs: 576, lastRun: new Date(endMs - 300_000).toISOString().replace('.000Z', 'Z') }]);
+    expect(table('Failed regions').rows).toEqual([]);
+    expect(view.runCounts).toEqual({ Started: 576, Succeeded: 576, Failed: 0, 'Timed out': 0 });
+    expect(view.alarms.map((a) => a.state)).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'OK']);
+    expect(stdout).toContain('the dashboard agrees with the run above');
   }, 240_000);
 
   it('--reject: every ACTION is shown as rejected (from its terminal state), never as succeeded', () => {
@@ -147,5 +178,13 @@ describe('npm run demo (a whole run)', () => {
     expect(stdout).not.toContain('ACTION succeeded');
     expect(summary.actions.length).toBeGreaterThan(0);
     expect(summary.actions.every((a: { outcome: string }) => a.outcome === 'rejected')).toBe(true);
+    // Rejected: the findings stay open on the dashboard, each with its waste, and the table says who rejected.
+    const view = summary.dashboard as DashboardView & { disagreements: string[] };
+    expect(view.disagreements).toEqual([]);
+    const open = view.tables.find((t) => t.title.startsWith('Open findings ('))!.rows;
+    expect(open.length).toBe(summary.actions.length);
+    for (const r of open) expect(Number(r.wasteUsdPerMonth)).toBeGreaterThan(0);
+    const rows = view.tables.find((t) => t.title.startsWith('Actions'))!.rows;
+    expect(rows.map((r) => [r.outcome, r.decidedBy])).toEqual(summary.actions.map(() => ['rejected', 'a person, by the approval link']));
   }, 240_000);
 });

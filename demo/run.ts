@@ -11,6 +11,9 @@ import type { Finding, RegionResult } from '../core/types';
 import { demoFleet, simClientConfig, type DemoFleet, type FleetResource, type PublishedMessage } from '../sim';
 import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
 import { renderDashboardPage, type DashboardSource } from './dashboard-page';
+import { actionDisagreements, readDashboardView, type DashboardView } from './dashboard-view';
+import { dashboardPageName } from '../core/dashboard/names';
+import { runLogsInsightsQuery } from '../sim/logs-insights';
 import type { DemoOptions } from './options';
 import { actionOutcome, countOutcomes, formatCounts } from './outcome';
 import { answerApproval, type ApprovalVisit } from './person';
@@ -60,6 +63,8 @@ export interface DemoSummary {
   emails: number;
   bill: { withMonitorUsd: number; withoutMonitorUsd: number; savedInWindowUsd: number; estimatedMonthlySavingUsd: number; basis: string };
   dashboards: string[];
+  /** What the index dashboard's live widgets show at the end, and where it differs from the run's own account (none expected). */
+  dashboard?: DashboardView & { disagreements: string[] };
   apiCalls: Record<string, number>;
   artifacts: Record<string, string>;
 }
@@ -380,8 +385,15 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     fs.writeFileSync(path.join(outDir, `dashboard-${d.DashboardName}.json`), JSON.stringify(JSON.parse(body), null, 2));
   }
   const clients = new Map<string, CloudWatchClient>();
+  const clientOf = (r: string) => clients.get(r) ?? (clients.set(r, cw(r)), clients.get(r) as CloudWatchClient);
+  // The live tables run their Logs Insights queries over what the functions logged (CloudWatch
+  // Logs in AWS; here the lines the runner captured, at their simulated times).
+  const logs = (q: { query: string; startMs: number; endMs: number }) => runLogsInsightsQuery(q.query, runner.logEvents, { startMs: q.startMs, endMs: q.endMs });
+  const index = dashboards.find((d) => d.name === dashboardPageName(String(config.stackName), 1));
+  const view = index ? await readDashboardView(index.body, runner.logEvents, end, clientOf) : undefined;
   const page = await renderDashboardPage(dashboards, {
-    client: (r) => clients.get(r) ?? (clients.set(r, cw(r)), clients.get(r) as CloudWatchClient),
+    client: clientOf,
+    logs,
     startMs: start,
     endMs: end,
     title: 'Personalize Monitor dashboard (offline demo)',
@@ -421,6 +433,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   });
   await session.close();
   await new Promise<void>((r) => log.end(() => r()));
+  const disagreements = view ? actionDisagreements(actions, view.tables.find((t) => t.title.startsWith('Actions'))) : ['no index dashboard was written'];
 
   const summaryFile = path.join(outDir, 'summary.json');
   const summary: DemoSummary = {
@@ -442,13 +455,16 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
       basis: `last ${((end - lastFrom) / HOUR_MS).toFixed(0)} simulated hours, same fleet and seed without the monitor`,
     },
     dashboards: dashboards.map((d) => d.name),
+    ...(view ? { dashboard: { ...view, disagreements } } : {}),
     apiCalls,
     artifacts: { emails: path.join(outDir, 'emails'), dashboardHtml: htmlFile, dashboardJson: outDir, lambdaLogs: logFile, summary: summaryFile },
   };
   fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 2));
 
   p();
-  p('6. Artifacts:');
+  printDashboardView(p, view, disagreements);
+  p();
+  p('7. Artifacts:');
   p(`   ${path.relative(process.cwd(), path.join(outDir, 'emails'))}/   ${messages.length} emails (every SNS message, as sent)`);
   for (const d of dashboards) p(`   ${path.relative(process.cwd(), path.join(outDir, `dashboard-${d.name}.json`))}   dashboard body`);
   p(`   ${path.relative(process.cwd(), htmlFile)}   ${page.charts} charts, ${page.seriesWithData}/${page.series} series with data (inline SVG)`);
@@ -457,4 +473,28 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   p();
   p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${actions.length} ACTION executions${actions.length ? ` (${formatCounts(summary.actionOutcomes)})` : ''}, ${approvals.length} approval request(s).`);
   return summary;
+}
+
+/** Section 6: the dashboard's live tables as they read at the end, and whether they agree with the run. */
+function printDashboardView(p: (line?: string) => void, view: DashboardView | undefined, disagreements: string[]): void {
+  if (!view) {
+    p('6. The dashboard: no index dashboard was written.');
+    return;
+  }
+  p(`6. The dashboard, as it reads at the end (live Logs Insights tables over the functions' logs, ${view.range.start} – ${view.range.end}):`);
+  const table = (prefix: string) => view.tables.find((t) => t.title.startsWith(prefix));
+  const total = table('Open findings: count')?.rows[0];
+  p(`   open findings: ${total ? `${total.openFindings} (estimated waste ${usd(Number(total.wasteUsdPerMonth ?? 0))}/month)` : 'none'}`);
+  for (const r of table('Open findings (')?.rows ?? []) p(`     ${r.resource} (${r.region}): ${r.finding}, minimum ${r.minimum}, ${usd(Number(r.wasteUsdPerMonth))}/month → ${r.nextStep}`);
+  const actions = table('Actions')?.rows ?? [];
+  const byOutcome: Record<string, number> = {};
+  for (const r of actions) byOutcome[String(r.outcome)] = (byOutcome[String(r.outcome)] ?? 0) + 1;
+  p(`   action outcomes: ${actions.length}${actions.length ? ` (${Object.entries(byOutcome).map(([k, v]) => `${v} ${k}`).join(', ')})` : ''}`);
+  const runs = table('Monitor runs by outcome')?.rows ?? [];
+  p(`   monitor runs that reached their summary: ${runs.map((r) => `${r.runs} ${r.outcome} (last ${r.lastRun})`).join(', ') || 'none'}`);
+  const failed = table('Failed regions')?.rows ?? [];
+  if (failed.length) p(`   failed regions: ${failed.map((r) => `${r.region} ×${r.failedRuns} (${r.lastCause})`).join('; ')}`);
+  p(`   runs in the range (AWS/States): ${Object.entries(view.runCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  p(`   the monitor's own alarms: ${view.alarms.map((a) => `${a.name.replace(/^.*Monitor-/, '')} ${a.state}`).join(', ')}`);
+  p(disagreements.length === 0 ? '   the dashboard agrees with the run above: every ACTION outcome is on it, nothing else.' : `   the dashboard DISAGREES with the run: ${disagreements.join('; ')}`);
 }

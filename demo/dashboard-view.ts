@@ -1,0 +1,98 @@
+/**
+ * What the dashboard shows, read as a person would read it: the index body's live tables (each
+ * log widget's Logs Insights query run over the log lines the runner captured, in the body's
+ * time range), the states its alarm widget shows, and the numbers of its run-count widget. The
+ * demo prints it beside its own account of the run, and checks that both say the same.
+ */
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { DashboardBody, LogWidget, MetricWidget, AlarmWidget } from '../core/dashboard/types';
+import { runLogsInsightsQuery, type LogEventInput, type LogValue } from '../sim/logs-insights';
+import { dashboardTimeRange, type TimeRange } from './dashboard-page/time';
+
+export interface LiveTable {
+  title: string;
+  fields: string[];
+  rows: Record<string, LogValue>[];
+  bytesScanned: number;
+}
+
+export interface DashboardView {
+  range: { start: string; end: string };
+  tables: LiveTable[];
+  alarms: { name: string; state: string }[];
+  /** The run-count widget: label → value over the whole range. */
+  runCounts: Record<string, number>;
+}
+
+/** Reads the index dashboard's live widgets. */
+export async function readDashboardView(body: string, events: readonly LogEventInput[], nowMs: number, client: (region: string) => CloudWatchClient): Promise<DashboardView> {
+  const parsed = JSON.parse(body) as DashboardBody;
+  const range = dashboardTimeRange(parsed, nowMs);
+  const tables = parsed.widgets
+    .filter((w): w is LogWidget => w.type === 'log')
+    .map((w) => {
+      const r = runLogsInsightsQuery(w.properties.query, events, range);
+      return { title: w.properties.title, fields: r.fields, rows: r.rows, bytesScanned: r.bytesScanned };
+    });
+  const alarms: DashboardView['alarms'] = [];
+  for (const w of parsed.widgets.filter((x): x is AlarmWidget => x.type === 'alarm')) {
+    for (const arn of w.properties.alarms) {
+      const [, , , region, , , name] = arn.split(':');
+      const out = await client(region).send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+      alarms.push({ name, state: out.MetricAlarms?.[0]?.StateValue ?? 'not found' });
+    }
+  }
+  const counts = parsed.widgets.find((w): w is MetricWidget => w.type === 'metric' && w.properties.setPeriodToTimeRange === true);
+  return {
+    range: { start: new Date(range.startMs).toISOString(), end: new Date(range.endMs).toISOString() },
+    tables,
+    alarms,
+    runCounts: counts ? await wholeRangeSums(counts, range, client) : {},
+  };
+}
+
+/** Sums of a single-value widget's metric rows over the whole range (what `setPeriodToTimeRange` shows). */
+async function wholeRangeSums(w: MetricWidget, range: TimeRange, client: (region: string) => CloudWatchClient): Promise<Record<string, number>> {
+  const period = Math.ceil((range.endMs - range.startMs) / 60_000) * 60;
+  const queries = w.properties.metrics.map((row, i) => {
+    const parts = row.filter((x): x is string => typeof x === 'string');
+    const dims = [];
+    for (let k = 2; k + 1 < parts.length; k += 2) dims.push({ Name: parts[k], Value: parts[k + 1] });
+    const options = row[row.length - 1] as { label?: string };
+    return { Id: `r${i}`, Label: options.label ?? parts[1], MetricStat: { Metric: { Namespace: parts[0], MetricName: parts[1], Dimensions: dims }, Period: period, Stat: w.properties.stat } };
+  });
+  const out = await client(w.properties.region).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(range.startMs), EndTime: new Date(range.endMs) }));
+  const sums: Record<string, number> = {};
+  for (const q of queries) {
+    const r = out.MetricDataResults?.find((x) => x.Id === q.Id);
+    sums[q.Label] = (r?.Values ?? []).reduce((a, b) => a + b, 0);
+  }
+  return sums;
+}
+
+/** An ACTION execution as the demo saw it end. */
+export interface SeenAction {
+  execution: string;
+  /** The demo's word: done, rejected, expired, skipped, reported only, failed, awaiting approval, running, ... */
+  outcome: string;
+}
+
+/** The actions table's word for the demo's (undefined: no outcome recorded yet, e.g. still waiting). */
+const RECORDED: Record<string, string> = { done: 'done', rejected: 'rejected', expired: 'expired', skipped: 'skipped', failed: 'failed', 'reported only': 'report' };
+
+/**
+ * Where the demo's account and the dashboard's actions table differ: every ended execution must
+ * have its outcome in the table, and the table no outcome of an execution the demo did not see.
+ */
+export function actionDisagreements(seen: readonly SeenAction[], table: LiveTable | undefined): string[] {
+  if (!table) return ['the dashboard has no actions table'];
+  const rows = table.rows.map((r) => ({ execution: String(r.executionArn ?? '').split(':').pop() ?? '', outcome: String(r.outcome ?? '') }));
+  const problems: string[] = [];
+  for (const a of seen) {
+    const word = RECORDED[a.outcome];
+    if (word && !rows.some((r) => r.execution === a.execution && r.outcome === word)) problems.push(`${a.execution}: ${a.outcome} is not on the dashboard`);
+  }
+  const known = new Set(seen.map((a) => a.execution));
+  for (const r of rows) if (!known.has(r.execution)) problems.push(`${r.execution}: ${r.outcome} on the dashboard, but no such execution ran`);
+  return problems;
+}
