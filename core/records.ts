@@ -53,20 +53,7 @@ function nextStepOf(findings: readonly Finding[]): string {
 
 /** The record closing a resource's findings when it leaves the fleet (deleted, stopped, no longer selected). */
 export function leftFleetRecord(resource: MonitoredResource, now: number): DecisionRecord {
-  return {
-    record: 'decision',
-    resourceArn: resource.arn,
-    name: resource.name,
-    resourceType: resource.type,
-    region: resource.region,
-    finding: 'none',
-    minimum: String(resource.minCapacity),
-    utilizationPercent: 0,
-    monthlyWasteUsd: 0,
-    nextStep: 'none',
-    reason: 'no longer monitored: deleted, stopped or no longer selected',
-    at: iso(now),
-  };
+  return { ...decisionRecord(resource, [], now), reason: 'no longer monitored: deleted, stopped or no longer selected' };
 }
 
 /**

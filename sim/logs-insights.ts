@@ -55,6 +55,8 @@
  *   aggregations); the last `display` overrides both. Absent values are null in a row.
  */
 
+import { applyArithmetic, type BinaryOp } from './metric-math';
+
 /** A log event as CloudWatch Logs holds it (the runner captures these: runner/runner.ts CapturedLogEvent). */
 export interface LogEventInput {
   logGroup: string;
@@ -237,7 +239,7 @@ function lex(src: string, tokens: Token[]): void {
 // Syntax tree
 
 type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
-type ArithOp = '+' | '-' | '*' | '/';
+type ArithOp = BinaryOp;
 
 /** An expression of `fields` or `filter`. */
 export type Expr =
@@ -677,18 +679,6 @@ function applyCompare(op: CompareOp, c: number): boolean {
   }
 }
 
-function arith(op: ArithOp, a: number, b: number): number | undefined {
-  switch (op) {
-    case '+':
-      return a + b;
-    case '-':
-      return a - b;
-    case '*':
-      return a * b;
-    case '/':
-      return b === 0 ? undefined : a / b;
-  }
-}
 
 function evalValue(e: Expr, row: Row): string | number | boolean | undefined {
   switch (e.kind) {
@@ -703,7 +693,7 @@ function evalValue(e: Expr, row: Row): string | number | boolean | undefined {
     case 'arith': {
       const a = toNumber(evalValue(e.left, row));
       const b = toNumber(evalValue(e.right, row));
-      return a === undefined || b === undefined ? undefined : arith(e.op, a, b);
+      return a === undefined || b === undefined ? undefined : applyArithmetic(e.op, a, b);
     }
     default: {
       const t = evalTruth(e, row);

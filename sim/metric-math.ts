@@ -267,7 +267,8 @@ export interface MathContext {
   grid(periodSec: number): number[];
 }
 
-function apply(op: BinaryOp, a: number, b: number): number | undefined {
+/** One arithmetic step; division by zero gives no value (CloudWatch drops the point; Logs Insights gives null). */
+export function applyArithmetic(op: BinaryOp, a: number, b: number): number | undefined {
   switch (op) {
     case '+':
       return a + b;
@@ -305,7 +306,7 @@ export function evaluate(node: MathNode, ctx: MathContext): MathValue {
       const l = evaluate(node.left, ctx);
       const r = evaluate(node.right, ctx);
       if (l.kind === 'scalar' && r.kind === 'scalar') {
-        const v = apply(node.op, l.value, r.value);
+        const v = applyArithmetic(node.op, l.value, r.value);
         if (v === undefined) throw new MetricMathError('Division by zero between constants.');
         return { kind: 'scalar', value: v };
       }
@@ -316,17 +317,17 @@ export function evaluate(node: MathNode, ctx: MathContext): MathValue {
       if (l.kind === 'series' && r.kind === 'series') {
         for (const [t, a] of l.points) {
           const b = r.points.get(t);
-          if (b !== undefined) keep(t, apply(node.op, a, b));
+          if (b !== undefined) keep(t, applyArithmetic(node.op, a, b));
         }
         return { kind: 'series', periodSec: Math.max(l.periodSec, r.periodSec), points };
       }
       if (l.kind === 'series') {
         const b = (r as { value: number }).value;
-        for (const [t, a] of l.points) keep(t, apply(node.op, a, b));
+        for (const [t, a] of l.points) keep(t, applyArithmetic(node.op, a, b));
         return { kind: 'series', periodSec: l.periodSec, points };
       }
       const s = r as MathSeries;
-      for (const [t, b] of s.points) keep(t, apply(node.op, l.value, b));
+      for (const [t, b] of s.points) keep(t, applyArithmetic(node.op, l.value, b));
       return { kind: 'series', periodSec: s.periodSec, points };
     }
   }

@@ -63,17 +63,19 @@ export class MonitorAlarms {
       new CloudwatchMetricAlarm(base.stack, `alarm-${kind}`, { alarmName: name, alarmDescription: `Personalize Monitor ${config.stackName}: ${description}`, ...actions, ...alarm });
       this.names.set(kind, name);
     };
-    const executions = (metricName: string, stateMachineArn: string) => ({
-      namespace: 'AWS/States',
+    /** Alarms when one 5-minute period's statistic reaches 1; no data is fine. */
+    const atLeastOne = (namespace: string, metricName: string, dimensions: Record<string, string>, statistic: string) => ({
+      namespace,
       metricName,
-      dimensions: { StateMachineArn: stateMachineArn },
-      statistic: 'Sum',
+      dimensions,
+      statistic,
       period: PERIOD_SECONDS,
       evaluationPeriods: 1,
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
     });
+    const executions = (metricName: string, stateMachineArn: string) => atLeastOne('AWS/States', metricName, { StateMachineArn: stateMachineArn }, 'Sum');
 
     add('RunsFailed', 'a MONITOR run failed (its execution history and the run summary say why)', executions('ExecutionsFailed', props.monitorStateMachineArn));
     add('RunsTimedOut', 'a MONITOR run timed out', executions('ExecutionsTimedOut', props.monitorStateMachineArn));
@@ -83,28 +85,12 @@ export class MonitorAlarms {
       comparisonOperator: 'LessThanThreshold',
       treatMissingData: 'breaching',
     });
-    add('ScheduleDeadLetters', 'the schedule could not start the MONITOR (its dead-letter queue holds messages)', {
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: props.scheduleDeadLetterQueueName },
-      statistic: 'Maximum',
-      period: PERIOD_SECONDS,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-    });
+    add(
+      'ScheduleDeadLetters',
+      'the schedule could not start the MONITOR (its dead-letter queue holds messages)',
+      atLeastOne('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: props.scheduleDeadLetterQueueName }, 'Maximum'),
+    );
     add('ActionsFailed', 'an ACTION execution failed (the failure email says why)', executions('ExecutionsFailed', props.actionStateMachineArn));
-    add('ApprovalErrors', 'the approval endpoint failed to answer', {
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: { FunctionName: props.approvalFunctionName ?? '' },
-      statistic: 'Sum',
-      period: PERIOD_SECONDS,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-    });
+    add('ApprovalErrors', 'the approval endpoint failed to answer', atLeastOne('AWS/Lambda', 'Errors', { FunctionName: props.approvalFunctionName ?? '' }, 'Sum'));
   }
 }
