@@ -71,6 +71,26 @@ describe('friendly notifications', () => {
     expect(sent.Message).toMatch(/was skipped: in use again/);
   });
 
+  it('the notify task records the outcome for the dashboard before it emails, so an SNS failure cannot hide it', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const recording = new Logger('action-notify', {}, 'INFO', (l) => lines.push(JSON.parse(l)));
+    sns.on(PublishCommand).rejects(Object.assign(new Error('denied'), { name: 'AuthorizationErrorException' }));
+    const at = Date.parse('2026-03-01T10:00:00Z');
+    const input = { outcome: 'done' as const, request: capacityRequest({ newMin: 4 }), run: RUN, detail: { reason: 'settled at 4' }, approval: { approved: true, decidedAt: '2026-03-01T09:00:00Z' } };
+    await expect(notify(input, { sns: new SNSClient({}), topicArn: TOPIC, logger: recording, clock: () => at })).rejects.toThrow(/denied/);
+    expect(lines.filter((l) => l.record === 'action')).toEqual([
+      expect.objectContaining({
+        outcome: 'done',
+        action: 'setMinCapacity',
+        resourceArn: input.request.resourceArn,
+        decidedBy: 'a person, by the approval link',
+        detail: 'minimum → 4; settled at 4',
+        executionArn: RUN.executionArn,
+        at: '2026-03-01T10:00:00Z',
+      }),
+    ]);
+  });
+
   it('the notify task refuses an unknown outcome', async () => {
     await expect(notify({ outcome: 'maybe' as Outcome, request: request() }, { sns: new SNSClient({}), topicArn: TOPIC, logger })).rejects.toThrow(/unknown outcome "maybe"/);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);

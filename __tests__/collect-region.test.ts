@@ -90,6 +90,30 @@ describe('collect: decisions', () => {
     expect(personalize).toHaveReceivedCommandTimes(ListTagsForResourceCommand, 1);
   });
 
+  it('writes a decision record per decided resource, and a closing one for a resource that left the fleet', async () => {
+    const arn = campaignArn(1);
+    serveAccount(personalize, fakeAccount([campaign(1, { minProvisionedTPS: 2 }), campaign(2)]));
+    serveMetrics(cloudwatch, () => 0);
+    serveAlarms(cloudwatch);
+    const now = inSlotOf(arn);
+
+    await collectRegion({ region: REGION, run: run({}, now) }, deps());
+    const records = () => logLines.filter((l) => l.record === 'decision' && l.resourceArn === arn);
+    expect(records()).toEqual([
+      expect.objectContaining({ message: 'record', finding: 'idle+overProvisioned', minimum: '2 → 1', region: REGION, at: new Date(now).toISOString().replace('.000Z', 'Z') }),
+    ]);
+    expect(Number(records()[0].monthlyWasteUsd)).toBeGreaterThan(0);
+
+    // Five minutes later the campaign is gone from a complete listing: its findings close.
+    personalize.reset();
+    serveAccount(personalize, fakeAccount([campaign(2)]));
+    logLines = [];
+    await collectRegion({ region: REGION, run: run({}, now + FIVE_MINUTES_MS) }, deps());
+    expect(records()).toEqual([expect.objectContaining({ finding: 'none', monthlyWasteUsd: 0, reason: expect.stringContaining('no longer monitored') })]);
+    // Still listed: no closing record for it.
+    expect(logLines.filter((l) => l.record === 'decision' && l.resourceArn === campaignArn(2) && l.finding === 'none' && String(l.reason).includes('no longer'))).toEqual([]);
+  });
+
   it('raises no finding for a resource exempt by tag', async () => {
     const arn = campaignArn(1);
     const acc = fakeAccount([campaign(1, { minProvisionedTPS: 2 })]);
