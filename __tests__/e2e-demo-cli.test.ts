@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { DEFAULT_OPTIONS, parseOptions, UsageError } from '../demo/options';
 import { actionOutcome, countOutcomes, formatCounts, type EndedExecution } from '../demo/outcome';
 import { compactPath, requestOf } from '../demo/run';
-import type { DashboardView } from '../demo/dashboard-view';
+import { actionDisagreements, findingDisagreements, type DashboardView } from '../demo/dashboard-view';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -100,6 +100,30 @@ describe('ACTION outcome (from the terminal state, not the execution status)', (
     const counts = countOutcomes([ended('SUCCEEDED', 'Done'), ended('SUCCEEDED', 'Rejected'), ended('SUCCEEDED', 'Done'), ended('SUCCEEDED', 'ApprovalExpired')]);
     expect(counts).toEqual({ done: 2, rejected: 1, expired: 1 });
     expect(formatCounts(counts)).toBe('2 done, 1 rejected, 1 expired');
+  });
+});
+
+describe("the demo's check of the dashboard against its own account", () => {
+  const table = (rows: Record<string, string | number>[]) => ({ title: 't', fields: [], rows, bytesScanned: 0 });
+  const exec = (name: string) => `arn:aws:states:us-east-1:123456789012:execution:pm-action:${name}`;
+
+  it('actions: an ended execution missing from the table, or a row of an execution that never ran, is named', () => {
+    const seen = [{ execution: 'a', outcome: 'done' }, { execution: 'b', outcome: 'reported only' }, { execution: 'c', outcome: 'awaiting approval' }];
+    expect(actionDisagreements(seen, table([{ executionArn: exec('a'), outcome: 'approved' }, { executionArn: exec('a'), outcome: 'done' }, { executionArn: exec('b'), outcome: 'report' }]))).toEqual([]);
+    expect(actionDisagreements(seen, table([{ executionArn: exec('a'), outcome: 'done' }, { executionArn: exec('z'), outcome: 'done' }]))).toEqual([
+      'b: reported only is not on the dashboard',
+      'z: done on the dashboard, but no such execution ran',
+    ]);
+  });
+
+  it('findings: an open row the run never found, or one still open after its action took effect, is named', () => {
+    const findings = [{ resourceArn: 'arn:r1', name: 'r1' }];
+    const open = table([{ resourceArn: 'arn:r1', resource: 'r1', decidedAt: '2026-03-01T10:00:00Z' }, { resourceArn: 'arn:r2', resource: 'r2', decidedAt: '2026-03-01T10:00:00Z' }]);
+    expect(findingDisagreements(findings, [{ resourceArn: 'arn:r1', at: '2026-03-01T11:00:00.000Z' }], open)).toEqual([
+      'r1: still open on the dashboard after its action took effect',
+      'r2: open on the dashboard, but the run never found it',
+    ]);
+    expect(findingDisagreements(findings, [{ resourceArn: 'arn:r1', at: '2026-03-01T09:00:00.000Z' }], table([open.rows[0]]))).toEqual([]);
   });
 });
 

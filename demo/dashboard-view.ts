@@ -96,3 +96,31 @@ export function actionDisagreements(seen: readonly SeenAction[], table: LiveTabl
   for (const r of rows) if (!known.has(r.execution)) problems.push(`${r.execution}: ${r.outcome} on the dashboard, but no such execution ran`);
   return problems;
 }
+
+/** A finding as the demo printed it, with the ARN of its resource. */
+export interface SeenFinding {
+  resourceArn: string;
+  name: string;
+}
+
+/**
+ * Where the demo's findings and the dashboard's open findings differ: every open finding on the
+ * dashboard was found by the run, and none is open for a resource whose ACTION took effect (done)
+ * after it was last found.
+ */
+export function findingDisagreements(
+  findings: readonly SeenFinding[],
+  done: readonly { resourceArn: string; at: string }[],
+  open: LiveTable | undefined,
+): string[] {
+  if (!open) return ['the dashboard has no open-findings table'];
+  const found = new Set(findings.map((f) => f.resourceArn));
+  const problems: string[] = [];
+  for (const r of open.rows) {
+    const arn = String(r.resourceArn ?? '');
+    if (!found.has(arn)) problems.push(`${String(r.resource)}: open on the dashboard, but the run never found it`);
+    const decided = Date.parse(String(r.decidedAt ?? ''));
+    if (done.some((d) => d.resourceArn === arn && Date.parse(d.at) > decided)) problems.push(`${String(r.resource)}: still open on the dashboard after its action took effect`);
+  }
+  return problems;
+}

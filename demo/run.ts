@@ -11,7 +11,7 @@ import type { Finding, RegionResult } from '../core/types';
 import { demoFleet, simClientConfig, type DemoFleet, type FleetResource, type PublishedMessage } from '../sim';
 import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
 import { renderDashboardPage, type DashboardSource } from './dashboard-page';
-import { actionDisagreements, readDashboardView, type DashboardView } from './dashboard-view';
+import { actionDisagreements, findingDisagreements, readDashboardView, type DashboardView } from './dashboard-view';
 import { dashboardPageName } from '../core/dashboard/names';
 import { runLogsInsightsQuery } from '../sim/logs-insights';
 import type { DemoOptions } from './options';
@@ -433,7 +433,14 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   });
   await session.close();
   await new Promise<void>((r) => log.end(() => r()));
-  const disagreements = view ? actionDisagreements(actions, view.tables.find((t) => t.title.startsWith('Actions'))) : ['no index dashboard was written'];
+  const arnOf = (name: string) => fleet.resources.find((r) => r.name === name)?.arn ?? name;
+  const doneAt = actions.filter((a) => a.outcome === 'done' && a.endedAt).map((a) => ({ resourceArn: a.resource ?? '', at: a.endedAt! }));
+  const disagreements = view
+    ? [
+        ...actionDisagreements(actions, view.tables.find((t) => t.title.startsWith('Actions'))),
+        ...findingDisagreements(summaryFindings.map((f) => ({ resourceArn: arnOf(f.name), name: f.name })), doneAt, view.tables.find((t) => t.title.startsWith('Open findings ('))),
+      ]
+    : ['no index dashboard was written'];
 
   const summaryFile = path.join(outDir, 'summary.json');
   const summary: DemoSummary = {
@@ -496,5 +503,5 @@ function printDashboardView(p: (line?: string) => void, view: DashboardView | un
   if (failed.length) p(`   failed regions: ${failed.map((r) => `${r.region} ×${r.failedRuns} (${r.lastCause})`).join('; ')}`);
   p(`   runs in the range (AWS/States): ${Object.entries(view.runCounts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   p(`   the monitor's own alarms: ${view.alarms.map((a) => `${a.name.replace(/^.*Monitor-/, '')} ${a.state}`).join(', ')}`);
-  p(disagreements.length === 0 ? '   the dashboard agrees with the run above: every ACTION outcome is on it, nothing else.' : `   the dashboard DISAGREES with the run: ${disagreements.join('; ')}`);
+  p(disagreements.length === 0 ? '   the dashboard agrees with the run above: every ACTION outcome is on it, nothing else; every open finding was found by the run and none whose action took effect.' : `   the dashboard DISAGREES with the run: ${disagreements.join('; ')}`);
 }
