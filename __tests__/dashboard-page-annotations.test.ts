@@ -2,10 +2,10 @@
  * The demo's dashboard renderer draws a metric widget's horizontal annotations (the provisioned
  * minimum of each resource): dashed lines with their labels, inside a y range that covers them.
  */
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { horizontalAnnotations, renderDashboardPage, svgChart, type HorizontalLine } from '../demo/dashboard-page';
 import { metricRow, timeSeriesWidget } from '../core/dashboard/widgets';
-import { DAY_MS, HOUR_MS, SimAccount, simClientConfig, startSimServer, traffic, type SimServer } from '../sim';
+import { DAY_MS, HOUR_MS, SimAccount, traffic } from '../sim';
+import { simViewer } from './support/sim-viewer';
 
 const REGION = 'us-east-1';
 // The chart's plot area (CHART in demo/dashboard-page.ts): y from 12 (top) to 192 (bottom).
@@ -118,23 +118,12 @@ describe('horizontalAnnotations', () => {
 });
 
 describe('dashboard page draws the minimum annotations of a widget read from the simulated account', () => {
+  const sim = simViewer();
   let account: SimAccount;
-  let server: SimServer;
-  const clients: CloudWatchClient[] = [];
-  beforeEach(async () => {
-    account = new SimAccount({ personalizeMetricDelayMs: 0 });
-    server = await startSimServer(account);
+  beforeEach(() => {
+    account = sim.account;
   });
-  afterEach(async () => {
-    clients.forEach((c) => c.destroy());
-    clients.length = 0;
-    await server.close();
-  });
-  const client = (region: string) => {
-    const c = new CloudWatchClient(simClientConfig(server.url, region, { maxAttempts: 1, caller: 'viewer' }));
-    clients.push(c);
-    return c;
-  };
+  const client = (region: string) => sim.client(region);
 
   it('renders two dashed lines with their labels in the legend, above the traffic', async () => {
     const now = account.clock.now();

@@ -20,7 +20,8 @@ import {
   type LogsQuery,
   type LogsResult,
 } from '../demo/dashboard-page';
-import { DAY_MS, HOUR_MS, MINUTE_MS, SimAccount, simClientConfig, startSimServer, type SimServer } from '../sim';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SimAccount } from '../sim';
+import { simViewer } from './support/sim-viewer';
 
 const REGION = 'us-east-1';
 const NS = 'Test/Page';
@@ -52,36 +53,27 @@ const seriesRuns = (svg: string, i = 0) => {
 
 describe('with a simulated CloudWatch', () => {
   let account: SimAccount;
-  let server: SimServer;
   let now: number;
-  const clients: CloudWatchClient[] = [];
   /** GetMetricData inputs the page sent, in order. */
   let sent: { MetricDataQueries?: MetricDataQuery[]; StartTime?: Date; EndTime?: Date }[];
+  const sim = simViewer({
+    // Record what is actually requested (the sim's log has counts, not periods).
+    onClient: (c) =>
+      c.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'GetMetricDataCommand') sent.push(args.input as (typeof sent)[number]);
+          return next(args);
+        },
+        { step: 'initialize' },
+      ),
+  });
 
-  beforeEach(async () => {
-    account = new SimAccount({ personalizeMetricDelayMs: 0 });
-    server = await startSimServer(account);
+  beforeEach(() => {
+    account = sim.account;
     now = account.clock.now();
     sent = [];
   });
-  afterEach(async () => {
-    clients.forEach((c) => c.destroy());
-    clients.length = 0;
-    await server.close();
-  });
-  const client = (region: string) => {
-    const c = new CloudWatchClient(simClientConfig(server.url, region, { maxAttempts: 1, caller: 'viewer' }));
-    // Record what is actually requested (the sim's log has counts, not periods).
-    c.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'GetMetricDataCommand') sent.push(args.input as (typeof sent)[number]);
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
-    clients.push(c);
-    return c;
-  };
+  const client = (region: string) => sim.client(region);
   /** `value` every 5 minutes for `days` before now, except in [holeFrom, holeTo). */
   const every5min = (metricName: string, value: number, days: number, hole?: [number, number]) => {
     for (let t = now - days * DAY_MS + 5 * MINUTE_MS; t < now; t += 5 * MINUTE_MS) {

@@ -7,6 +7,7 @@
 import { CloudWatchClient, GetMetricDataCommand, ValidationException, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { renderDashboardPage } from '../demo/dashboard-page';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SimAccount, simClientConfig, startSimServer, traffic, type SimServer } from '../sim';
+import { simViewer } from './support/sim-viewer';
 import { evaluate, MetricMathError, parseExpression, referencedIds, type MathContext, type MathSeries } from '../sim/metric-math';
 
 const REGION = 'us-east-1';
@@ -267,23 +268,12 @@ describe('GetMetricData with Expression queries over the real client', () => {
 });
 
 describe('dashboard renderer draws metric-math rows', () => {
+  const sim = simViewer();
   let account: SimAccount;
-  let server: SimServer;
-  const clients: CloudWatchClient[] = [];
-  beforeEach(async () => {
-    account = new SimAccount({ personalizeMetricDelayMs: 0 });
-    server = await startSimServer(account);
+  beforeEach(() => {
+    account = sim.account;
   });
-  afterEach(async () => {
-    clients.forEach((c) => c.destroy());
-    clients.length = 0;
-    await server.close();
-  });
-  const client = (region: string) => {
-    const c = new CloudWatchClient(simClientConfig(server.url, region, { maxAttempts: 1, caller: 'viewer' }));
-    clients.push(c);
-    return c;
-  };
+  const client = (region: string) => sim.client(region);
 
   it('sends a widget as one GetMetricData (hidden rows not drawn, generated ids) and draws each expression with its label', async () => {
     const now = account.clock.now();
