@@ -13,12 +13,11 @@
  * upper bound.
  */
 import * as path from 'node:path';
-import { DEFAULT_BEHAVIOUR, DEFAULT_DEPLOY } from '../config/schema';
-import { defaultAlarmPrefix } from '../core/contracts/ownership';
+import { DEFAULT_BEHAVIOUR } from '../config/schema';
 import type { RegionResult } from '../core/types';
-import { demoFleet, MINUTE_MS, SIM_CREDENTIALS, startSimServer, type SimAccount } from '../sim';
+import { demoFleet, MINUTE_MS, startSimServer, type SimAccount } from '../sim';
 import { taskByName } from '../tasks/registry';
-import { createStateTable, invocationContext } from './monitor-runs';
+import { invocationContext, monitorTaskEnv } from './monitor-runs';
 
 export interface ConvergenceRun {
   index: number;
@@ -91,19 +90,8 @@ export async function measureConvergence(opts: ConvergenceOptions): Promise<Conv
   const server = await startSimServer(account, { port: 0 });
   const timeoutSeconds = taskByName('collect').timeoutSeconds;
   const env: Record<string, string> = {
-    AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: SIM_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    // The function's own region (Lambda sets it): the state table's client lives there.
-    AWS_REGION: opts.regions[0],
+    ...monitorTaskEnv(account, server.url, opts.regions, false),
     LOG_LEVEL: 'ERROR',
-    PM_HOME_REGION: opts.regions[0],
-    PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
-    PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
-    PM_PUBLISH_UTILIZATION_METRICS: 'false',
-    PM_STATE_TABLE: createStateTable(account),
-    PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(opts.regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
     // The SDK's retry backoff and adaptive limiter run on the WALL clock, which the time scale does
     // not compress: scaled, a throttled call would sleep k times too long relative to the limits.
     // So when scaled, a throttled call fails at once (the SDK's own settings) and collect carries

@@ -181,6 +181,27 @@ function meterCalls(account: SimAccount): { take(): { get: number; put: number; 
 }
 
 /** Creates the stack's state table in the sim's home region (as the runner does from cdk.tf.json) and returns its name. */
+/**
+ * The environment the MONITOR's tasks run with in the bench, as the stack would set it for the
+ * default deployment, against the simulator at `endpointUrl` (its state table created in `account`).
+ */
+export function monitorTaskEnv(account: SimAccount, endpointUrl: string, regions: readonly string[], publishUtilizationMetrics: boolean): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpointUrl,
+    AWS_ACCESS_KEY_ID: SIM_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // The function's own region (Lambda sets it): the state table's client lives there.
+    AWS_REGION: regions[0],
+    PM_HOME_REGION: regions[0],
+    PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
+    PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
+    PM_PUBLISH_UTILIZATION_METRICS: String(publishUtilizationMetrics),
+    PM_STATE_TABLE: createStateTable(account),
+    PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
+  };
+}
+
 export function createStateTable(account: SimAccount, region = 'us-east-1'): string {
   const name = resourceName('dynamodbTable', DEFAULT_DEPLOY.stackName, 'state');
   account.dynamodb.createTable({ region, name, partitionKey: STATE_PARTITION_KEY, sortKey: STATE_SORT_KEY });
@@ -273,21 +294,7 @@ export async function measureFleet(opts: MeasureOptions): Promise<FleetMeasure> 
   const { account } = demoFleet({ regions: opts.regions, resources: opts.size, seed: opts.seed });
   const metered = meterCalls(account);
   const server = await startSimServer(account, { port: 0 });
-  const home = opts.regions[0];
-  const env: Record<string, string> = {
-    AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: SIM_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SIM_CREDENTIALS.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    // The function's own region (Lambda sets it): the state table's client lives there.
-    AWS_REGION: opts.regions[0],
-    PM_HOME_REGION: home,
-    PM_ALARM_PREFIX: defaultAlarmPrefix(DEFAULT_DEPLOY.stackName),
-    PM_STACK_NAME: DEFAULT_DEPLOY.stackName,
-    PM_PUBLISH_UTILIZATION_METRICS: String(opts.metrics === 'parity'),
-    PM_STATE_TABLE: createStateTable(account),
-    PM_ALARM_TOPIC_ARNS: JSON.stringify(Object.fromEntries(opts.regions.map((r) => [r, `arn:aws:sns:${r}:${account.accountId}:PersonalizeMonitorNotifications`]))),
-  };
+  const env = monitorTaskEnv(account, server.url, opts.regions, opts.metrics === 'parity');
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
