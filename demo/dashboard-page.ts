@@ -15,7 +15,7 @@ import { CHART, horizontalAnnotations, leftAxis, legend, svgChart, type Horizont
 import { esc, formatDuration, formatNumber } from './dashboard-page/format';
 import { alarmWidgetBody, logWidgetBody, type LogsSource } from './dashboard-page/logs-alarms';
 import { markdown } from './dashboard-page/markdown';
-import { readSeries, widgetRequests, type PeriodAdjustment, type Series, type Widget } from './dashboard-page/metrics';
+import { readSeries, singleValue, widgetRequests, type PeriodAdjustment, type Series, type Widget } from './dashboard-page/metrics';
 import { dashboardTimeRange, wholeRangePeriod, type TimeRange } from './dashboard-page/time';
 
 export { CHART, DASHES, PALETTE, horizontalAnnotations, niceTicks, segments, seriesStyle, svgChart, type ChartOptions, type HorizontalLine } from './dashboard-page/chart';
@@ -90,25 +90,6 @@ export function gridPlacement(w: Pick<Widget, 'x' | 'y' | 'width' | 'height'>): 
 /** "period 300 s shown as 900 s to fit 7 days": why the chart's datapoints are coarser than the body's period. */
 export function periodNote(a: PeriodAdjustment, rangeMs: number): string {
   return `period ${formatNumber(a.fromSec)} s shown as ${formatNumber(a.toSec)} s to fit ${formatDuration(Math.round(rangeMs / 1000))}`;
-}
-
-/**
- * The value of a singleValue series: the last datapoint; over the whole range
- * (`setPeriodToTimeRange`), datapoints of several periods (CloudWatch aligns periods to the clock,
- * so a range-long period can straddle two) are combined where the statistic allows it.
- */
-function singleValue(s: Series, wholeRange: boolean): { value?: number; note?: string } {
-  if (s.points.length === 0) return {};
-  const values = s.points.map((p) => p.v);
-  if (!wholeRange || values.length === 1) return { value: values[values.length - 1] };
-  const combine: Record<string, (v: number[]) => number> = {
-    Sum: (v) => v.reduce((a, b) => a + b, 0),
-    SampleCount: (v) => v.reduce((a, b) => a + b, 0),
-    Maximum: (v) => Math.max(...v),
-    Minimum: (v) => Math.min(...v),
-  };
-  const f = s.stat ? combine[s.stat] : undefined;
-  return f ? { value: f(values) } : { value: values[values.length - 1], note: `last of ${values.length} periods` };
 }
 
 interface Counts {

@@ -4,9 +4,11 @@
  * time range), the states its alarm widget shows, and the numbers of its run-count widget. The
  * demo prints it beside its own account of the run, and checks that both say the same.
  */
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import type { DashboardBody, LogWidget, MetricWidget, AlarmWidget } from '../core/dashboard/types';
 import { runLogsInsightsQuery, type LogEventInput, type LogValue } from '../sim/logs-insights';
+import { parseAlarmArn } from './dashboard-page/logs-alarms';
+import { readSeries, singleValue, widgetRequests, type Widget } from './dashboard-page/metrics';
 import { dashboardTimeRange, type TimeRange } from './dashboard-page/time';
 
 export interface LiveTable {
@@ -37,7 +39,12 @@ export async function readDashboardView(body: string, events: readonly LogEventI
   const alarms: DashboardView['alarms'] = [];
   for (const w of parsed.widgets.filter((x): x is AlarmWidget => x.type === 'alarm')) {
     for (const arn of w.properties.alarms) {
-      const [, , , region, , , name] = arn.split(':');
+      const parsed = parseAlarmArn(arn);
+      if (!parsed) {
+        alarms.push({ name: arn, state: 'not an alarm ARN' });
+        continue;
+      }
+      const { region, name } = parsed;
       const out = await client(region).send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
       alarms.push({ name, state: out.MetricAlarms?.[0]?.StateValue ?? 'not found' });
     }
@@ -51,23 +58,11 @@ export async function readDashboardView(body: string, events: readonly LogEventI
   };
 }
 
-/** Sums of a single-value widget's metric rows over the whole range (what `setPeriodToTimeRange` shows). */
+/** A single-value widget's numbers over the whole range, as the page shows them (no datapoint: 0). */
 async function wholeRangeSums(w: MetricWidget, range: TimeRange, client: (region: string) => CloudWatchClient): Promise<Record<string, number>> {
-  const period = Math.ceil((range.endMs - range.startMs) / 60_000) * 60;
-  const queries = w.properties.metrics.map((row, i) => {
-    const parts = row.filter((x): x is string => typeof x === 'string');
-    const dims = [];
-    for (let k = 2; k + 1 < parts.length; k += 2) dims.push({ Name: parts[k], Value: parts[k + 1] });
-    const options = row[row.length - 1] as { label?: string };
-    return { Id: `r${i}`, Label: options.label ?? parts[1], MetricStat: { Metric: { Namespace: parts[0], MetricName: parts[1], Dimensions: dims }, Period: period, Stat: w.properties.stat } };
-  });
-  const out = await client(w.properties.region).send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(range.startMs), EndTime: new Date(range.endMs) }));
-  const sums: Record<string, number> = {};
-  for (const q of queries) {
-    const r = out.MetricDataResults?.find((x) => x.Id === q.Id);
-    sums[q.Label] = (r?.Values ?? []).reduce((a, b) => a + b, 0);
-  }
-  return sums;
+  const { requests } = widgetRequests(w as unknown as Widget, range.endMs - range.startMs, { wholeRange: true });
+  const series = await readSeries(requests, client, range.startMs, range.endMs);
+  return Object.fromEntries(series.map((s) => [s.label, singleValue(s, true).value ?? 0]));
 }
 
 /** An ACTION execution as the demo saw it end. */

@@ -194,3 +194,22 @@ export async function readSeries(requests: WidgetRequest[], client: (region: str
   for (const s of out) s.points.sort((a, b) => a.t - b.t);
   return out;
 }
+
+/**
+ * The value of a singleValue series: the last datapoint; over the whole range
+ * (`setPeriodToTimeRange`), datapoints of several periods (CloudWatch aligns periods to the clock,
+ * so a range-long period can straddle two) are combined where the statistic allows it.
+ */
+export function singleValue(s: Series, wholeRange: boolean): { value?: number; note?: string } {
+  if (s.points.length === 0) return {};
+  const values = s.points.map((p) => p.v);
+  if (!wholeRange || values.length === 1) return { value: values[values.length - 1] };
+  const combine: Record<string, (v: number[]) => number> = {
+    Sum: (v) => v.reduce((a, b) => a + b, 0),
+    SampleCount: (v) => v.reduce((a, b) => a + b, 0),
+    Maximum: (v) => Math.max(...v),
+    Minimum: (v) => Math.min(...v),
+  };
+  const f = s.stat ? combine[s.stat] : undefined;
+  return f ? { value: f(values) } : { value: values[values.length - 1], note: `last of ${values.length} periods` };
+}
