@@ -17,11 +17,12 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine, WAIT_SLEEP_MS } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
 import { checkTimeScale, LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
-import { ratePeriodMs, readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
+import { readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
 import { putMetricAlarmInput } from './terraform-alarms';
 import { Timeline, type ClockLike } from './timeline';
 import { lambdaLogGroupName } from '../core/contracts/names';
+import { ratePeriodMs } from '../config/schedule-expression';
 
 /** How `advanceTo` moves time (see `Timeline.advanceTo`). */
 export interface AdvanceOptions {

@@ -196,11 +196,3 @@ function readRule(stack: TfStack, b: TfBlock, targets: TfBlock[]): LocalRule {
     }),
   };
 }
-
-/** Milliseconds between runs of a `rate(N unit)` expression; undefined for `cron(...)`. */
-export function ratePeriodMs(expression: string): number | undefined {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
-  if (!m) return undefined;
-  const unit = m[2].startsWith('minute') ? 60_000 : m[2].startsWith('hour') ? 3_600_000 : 86_400_000;
-  return Number(m[1]) * unit;
-}

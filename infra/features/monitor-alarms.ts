@@ -12,6 +12,7 @@
  * Every other alarm treats missing data as not breaching: no runs, no failures.
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { ratePeriodMs } from '../../config/schedule-expression';
 import { STACK_ALARM_KINDS, stackAlarmName, type StackAlarmKind } from '../../core/contracts/ownership';
 import type { StackBase } from './base';
 
@@ -22,17 +23,11 @@ const MISSED_RUNS = 3;
 /** CloudWatch: a single-period alarm's period may be at most one day. */
 const MAX_PERIOD_SECONDS = 86_400;
 
-/** Interval of a `rate(...)` schedule in seconds; undefined for cron expressions. */
-export function scheduleIntervalSeconds(expression: string): number | undefined {
-  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
-  if (!m) return undefined;
-  return Number(m[1]) * (m[2].startsWith('minute') ? 60 : m[2].startsWith('hour') ? 3600 : 86_400);
-}
-
 /** Period of the dead-man alarm: 3 intervals, at least 15 minutes, a whole minute, at most a day (cron: a day). */
 export function notRunningPeriodSeconds(expression: string): number {
-  const interval = scheduleIntervalSeconds(expression);
-  if (interval === undefined) return MAX_PERIOD_SECONDS;
+  const intervalMs = ratePeriodMs(expression);
+  if (intervalMs === undefined) return MAX_PERIOD_SECONDS;
+  const interval = intervalMs / 1000;
   return Math.min(MAX_PERIOD_SECONDS, Math.max(3 * PERIOD_SECONDS, Math.ceil((MISSED_RUNS * interval) / 60) * 60));
 }
 
