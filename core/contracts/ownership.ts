@@ -107,3 +107,9 @@ export function isStackAlarmName(name: string, prefix: string): boolean {
 export function alarmArn(partition: string, region: string, accountId: string, name: string): string {
   return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`;
 }
+
+/** Region and name of an alarm ARN `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`; undefined for anything else. */
+export function parseAlarmArn(arn: string): { region: string; name: string } | undefined {
+  const m = /^arn:[\w-]+:cloudwatch:([a-z0-9-]+):\d{12}:alarm:(.+)$/.exec(arn);
+  return m ? { region: m[1], name: m[2] } : undefined;
+}

@@ -2,6 +2,7 @@
  * Typed widget builders (pure: objects, never template strings). Each builder validates what it
  * is given, so a body that would be rejected by PutDashboard fails here, naming the widget.
  */
+import { parseAlarmArn } from '../contracts/ownership';
 import { MONITOR_NAMESPACE, type Dimension, type MonitoredResource } from '../types';
 import { utilizationExpression } from '../alarms';
 import { METRIC_NAMES } from '../utilization';
@@ -74,7 +75,7 @@ export function alarmStatusWidget(title: string, alarmArns: readonly string[], s
   const what = `alarm widget "${title}"`;
   checkSize(size, what);
   if (alarmArns.length === 0 || alarmArns.length > MAX_ALARMS_PER_WIDGET) throw new Error(`${what}: needs 1-${MAX_ALARMS_PER_WIDGET} alarms, got ${alarmArns.length}`);
-  const bad = alarmArns.find((a) => !/^arn:[\w-]+:cloudwatch:[a-z0-9-]+:\d{12}:alarm:.+$/.test(a));
+  const bad = alarmArns.find((a) => parseAlarmArn(a) === undefined);
   if (bad !== undefined) throw new Error(`${what}: "${bad}" is not an alarm ARN`);
   return { type: 'alarm', width: size.width, height: size.height, properties: { title, alarms: [...alarmArns] } };
 }

@@ -3,7 +3,10 @@
  * alarm states from DescribeAlarms.
  */
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { parseAlarmArn } from '../../core/contracts/ownership';
 import { esc, formatNumber } from './format';
+
+export { parseAlarmArn };
 
 /** What a log widget asks for: its query over the dashboard's time range. */
 export interface LogsQuery {
@@ -63,11 +66,6 @@ export async function logWidgetBody(properties: Record<string, unknown>, logs: L
   return { html: `<div class="table-scroll"><table class="log-table">${head}${rows}</table></div>${count}${details}`, error: false };
 }
 
-/** Region and name of an alarm ARN `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`. */
-export function parseAlarmArn(arn: string): { region: string; name: string } | undefined {
-  const m = /^arn:[\w-]+:cloudwatch:([a-z0-9-]+):\d{12}:alarm:(.+)$/.exec(arn);
-  return m ? { region: m[1], name: m[2] } : undefined;
-}
 
 interface AlarmState {
   name: string;
