@@ -122,6 +122,33 @@ describe('collect: persisted state', () => {
     expect(items.filter((k) => k.startsWith('resource#'))).toHaveLength(4);
   });
 
+  it('a campaign whose solution version is throttled keeps its description: the next cold run reads only the solution version', async () => {
+    fleet(3);
+    account.injectFault({ kind: 'throttle', service: 'personalize', operation: 'DescribeSolutionVersion', count: 1 });
+
+    const first = await coldCollect(START, deps());
+    expect(first.resources).toMatchObject({ campaigns: 2, skipped: 1 });
+    expect(first.problems).toEqual([expect.objectContaining({ error: expect.stringContaining('could not be read; skipped this run') })]);
+    const awaiting = account.dynamodb.items(HOME, TABLE).filter((i) => i.awaitingSolutionVersion !== undefined);
+    expect(awaiting).toHaveLength(1);
+
+    const mark = START + FIVE_MIN;
+    const second = await coldCollect(mark, deps());
+    const ops = account.calls({ service: 'personalize', since: mark }).map((c) => c.operation).filter((op) => op.startsWith('Describe'));
+    expect(ops).toEqual(['DescribeSolutionVersion']);
+    expect(second.resources).toMatchObject({ campaigns: 3, skipped: 0 });
+    expect(second.problems).toEqual([]);
+    // Complete now: the same item as a campaign described in one go (recipe, dataset group, no marker).
+    const item = account.dynamodb.items(HOME, TABLE).find((i) => i.sk.S === awaiting[0].sk.S)!;
+    expect(item.awaitingSolutionVersion).toBeUndefined();
+    const resource = JSON.parse(String(item.resource.S));
+    expect(resource).toEqual(expect.objectContaining({ recipeArn: expect.any(String), datasetGroupArn: expect.any(String), requestMetric: expect.stringMatching(/^Get/) }));
+    expect(ourAlarms()).toHaveLength(6);
+    expect(describes(mark + FIVE_MIN)).toBe(0);
+    await coldCollect(mark + FIVE_MIN, deps());
+    expect(describes(mark + FIVE_MIN)).toBe(0);
+  });
+
   it('a failing state read is a problem of the region, which then collects as a cold start', async () => {
     fleet(3);
     await coldCollect(START, deps());

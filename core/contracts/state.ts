@@ -76,6 +76,12 @@ export interface ResourceStateItem {
   /** Tags when read (only decision candidates' are; a JSON string attribute), with the epoch ms they were read at. */
   tags?: Record<string, string>;
   tagsAt?: number;
+  /**
+   * Set when the campaign was described but its solution version could not be read (throttled):
+   * `resource` then lacks the recipe and dataset group and is NOT a monitored resource; the next
+   * run reads only this solution version instead of describing the campaign again.
+   */
+  awaitingSolutionVersion?: string;
   /** Epoch seconds. */
   expiresAt: number;
 }

@@ -160,7 +160,14 @@ export async function discoverResources(
     return { arn, stored, valid: cacheValid(stored, status ?? 'UNKNOWN', ms(lastUpdated)), run };
   };
   const jobs: Job[] = [
-    ...campaigns.map((c) => job(c.campaignArn!, c.status, c.lastUpdatedDateTime, () => readCampaign(ctx, c))),
+    ...campaigns.map((c) => {
+      // Described before, its solution version not read yet: only that read is left (when the listing still holds).
+      const awaiting = state.awaiting.get(c.campaignArn!);
+      if (awaiting && !state.resources.has(c.campaignArn!) && cacheValid(awaiting, c.status ?? 'UNKNOWN', ms(c.lastUpdatedDateTime))) {
+        return { arn: c.campaignArn!, valid: false, run: () => completeCampaign(ctx, c.campaignArn!, awaiting) };
+      }
+      return job(c.campaignArn!, c.status, c.lastUpdatedDateTime, () => readCampaign(ctx, c));
+    }),
     ...recommenders.map((r) => job(r.recommenderArn!, r.status, r.lastUpdatedDateTime, () => readRecommender(ctx, r))),
   ];
   const results = new Array<MonitoredResource | 'skipped' | 'carried' | undefined>(jobs.length);
@@ -386,9 +393,41 @@ async function readCampaign(ctx: ReadContext, summary: CampaignSummary): Promise
   const c = described.value;
   if (!c) throw new SkipResource(arn, 'DescribeCampaign returned no campaign');
   const svArn = c.solutionVersionArn;
-  const sv = svArn ? await readSolutionVersion(ctx, arn, svArn, cached) : ({} as SolutionVersionInfo);
+  const resource = campaignResource(c, summary, {});
+  let sv: SolutionVersionInfo | { cached: MonitoredResource } = {};
+  try {
+    if (svArn) sv = await readSolutionVersion(ctx, arn, svArn, cached);
+  } catch (err) {
+    // Keep the description: the next run reads only the solution version, not the campaign again.
+    if (err instanceof SkipResource && svArn) state.setAwaiting(arn, { listedLastUpdated: lastUpdated, listedStatus: status, describedAt: ctx.now, resource: dropUndefined(resource), awaitingSolutionVersion: svArn });
+    throw err;
+  }
   if ('cached' in sv) return sv.cached;
+  const entry: StoredResource = { listedLastUpdated: lastUpdated, listedStatus: status, describedAt: ctx.now, resource: dropUndefined(withSolutionVersion(resource, sv)) };
+  state.setResource(arn, entry);
+  return entry.resource;
+}
 
+/** A campaign described in an earlier run whose solution version is read now (no DescribeCampaign). */
+async function completeCampaign(ctx: ReadContext, arn: string, awaiting: StoredResource & { awaitingSolutionVersion: string }): Promise<MonitoredResource> {
+  const sv = await readSolutionVersion(ctx, arn, awaiting.awaitingSolutionVersion, undefined);
+  if ('cached' in sv) return sv.cached;
+  const { awaitingSolutionVersion: _, ...rest } = awaiting;
+  const entry: StoredResource = { ...rest, resource: dropUndefined(withSolutionVersion(awaiting.resource, sv)) };
+  ctx.state.setResource(arn, entry);
+  return entry.resource;
+}
+
+/** The facts a campaign's solution version adds: its recipe (hence the request metric) and dataset group. */
+function withSolutionVersion(resource: MonitoredResource, sv: SolutionVersionInfo): MonitoredResource {
+  return { ...resource, requestMetric: requestMetricForRecipe(sv.recipeArn), datasetGroupArn: sv.datasetGroupArn, recipeArn: sv.recipeArn };
+}
+
+/** A campaign's description as MonitoredResource, from DescribeCampaign, its summary and its solution version facts. */
+function campaignResource(c: NonNullable<Awaited<ReturnType<typeof describeCampaign>>>, summary: CampaignSummary, sv: SolutionVersionInfo): MonitoredResource {
+  const arn = summary.campaignArn!;
+  const status = summary.status ?? 'UNKNOWN';
+  const lastUpdated = ms(summary.lastUpdatedDateTime);
   const update = c.latestCampaignUpdate;
   const updateInProgress = isTransitionalStatus(update?.status);
   const resource: MonitoredResource = {
@@ -404,11 +443,9 @@ async function readCampaign(ctx: ReadContext, summary: CampaignSummary): Promise
     lastUpdatedAt: Math.max(ms(c.lastUpdatedDateTime), lastUpdated, ms(update?.creationDateTime), ms(update?.lastUpdatedDateTime)),
     datasetGroupArn: sv.datasetGroupArn,
     recipeArn: sv.recipeArn,
-    solutionVersionArn: svArn,
+    solutionVersionArn: c.solutionVersionArn,
   };
-  const entry: StoredResource = { listedLastUpdated: lastUpdated, listedStatus: status, describedAt: ctx.now, resource: dropUndefined(resource) };
-  state.setResource(arn, entry);
-  return entry.resource;
+  return resource;
 }
 
 /** Solution version facts (recipe, dataset group): cached forever, a solution version never changes. */

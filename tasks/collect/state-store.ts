@@ -44,6 +44,11 @@ export interface StateChanges {
 /** One region's state as a run holds it, with what changed since it was loaded (or last saved). */
 export class RegionState {
   readonly resources = new Map<string, StoredResource>();
+  /**
+   * Campaigns described whose solution version could not be read yet (`awaitingSolutionVersion`
+   * set): kept apart so nothing that reads `resources` mistakes them for monitored resources.
+   */
+  readonly awaiting = new Map<string, StoredResource & { awaitingSolutionVersion: string }>();
   readonly solutionVersions = new Map<string, SolutionVersionInfo>();
   /** Tags of resources that have no stored description (kept for this run only). */
   private readonly looseTags = new Map<string, { tags: Record<string, string>; at: number }>();
@@ -62,14 +67,24 @@ export class RegionState {
     // Tags outlive a re-describe: they were read for the same resource.
     if (old?.tags && entry.tags === undefined) Object.assign(entry, { tags: old.tags, tagsAt: old.tagsAt });
     this.resources.set(arn, entry);
+    this.awaiting.delete(arn);
+    this.changed.add(arn);
+    this.removed.delete(arn);
+  }
+
+  /** Stores a campaign's description that still needs its solution version (never over a complete one). */
+  setAwaiting(arn: string, entry: StoredResource & { awaitingSolutionVersion: string }): void {
+    if (this.resources.has(arn)) return;
+    this.awaiting.set(arn, entry);
     this.changed.add(arn);
     this.removed.delete(arn);
   }
 
   /** Forgets a resource (gone from a complete listing, or deleted meanwhile). */
   deleteResource(arn: string): void {
-    if (!this.resources.has(arn)) return;
+    if (!this.resources.has(arn) && !this.awaiting.has(arn)) return;
     this.resources.delete(arn);
+    this.awaiting.delete(arn);
     this.changed.delete(arn);
     this.removed.add(arn);
   }
@@ -100,7 +115,10 @@ export class RegionState {
   /** Changes not written yet. */
   changes(): StateChanges {
     return {
-      resources: [...this.changed].flatMap((arn) => (this.resources.has(arn) ? [[arn, this.resources.get(arn)!] as [string, StoredResource]] : [])),
+      resources: [...this.changed].flatMap((arn) => {
+        const entry = this.resources.get(arn) ?? this.awaiting.get(arn);
+        return entry ? [[arn, entry] as [string, StoredResource]] : [];
+      }),
       solutionVersions: [...this.changedVersions].flatMap((arn) => (this.solutionVersions.has(arn) ? [[arn, this.solutionVersions.get(arn)!] as [string, SolutionVersionInfo]] : [])),
       deleted: [...this.removed],
     };
@@ -113,9 +131,9 @@ export class RegionState {
 
   /** Marks `changes` written (changes made after they were taken stay pending). */
   markSaved(changes: StateChanges): void {
-    for (const [arn, entry] of changes.resources) if (this.resources.get(arn) === entry) this.changed.delete(arn);
+    for (const [arn, entry] of changes.resources) if ((this.resources.get(arn) ?? this.awaiting.get(arn)) === entry) this.changed.delete(arn);
     for (const [arn] of changes.solutionVersions) this.changedVersions.delete(arn);
-    for (const arn of changes.deleted) if (!this.resources.has(arn)) this.removed.delete(arn);
+    for (const arn of changes.deleted) if (!this.resources.has(arn) && !this.awaiting.has(arn)) this.removed.delete(arn);
   }
 }
 
@@ -232,6 +250,7 @@ export function resourceItem(pk: string, arn: string, entry: StoredResource): It
     item.tags = { S: JSON.stringify(entry.tags) };
     item.tagsAt = { N: String(entry.tagsAt) };
   }
+  if (entry.awaitingSolutionVersion !== undefined) item.awaitingSolutionVersion = { S: entry.awaitingSolutionVersion };
   return item;
 }
 
@@ -276,6 +295,7 @@ export function storedResourceOf(item: Item): StoredResource | undefined {
       entry.tags = JSON.parse(item.tags.S) as Record<string, string>;
       entry.tagsAt = Number(item.tagsAt.N);
     }
+    if (item.awaitingSolutionVersion?.S !== undefined) entry.awaitingSolutionVersion = item.awaitingSolutionVersion.S;
     return entry;
   } catch {
     return undefined;
@@ -291,7 +311,9 @@ export function stateFromItems(region: string, items: readonly Item[], now: numb
     if (sk === REGION_MARKER_SORT_KEY) state.markerAt = Number(item.collectedAt?.N ?? 0);
     else if (sk.startsWith(RESOURCE_ITEM_PREFIX)) {
       const entry = storedResourceOf(item);
-      if (entry) state.resources.set(sk.slice(RESOURCE_ITEM_PREFIX.length), entry);
+      const arn = sk.slice(RESOURCE_ITEM_PREFIX.length);
+      if (entry?.awaitingSolutionVersion !== undefined) state.awaiting.set(arn, entry as StoredResource & { awaitingSolutionVersion: string });
+      else if (entry) state.resources.set(arn, entry);
     } else if (sk.startsWith(SOLUTION_VERSION_ITEM_PREFIX)) {
       state.solutionVersions.set(sk.slice(SOLUTION_VERSION_ITEM_PREFIX.length), {
         ...(item.recipeArn?.S !== undefined ? { recipeArn: item.recipeArn.S } : {}),
