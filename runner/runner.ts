@@ -17,7 +17,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { allStates, attachHooks, installSimulatedTime, statesTimeoutErrorClass, StateMachine, WAIT_SLEEP_MS } from './asl-engine';
 import { matchesPattern, simplePath, targetInput, type BusEvent } from './event-pattern';
 import { checkTimeScale, LambdaHost, LOCAL_CREDENTIALS, type InvokeOutcome } from './lambda-host';
-import { readStackModel, type LocalFunction, type LocalRuleTarget, type LocalStateMachine, type StackModel } from './stack-model';
+import { readStackModel, type LocalFunction, type LocalRuleTarget, type LocalSchedule, type LocalStateMachine, type StackModel } from './stack-model';
 import { LOCAL_ACCOUNT_ID, TfStack, findStackFile } from './terraform';
 import { putMetricAlarmInput } from './terraform-alarms';
 import { Timeline, type ClockLike } from './timeline';
@@ -128,8 +128,30 @@ export interface ExecutionRecord {
   done: Promise<ExecutionRecord>;
 }
 
+/**
+ * One invocation of a Lambda function by an EventBridge Scheduler schedule that targets it
+ * (asynchronous, as Scheduler invokes Lambda; no retries are modelled).
+ */
+export interface ScheduledInvocation {
+  /** The schedule's name and ARN. */
+  schedule: string;
+  scheduleArn: string;
+  functionName: string;
+  /** Simulated time of the schedule's point (when it fired). */
+  at: number;
+  /** The event the function received: the schedule's input (JSON parsed; a non-JSON input as the string), `{}` without input. */
+  event: unknown;
+  /** Unset until the invocation ended. */
+  outcome?: InvokeOutcome;
+  /** Simulated time it ended. */
+  endMs?: number;
+  /** Resolves (never rejects) once it ended. */
+  done: Promise<ScheduledInvocation>;
+}
+
 /** Activity the runner reports as it happens (the demo prints from it). */
 export type RunnerActivity =
+  | { kind: 'scheduled-invocation'; invocation: ScheduledInvocation }
   | { kind: 'execution-started'; execution: ExecutionRecord }
   | { kind: 'execution-finished'; execution: ExecutionRecord }
   | { kind: 'task-finished'; execution: ExecutionRecord; task: TaskRecord }
@@ -173,6 +195,29 @@ export interface RunnerOptions {
 
 /** Step Functions' maximum duration of an EXPRESS execution (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
 export const EXPRESS_MAX_SECONDS = 300;
+
+/**
+ * The event EventBridge Scheduler sends a function target: the schedule's input with its context
+ * attributes replaced (`<aws.scheduler.schedule-arn>`, `<aws.scheduler.scheduled-time>`,
+ * `<aws.scheduler.execution-id>`, `<aws.scheduler.attempt-number>`), parsed when it is JSON.
+ */
+export function scheduleEvent(s: Pick<LocalSchedule, 'arn' | 'input'>, at: number): unknown {
+  if (s.input === undefined) return {};
+  const text = s.input
+    .split('<aws.scheduler.schedule-arn>')
+    .join(s.arn)
+    .split('<aws.scheduler.scheduled-time>')
+    .join(new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'))
+    .split('<aws.scheduler.execution-id>')
+    .join(randomUUID())
+    .split('<aws.scheduler.attempt-number>')
+    .join('1');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
 
 /** Step Functions' error name for an AWS SDK error of an integration (`SNS.InvalidParameterException`). */
 const INTEGRATION_ERROR_PREFIX: Record<string, string> = { events: 'EventBridge', sns: 'SNS', states: 'StepFunctions', lambda: 'Lambda' };
@@ -222,6 +267,10 @@ export class LocalRunner {
   private schedulesStarted = false;
   /** StartExecutions the schedules made, not yet handed out by `takeScheduledRuns`. */
   private scheduledStarts: Promise<ExecutionRecord>[] = [];
+  /** Every invocation of a function by a schedule that targets it, oldest first. */
+  readonly scheduledInvocations: ScheduledInvocation[] = [];
+  /** Those not yet handed out by `takeScheduledInvocations`. */
+  private untakenInvocations: ScheduledInvocation[] = [];
   private settleWaiters: (() => void)[] = [];
   /** Count of changes (`changed()`); `quietAt`: the count when quiet was last confirmed. */
   private changes = 0;
@@ -428,7 +477,10 @@ export class LocalRunner {
    * Starts the stack's schedules as EventBridge Scheduler and EventBridge run them: every enabled
    * Scheduler schedule (each run of the MONITOR) and scheduled rule (e.g. the hourly dashboard
    * rebuild) fires now and then at every point of its `rate(...)` grid, as timers on the
-   * timeline, whatever other executions are doing. Idempotent.
+   * timeline, whatever other executions are doing. A schedule whose target is a function of the
+   * stack invokes it (asynchronously, through its Lambda host) with the schedule's input as the
+   * event; those invocations are in `scheduledInvocations` / `takeScheduledInvocations`.
+   * Idempotent.
    */
   startSchedules(): void {
     if (this.schedulesStarted) return;
@@ -436,6 +488,11 @@ export class LocalRunner {
     const first = this.timeline.now();
     for (const s of this.model.schedules) {
       if (!s.enabled) continue;
+      const target = this.scheduleFunction(s);
+      if (target) {
+        this.everyPeriod(`schedule ${s.name}`, s.expression, first, (at) => this.invokeScheduled(s, target, at));
+        continue;
+      }
       const input = s.input ? (JSON.parse(s.input) as unknown) : {};
       this.everyPeriod(`schedule ${s.name}`, s.expression, first, (at) => {
         const name = `${s.name}-${new Date(at).toISOString().replace(/[:.]/g, '-')}`.slice(0, 80);
@@ -475,6 +532,46 @@ export class LocalRunner {
       });
     };
     arm(first);
+  }
+
+  /** The function of the stack a schedule targets (by ARN, optionally qualified), if any. */
+  private scheduleFunction(s: LocalSchedule): LocalFunction | undefined {
+    if (!s.targetArn.includes(':lambda:')) return undefined;
+    return this.model.functions.find((f) => s.targetArn === f.arn || s.targetArn.startsWith(`${f.arn}:`));
+  }
+
+  /**
+   * One point of a schedule that targets a function: Scheduler's asynchronous invocation with the
+   * schedule's input as the event (its context attributes `<aws.scheduler.*>` filled in). In
+   * flight until it ends (settle waits for it); a failure is logged like Lambda's async failures.
+   */
+  private invokeScheduled(s: LocalSchedule, fn: LocalFunction, at: number): void {
+    const invocation = { schedule: s.name, scheduleArn: s.arn, functionName: fn.functionName, at, event: scheduleEvent(s, at) } as ScheduledInvocation;
+    this.asyncInvocations += 1;
+    invocation.done = this.host(fn.functionName)
+      .invoke(invocation.event)
+      .catch((err: Error): InvokeOutcome => ({ ok: false, error: { errorType: 'Runner.InvokeFailed', errorMessage: err?.message ?? String(err) }, durationMs: 0 }))
+      .then((outcome) => {
+        invocation.outcome = outcome;
+        invocation.endMs = this.timeline.now();
+        if (!outcome.ok) this.options.onLambdaLog?.(fn.functionName, JSON.stringify({ level: 'ERROR', message: `schedule ${s.name}: async invocation failed`, error: outcome.error }));
+        this.options.onActivity?.({ kind: 'scheduled-invocation', invocation });
+        return invocation;
+      })
+      .finally(() => {
+        this.asyncInvocations -= 1;
+        this.changed();
+      });
+    this.scheduledInvocations.push(invocation);
+    this.untakenInvocations.push(invocation);
+    this.changed();
+  }
+
+  /** The function invocations the schedules made since the last call, in the order they fired, once each ended. */
+  async takeScheduledInvocations(): Promise<ScheduledInvocation[]> {
+    const taken = this.untakenInvocations;
+    this.untakenInvocations = [];
+    return Promise.all(taken.map((i) => i.done));
   }
 
   /** The executions the schedules started since the last call, in the order they started. */

@@ -54,6 +54,9 @@ export interface LocalRule {
 
 export interface LocalSchedule {
   name: string;
+  /** The schedule's ARN (`arn:aws:scheduler:<region>:<account>:schedule/<group>/<name>`). */
+  arn: string;
+  region: string;
   expression: string;
   enabled: boolean;
   targetArn: string;
@@ -101,6 +104,8 @@ export function readStackModel(stack: TfStack, distDir: string): StackModel {
     const target = single(b.config.target) ?? {};
     return {
       name: stack.arg(b, 'name') ?? b.name,
+      arn: stack.attribute(`${b.type}.${b.name}`, 'arn', where),
+      region: stack.regionOf(b),
       expression: stack.arg(b, 'schedule_expression') ?? '',
       enabled: (stack.arg(b, 'state') ?? 'ENABLED') === 'ENABLED',
       targetArn: stack.resolveString(String(target.arn ?? ''), `${where}.target.arn`),

@@ -9,18 +9,22 @@ import { CloudFormationModel, cloudFormationOperations } from './cloudformation'
 import { CLOUDWATCH_LIMITS, CloudWatchModel, cloudWatchOperations } from './cloudwatch';
 import { DynamoDbModel, dynamoDbOperations } from './dynamodb';
 import { SimError } from './errors';
-import { FaultInjector, type FaultHandle, type FaultSpec, type ServiceName as FaultServiceName } from './faults';
-import { SimLimiter, type SimLimits } from './limits';
+import { FaultInjector, type FaultHandle, type FaultSpec } from './faults';
+import { errorCodesOf, SimLimiter, type SimLimits } from './limits';
 import { EventsModel, eventsOperations, SfnModel, sfnOperations, SnsModel, snsOperations, type SimExecution, type TaskResult } from './messaging';
 import { MetricStore } from './metrics';
-import type { OperationTable } from './operations';
+import type { OperationTable, SimServiceName } from './operations';
 import { DEFAULT_PERSONALIZE_DURATIONS, PersonalizeModel, personalizeOperations, type PersonalizeDurations } from './personalize';
+import { PersonalizeRuntimeModel, personalizeRuntimeOperations } from './personalize-runtime';
 
 /**
- * Every simulated service. CloudFormation (read-only, for `migrate`) is not in faults.ts's tables:
- * a fault on it must name its `errorCode` (e.g. `AccessDenied` with status 403).
+ * Every simulated service: faults.ts's and `personalize-runtime` (which answers faults and
+ * throttling with Personalize's codes; IAM prefix `personalize`).
  */
-export type ServiceName = FaultServiceName;
+export type ServiceName = SimServiceName;
+
+/** A fault (sim/faults.ts FaultSpec) that may also name `service: 'personalize-runtime'`. */
+export type SimFaultSpec = Omit<FaultSpec, 'service'> & { service?: ServiceName };
 
 /** Default simulated account id. */
 export const DEFAULT_ACCOUNT_ID = '123456789012';
@@ -94,6 +98,14 @@ export class SimAccount {
   readonly dynamodb: DynamoDbModel;
   readonly cloudformation: CloudFormationModel;
   readonly faults = new FaultInjector();
+  /**
+   * Faults of `personalize-runtime` (injected through `injectFault`; kept apart because faults.ts
+   * knows the control-plane services only; they are stored as `personalize` faults and so answer
+   * with Personalize's codes).
+   */
+  readonly runtimeFaults = new FaultInjector();
+  /** Personalize runtime: GetRecommendations / GetPersonalizedRanking, `setHealth`, its request log. */
+  readonly personalizeRuntime: PersonalizeRuntimeModel;
   /** Errors thrown (or rejected) by hooks; hooks never fail the API call. */
   readonly hookErrors: unknown[] = [];
 
@@ -119,6 +131,12 @@ export class SimAccount {
       onTrafficChanged: () => this.metrics.invalidateCache(),
     });
     this.metrics.addSource((id) => this.personalize.metricSource(id));
+    this.personalizeRuntime = new PersonalizeRuntimeModel({
+      personalize: this.personalize,
+      metrics: this.metrics,
+      seed: this.seed,
+      metricDelayMs: options.personalizeMetricDelayMs ?? DEFAULT_PERSONALIZE_METRIC_DELAY_MS,
+    });
     this.cloudwatch = new CloudWatchModel(this.metrics, this.accountId, { metricDataPageSize: options.metricDataPageSize ?? CLOUDWATCH_LIMITS.maxDatapointsPerGetMetricData });
     this.sns = new SnsModel(this.accountId, this.seed);
     this.events = new EventsModel(this.seed, this.accountId);
@@ -130,6 +148,7 @@ export class SimAccount {
     const runHook = (fn: () => unknown) => this.runHook(fn);
     this.operations = {
       personalize: personalizeOperations(this.personalize),
+      'personalize-runtime': personalizeRuntimeOperations(this.personalizeRuntime),
       cloudwatch: cloudWatchOperations(this.cloudwatch),
       sns: snsOperations(this.sns),
       events: eventsOperations(this.events, runHook),
@@ -175,6 +194,24 @@ export class SimAccount {
     const caller = meta.caller ?? 'unknown';
     const record: CallRecord = { seq: this.log.length + 1, time: this.clock.now(), service, operation, region, caller, outcome: 'ok' };
     this.log.push(record);
+    if (service !== 'personalize-runtime') return this.run(record, input, { latencyMs: 0 });
+    // The runtime publishes every request's outcome and latency in its resource's metrics.
+    const added = { latencyMs: 0 };
+    const observe = (error?: unknown) =>
+      this.personalizeRuntime.observe({ operation, input, region, caller, t: record.time, addedLatencyMs: added.latencyMs, error });
+    try {
+      const output = await this.run(record, input, added);
+      observe();
+      return output;
+    } catch (e) {
+      observe(e);
+      throw e;
+    }
+  }
+
+  /** One call after recording: limits, faults, (runtime) health, the handler. `added` sums the latency added. */
+  private async run(record: CallRecord, input: Record<string, unknown>, added: { latencyMs: number }): Promise<unknown> {
+    const { service, operation, region, caller } = record;
     // Latency, then the rate-limit bucket, before anything of the service runs (a throttled call
     // never reaches it, so no fault applies to it).
     const limiter = this.limiter;
@@ -182,6 +219,7 @@ export class SimAccount {
       const latencyMs = limiter.drawLatency(service, operation);
       if (latencyMs > 0) {
         record.latencyMs = latencyMs;
+        added.latencyMs += latencyMs;
         await new Promise((r) => setTimeout(r, latencyMs));
       }
       const throttled = limiter.take(service, operation, region);
@@ -192,12 +230,28 @@ export class SimAccount {
         throw throttled;
       }
     }
-    const decision = this.faults.decide(service, operation, region);
-    if (decision.latencyMs > 0) await new Promise((r) => setTimeout(r, decision.latencyMs));
+    const runtime = service === 'personalize-runtime';
+    const decision = runtime ? this.runtimeFaults.decide(errorCodesOf(service), operation, region) : this.faults.decide(service, operation, region);
+    if (decision.latencyMs > 0) {
+      added.latencyMs += decision.latencyMs;
+      await new Promise((r) => setTimeout(r, decision.latencyMs));
+    }
     if (decision.error) {
       record.outcome = 'fault';
       record.errorCode = decision.error.code;
       throw decision.error;
+    }
+    if (runtime) {
+      const health = this.personalizeRuntime.healthDecision(input);
+      if (health.latencyMs > 0) {
+        added.latencyMs += health.latencyMs;
+        await new Promise((r) => setTimeout(r, health.latencyMs));
+      }
+      if (health.error) {
+        record.outcome = 'fault';
+        record.errorCode = health.error.code;
+        throw health.error;
+      }
     }
     const handler = this.operations[service][operation];
     try {
@@ -230,9 +284,27 @@ export class SimAccount {
     this.log.length = 0;
   }
 
-  /** Inject a fault (see FaultSpec). */
-  injectFault(spec: FaultSpec): FaultHandle {
-    return this.faults.inject(spec);
+  /**
+   * Inject a fault (see FaultSpec). `service: 'personalize-runtime'` works like any service (its
+   * `serverError`s count as 5xx and its `latency` shows in the runtime's metrics). A fault naming
+   * no service applies to the runtime too (as a second fault of the same spec: its `count` and
+   * probability draws are kept apart from the other services'; the handle's hits sum both).
+   */
+  injectFault(spec: SimFaultSpec): FaultHandle {
+    if (spec.service === 'personalize-runtime') return this.runtimeFaults.inject({ ...spec, service: errorCodesOf(spec.service) });
+    if (spec.service !== undefined) return this.faults.inject(spec as FaultSpec);
+    const control = this.faults.inject(spec as FaultSpec);
+    const runtime = this.runtimeFaults.inject(spec as FaultSpec);
+    return {
+      id: control.id,
+      get hits() {
+        return control.hits + runtime.hits;
+      },
+      remove: () => {
+        control.remove();
+        runtime.remove();
+      },
+    };
   }
 
   /** Personalize bill for [fromMs, toMs): per resource and total. */

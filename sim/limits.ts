@@ -14,7 +14,8 @@
  *   function and Task timeouts by the same k (`RunnerOptions.timeScale`).
  */
 import type { SimError } from './errors';
-import { throttlingError, type ServiceName } from './faults';
+import { throttlingError, type ServiceName as FaultServiceName } from './faults';
+import type { SimServiceName as ServiceName } from './operations';
 import { hash32, seededRandom } from './random';
 
 /** A uniform latency draw, in wall-clock milliseconds (before the time scale). */
@@ -24,7 +25,7 @@ export interface LatencyRange {
 }
 
 /**
- * Latency by `service` (ServiceName of sim/faults.ts) or `service:Operation`; the operation's
+ * Latency by `service` (ServiceName of sim/faults.ts, or `personalize-runtime`) or `service:Operation`; the operation's
  * entry wins over the service's. Calls matching neither get no latency.
  */
 export type LatencyTable = Record<string, LatencyRange>;
@@ -51,13 +52,26 @@ export interface SimLimits {
   timeScale?: number;
 }
 
-const SERVICES: readonly ServiceName[] = ['personalize', 'cloudwatch', 'sns', 'events', 'sfn', 'dynamodb', 'cloudformation'];
+/** The control-plane services (sim/faults.ts's). */
+const CONTROL_SERVICES: readonly FaultServiceName[] = ['personalize', 'cloudwatch', 'sns', 'events', 'sfn', 'dynamodb', 'cloudformation'];
+/** Every service a latency or rate-limit key may name. */
+const SERVICES: readonly ServiceName[] = [...CONTROL_SERVICES, 'personalize-runtime'];
 
 /**
- * 30–80 ms a call for every service: the figure our issue states for real latencies ("real
- * latencies (30-80 ms a call)"), i.e. a same-region control-plane call over TLS with keep-alive.
+ * The service whose error codes (throttling, access denied, internal errors) a service answers
+ * with: `personalize-runtime` answers as Personalize (same codes, IAM prefix `personalize`).
  */
-export const REALISTIC_LATENCY: LatencyTable = Object.freeze(Object.fromEntries(SERVICES.map((s) => [s, Object.freeze({ minMs: 30, maxMs: 80 })]))) as LatencyTable;
+export function errorCodesOf(service: ServiceName): FaultServiceName {
+  return service === 'personalize-runtime' ? 'personalize' : service;
+}
+
+/**
+ * 30–80 ms a call for every control-plane service: the figure our issue states for real latencies
+ * ("real latencies (30-80 ms a call)"), i.e. a same-region control-plane call over TLS with
+ * keep-alive. Not for `personalize-runtime` (its own latency model is in sim/personalize-runtime.ts;
+ * name it here to add more: `{ 'personalize-runtime': { minMs, maxMs } }`).
+ */
+export const REALISTIC_LATENCY: LatencyTable = Object.freeze(Object.fromEntries(CONTROL_SERVICES.map((s) => [s, Object.freeze({ minMs: 30, maxMs: 80 })]))) as LatencyTable;
 
 /**
  * API rate limits of a fresh account in one region.
@@ -184,7 +198,7 @@ export class SimLimiter {
       b.tokens = Math.max(0, b.tokens - 1);
       return undefined;
     }
-    return throttlingError(service);
+    return throttlingError(errorCodesOf(service));
   }
 }
 

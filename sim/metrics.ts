@@ -2,7 +2,11 @@
  * CloudWatch metric storage and aggregation. Two kinds of series:
  * - sources: computed on demand per 1-minute bucket (e.g. `AWS/Personalize` from the traffic
  *   model), with fully published hours cached, so months of history cost little;
- * - custom: datapoints stored by PutMetricData, merged per minute.
+ * - custom: datapoints stored by PutMetricData, merged per minute;
+ * - observed: samples a simulated service publishes for single requests (`record`, e.g. each
+ *   Personalize runtime request), merged per minute like custom data but visible only `delayMs`
+ *   after their minute ends, as computed series are; added to the same series as any computed
+ *   data of that identity (generated traffic and real requests sum in one series).
  * Aggregation follows CloudWatch: buckets aligned to the period, no bucket without samples,
  * retention by resolution (1-minute data 15 days, 5-minute 63 days, hourly 455 days).
  */
@@ -113,12 +117,15 @@ interface CustomSeries {
   id: MetricIdentity;
   unit?: string;
   minutes: Map<number, StatSet>;
+  /** Observed series: a minute is visible this long after it ends. */
+  delayMs?: number;
 }
 
 /** All metric data of an account (all regions). */
 export class MetricStore {
   private readonly sources: MetricSource[] = [];
   private readonly custom = new Map<string, CustomSeries>();
+  private readonly observed = new Map<string, CustomSeries>();
   private readonly hourCache = new Map<string, Map<number, StatSet | null>>();
   private cachedHours = 0;
 
@@ -136,6 +143,22 @@ export class MetricStore {
       this.custom.set(key, series);
     }
     if (unit) series.unit = unit;
+    const minute = Math.floor(timestampMs / MINUTE_MS);
+    series.minutes.set(minute, mergeStats(series.minutes.get(minute), stats)!);
+  }
+
+  /**
+   * Store samples a service publishes itself (not PutMetricData) at `timestampMs`, merged into
+   * their minute; visible `delayMs` after that minute ends (CloudWatch's publishing delay). They
+   * add to any computed series of the same identity and are not listed by `customSeries`.
+   */
+  record(id: MetricIdentity, timestampMs: number, stats: StatSet, delayMs = 0): void {
+    const key = seriesKey(id);
+    let series = this.observed.get(key);
+    if (!series) {
+      series = { id, minutes: new Map(), delayMs };
+      this.observed.set(key, series);
+    }
     const minute = Math.floor(timestampMs / MINUTE_MS);
     series.minutes.set(minute, mergeStats(series.minutes.get(minute), stats)!);
   }
@@ -165,11 +188,17 @@ export class MetricStore {
     const custom = this.custom.get(seriesKey(id));
     const customMatches = custom && (!unit || !custom.unit || custom.unit === unit);
     const customByBucket = customMatches ? this.binCustom(custom!, periodMs, first, Math.min(endMs, nowMs + 2 * HOUR_MS)) : undefined;
+    const observed = this.observed.get(seriesKey(id));
+    // Observed minutes are visible once published (as computed ones): [minute, minute + 1) ends before now - delay.
+    const observedByBucket = observed
+      ? this.binCustom(observed, periodMs, first, Math.min(endMs, floor((nowMs - (observed.delayMs ?? 0)) / MINUTE_MS) * MINUTE_MS))
+      : undefined;
     for (let b = first; b < endMs; b += periodMs) {
       if (b < oldest - periodMs) continue;
       let stats: StatSet | undefined;
       if (computed) stats = this.aggregateComputed(computed, b, b + periodMs, nowMs);
       if (customByBucket) stats = mergeStats(stats, customByBucket.get(b));
+      if (observedByBucket) stats = mergeStats(stats, observedByBucket.get(b));
       if (stats && stats.sampleCount > 0) out.push({ t: b, stats });
     }
     return out;

@@ -14,3 +14,9 @@ export interface OperationContext {
 export type OperationHandler = (ctx: OperationContext, input: Record<string, unknown>) => unknown;
 
 export type OperationTable = Record<string, OperationHandler>;
+
+/**
+ * Every simulated service: the ones of sim/faults.ts plus `personalize-runtime` (GetRecommendations,
+ * GetPersonalizedRanking; its faults and throttling use Personalize's error codes, see sim/account.ts).
+ */
+export type SimServiceName = import('./faults').ServiceName | 'personalize-runtime';

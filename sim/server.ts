@@ -1,7 +1,8 @@
 /**
  * HTTP front of a SimAccount on 127.0.0.1, speaking the wire protocols of the installed SDK
  * clients: AWS JSON 1.0/1.1 selected by `X-Amz-Target` (Personalize, CloudWatch with
- * awsQueryCompatible, Step Functions, EventBridge, DynamoDB) and the query protocol (SNS).
+ * awsQueryCompatible, Step Functions, EventBridge, DynamoDB), restJson1 by path (the Personalize
+ * runtime: POST /recommendations, /personalize-ranking) and the query protocol (SNS, CloudFormation).
  * The region comes from the SigV4 credential scope; signatures are not checked.
  * Point SDK clients (or unmodified Lambda bundles) at it with `AWS_ENDPOINT_URL=<url>`.
  */
@@ -11,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import type { SimAccount, ServiceName } from './account';
 import { CLOUDFORMATION_XMLNS, decodeCloudFormationForm } from './cloudformation';
 import { SimError } from './errors';
+import { PERSONALIZE_RUNTIME_ROUTES } from './personalize-runtime';
 import { queryErrorXml, queryResultXml } from './query-xml';
 import { deterministicUuid } from './util';
 
@@ -106,6 +108,24 @@ async function handle(account: SimAccount, req: IncomingMessage, res: ServerResp
     }
   }
 
+  // restJson1 (no X-Amz-Target, the operation in the path): the Personalize runtime, signed as `personalize`.
+  const runtimeOperation = req.method === 'POST' ? PERSONALIZE_RUNTIME_ROUTES[url.pathname] : undefined;
+  if (runtimeOperation && Object.prototype.hasOwnProperty.call(PERSONALIZE_RUNTIME_ROUTES, url.pathname)) {
+    let input: Record<string, unknown>;
+    try {
+      input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new Error('not an object');
+    } catch {
+      return sendRestJsonError(res, requestId, new SimError('SerializationException', 'request body is not a JSON object'));
+    }
+    try {
+      const output = await account.invoke('personalize-runtime', runtimeOperation, input, { region, caller });
+      return send(res, 200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, JSON.stringify(output ?? {}));
+    } catch (e) {
+      return sendRestJsonError(res, requestId, asSimError(e));
+    }
+  }
+
   // Query protocol (form-encoded Action=...): SNS, and CloudFormation (by the credential scope's service).
   const form = new URLSearchParams(body.toString('utf8'));
   const action = form.get('Action');
@@ -149,6 +169,11 @@ function sendJsonError(res: ServerResponse, contentType: string, requestId: stri
   // awsQueryCompatible clients read the query error code from this header.
   if (queryCompatible) headers['x-amzn-query-error'] = `${e.queryCode};${e.faultType}`;
   send(res, e.status, headers, JSON.stringify({ __type: e.code, message: e.message, ...e.fields }));
+}
+
+/** restJson1 error: the code in `x-amzn-errortype` (and the body), the status as the HTTP status. */
+function sendRestJsonError(res: ServerResponse, requestId: string, e: SimError): void {
+  send(res, e.status, { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': e.code }, JSON.stringify({ message: e.message, ...e.fields }));
 }
 
 function sendQueryError(res: ServerResponse, requestId: string, e: SimError, xmlns = SNS_XMLNS): void {

@@ -8,6 +8,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { traced } from '../shared/tracer';
@@ -23,6 +24,7 @@ const sdk = {
   dynamodb: () => (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient,
   events: () => (require('@aws-sdk/client-eventbridge') as typeof import('@aws-sdk/client-eventbridge')).EventBridgeClient,
   personalize: () => (require('@aws-sdk/client-personalize') as typeof import('@aws-sdk/client-personalize')).PersonalizeClient,
+  personalizeRuntime: () => (require('@aws-sdk/client-personalize-runtime') as typeof import('@aws-sdk/client-personalize-runtime')).PersonalizeRuntimeClient,
   sfn: () => (require('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn')).SFNClient,
   sns: () => (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient,
 };
@@ -33,6 +35,7 @@ export type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 export type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 export type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 export type { PersonalizeClient } from '@aws-sdk/client-personalize';
+export type { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 export type { SFNClient } from '@aws-sdk/client-sfn';
 export type { SNSClient } from '@aws-sdk/client-sns';
 
@@ -64,7 +67,12 @@ export interface Clients {
   dynamodb(region?: string): DynamoDBClient;
   /** Read by `migrate --dry-run` only (finding the original sample's stack). */
   cloudformation(region: string): CloudFormationClient;
+  /** The Personalize runtime (GetRecommendations / GetPersonalizedRanking), for the health-check canary. */
+  personalizeRuntime(region: string, options?: ClientOptions): PersonalizeRuntimeClient;
 }
+
+/** The clients of `cachingClients()` and `awsClients` (the same as `Clients`). */
+export type TaskClients = Clients;
 
 /** SDK configuration for a region and options (no region: the SDK resolves AWS_REGION itself). */
 function sdkConfig(region: string | undefined, options: ClientOptions = {}): Record<string, unknown> {
@@ -82,7 +90,7 @@ function sdkConfig(region: string | undefined, options: ClientOptions = {}): Rec
  * configuration to every client (e.g. an endpoint and credentials of the simulator in tests and
  * the bench); the region and options still win.
  */
-export function cachingClients(base?: (region: string | undefined) => object): Clients {
+export function cachingClients(base?: (region: string | undefined) => object): TaskClients {
   const cache = new Map<string, unknown>();
   const once = <T>(key: string, make: () => T): T => {
     if (!cache.has(key)) cache.set(key, traced(make()));
@@ -97,6 +105,9 @@ export function cachingClients(base?: (region: string | undefined) => object): C
     // 180 written and 0 failed (exactly 3/s), standard 183 written and 26 failed after retries.
     // Not for a fail-fast client (maxAttempts given): see ClientOptions.retryMode.
     personalize: (region) => once(`personalize|${region}`, () => new (sdk.personalize())({ ...adaptiveRetries(), ...config(region) })),
+    // The SDK's standard retries: a canary's request that fails should be seen, not paced away.
+    personalizeRuntime: (region, options) =>
+      once(`personalize-runtime|${region}|${JSON.stringify(options ?? {})}`, () => new (sdk.personalizeRuntime())(config(region, options))),
     cloudwatch: (region, options) =>
       once(`cloudwatch|${region}|${JSON.stringify(options ?? {})}`, () =>
         new (sdk.cloudwatch())({ ...(options?.maxAttempts !== undefined ? { retryMode: 'standard' } : adaptiveRetries()), ...config(region, options) }),
@@ -131,8 +142,12 @@ export function resetClients(): void {
 }
 
 /** The container's clients: always delegates to the current factory. */
-export const awsClients: Clients = {
+export const awsClients: TaskClients = {
   personalize: (region) => current.personalize(region),
+  personalizeRuntime: (region, options) => {
+    if (!current.personalizeRuntime) throw new Error('the client factory in use (setClientFactory) has no personalizeRuntime client');
+    return current.personalizeRuntime(region, options);
+  },
   cloudwatch: (region, options) => current.cloudwatch(region, options),
   sns: (region) => current.sns(region),
   events: (region) => current.events(region),

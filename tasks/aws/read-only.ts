@@ -61,6 +61,7 @@ export function readOnly<T extends object>(client: T): T {
 export function readOnlyClients(inner: Clients = cachingClients()): Clients {
   return {
     personalize: (region) => readOnly(inner.personalize(region)),
+    personalizeRuntime: (region, options) => readOnly(inner.personalizeRuntime(region, options)),
     cloudwatch: (region, options) => readOnly(inner.cloudwatch(region, options)),
     sns: (region) => readOnly(inner.sns(region)),
     events: (region) => readOnly(inner.events(region)),
