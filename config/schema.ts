@@ -231,6 +231,18 @@ export const behaviourShape = {
   eventActionMode: approvalMode('for requested actions'),
   /** Hours an approval link stays valid; the ACTION execution waits at most this long. */
   approvalLifetimeHours: int(1, 168),
+  /** Per-resource KPI alarms: 5xx error rate and latency, each at a warning and a critical level. */
+  kpiAlarms: yesNo,
+  /** 5xx error rate (percent of requests, over a 5-minute period) of the warning level… */
+  errorRateWarnPercent: num(0.01, 100),
+  /** …and of the critical level (above the warning level). */
+  errorRateCriticalPercent: num(0.01, 100),
+  /** Average latency (ms, over a 5-minute period) of the warning level… */
+  latencyWarnMs: int(1, 60000),
+  /** …and of the critical level (above the warning level). */
+  latencyCriticalMs: int(1, 60000),
+  /** Per-resource traffic anomaly alarm (CloudWatch anomaly detection band over the request count). */
+  trafficAnomalyAlarms: yesNo,
 };
 
 export const DEFAULT_BEHAVIOUR = {
@@ -255,6 +267,12 @@ export const DEFAULT_BEHAVIOUR = {
   capacityActionMode: 'approval',
   eventActionMode: 'auto',
   approvalLifetimeHours: 24,
+  kpiAlarms: false,
+  errorRateWarnPercent: 1,
+  errorRateCriticalPercent: 5,
+  latencyWarnMs: 500,
+  latencyCriticalMs: 1000,
+  trafficAnomalyAlarms: false,
 } as const;
 
 /**
@@ -283,6 +301,21 @@ export const DEFAULT_ACTION_LIMITS: Readonly<ActionLimits> = {
   maxMinCapacity: 100,
   maxAutoRaiseFactor: 10,
 };
+
+/** The health-check canary: off (default) or on. */
+export const HEALTH_CHECK_MODES = ['off', 'on'] as const;
+export type HealthCheckMode = (typeof HEALTH_CHECK_MODES)[number];
+/** The canary may run at most once a minute (EventBridge Scheduler's rate granularity). */
+export const MIN_HEALTH_CHECK_INTERVAL_MINUTES = 1;
+const CANARY_INPUT_LIST_EXPECTED = 'item ids as a JSON array or CSV ([] for none)';
+const PAGER_EXPECTED = 'an email address or an https URL ("" for none)';
+/** Why a critical endpoint is neither an email address nor an https URL; undefined when it is one (or ""). */
+export function checkPagerEndpoint(v: string): string | undefined {
+  if (v === '' || email.safeParse(v).success) return undefined;
+  if (/^https:\/\/[^\s/?#]+[^\s]*$/.test(v)) return undefined;
+  if (/^http:\/\//.test(v)) return 'expected an https URL (SNS delivers to http endpoints unencrypted), got an http URL';
+  return `expected ${PAGER_EXPECTED}, got ${received(v)}`;
+}
 
 const SCHEDULE_EXPECTED = `an EventBridge Scheduler expression: ${SCHEDULE_EXPRESSION_FORMS}`;
 const EMAIL_EXPECTED = 'an email address ("" in the config file: no subscription)';
@@ -345,6 +378,37 @@ export const deployShape = {
     'object',
     BACKEND_EXPECTED,
   ),
+  /** Health-check canary: one real request to every ACTIVE campaign and recommender on a schedule. */
+  healthCheck: tagged(
+    z.enum(HEALTH_CHECK_MODES, { errorMap: (_issue, ctx) => ({ message: `expected one of ${HEALTH_CHECK_MODES.join(', ')}, got ${received(ctx.data)}` }) }),
+    'string',
+    `one of ${HEALTH_CHECK_MODES.join(', ')}`,
+  ),
+  /** Minutes between two canary runs (rate schedule). */
+  healthCheckIntervalMinutes: int(MIN_HEALTH_CHECK_INTERVAL_MINUTES, 60),
+  /** User id of the canary's requests (user recipes, ranking); a resource's tag may override it. */
+  canaryUserId: text('a user id of 1 to 256 characters', (v) => (v.length >= 1 && v.length <= 256 ? undefined : 'expected a user id of 1 to 256 characters')),
+  /** Item id of the canary's requests to related-items recipes ("" = none: such resources need the tag). */
+  canaryItemId: text('an item id of up to 256 characters ("" for none)', (v) => (v.length <= 256 ? undefined : 'expected an item id of up to 256 characters')),
+  /** Items the canary asks a personalized-ranking campaign to rank ([] = such resources need the tag). */
+  canaryInputList: tagged(
+    list(z.string().min(1, 'expected item ids of 1 to 256 characters').max(256, 'expected item ids of 1 to 256 characters'), CANARY_INPUT_LIST_EXPECTED).refine(
+      (items) => items.length <= 500,
+      'expected at most 500 item ids',
+    ),
+    'list',
+    CANARY_INPUT_LIST_EXPECTED,
+  ),
+  /** Email address or https URL (a pager) subscribed to the per-region critical topics; "" = none. */
+  criticalNotificationEndpoint: text(PAGER_EXPECTED, checkPagerEndpoint),
+  /** Slack workspace (team) id authorised in AWS Chatbot; with slackChannelId, alerts reach Slack. */
+  slackWorkspaceId: text('a Slack workspace id such as T012ABCDEFG ("" for none)', (v) =>
+    v === '' || /^[A-Z0-9]{1,255}$/.test(v) ? undefined : 'expected a Slack workspace id such as T012ABCDEFG (upper-case letters and digits)',
+  ),
+  /** Slack channel id (e.g. C012ABCDEFG) the notifications go to. */
+  slackChannelId: text('a Slack channel id such as C012ABCDEFG ("" for none)', (v) =>
+    v === '' || /^[A-Z0-9]{1,255}$/.test(v) ? undefined : 'expected a Slack channel id such as C012ABCDEFG (upper-case letters and digits)',
+  ),
   ...actionLimitsShape,
 };
 
@@ -358,6 +422,14 @@ export const DEFAULT_DEPLOY = {
   requestSenders: [] as string[],
   acceptDefaultBusRequests: false,
   publishUtilizationMetrics: false,
+  healthCheck: 'off',
+  healthCheckIntervalMinutes: 5,
+  canaryUserId: 'personalize-monitor-canary',
+  canaryItemId: '',
+  canaryInputList: [] as string[],
+  criticalNotificationEndpoint: '',
+  slackWorkspaceId: '',
+  slackChannelId: '',
   ...DEFAULT_ACTION_LIMITS,
 } as const;
 
@@ -383,6 +455,8 @@ export const deployConfigSchema = z
   .strict()
   .superRefine(checkArnRegions)
   .superRefine(checkApprovalEndpoint)
+  .superRefine(checkKpiLevels)
+  .superRefine(checkSlack)
   // alarmPrefix defaults to one derived from stackName (DEFAULT_DEPLOY cannot know it).
   .transform((cfg) => ({ ...cfg, alarmPrefix: cfg.alarmPrefix ?? defaultAlarmPrefix(cfg.stackName) }))
   .transform((cfg) => ({ ...cfg, backend: cfg.backend ?? defaultBackend(cfg.stackName) }));
@@ -391,7 +465,7 @@ export const deployConfigSchema = z
 export const runOverridesSchema = z.object(behaviourShape).partial().strict();
 
 /** Behaviour as resolved for one run (defaults + deploy config + run overrides). */
-export const behaviourSchema = z.object(behaviourShape).strict().superRefine(checkArnRegions);
+export const behaviourSchema = z.object(behaviourShape).strict().superRefine(checkArnRegions).superRefine(checkKpiLevels);
 
 export type DeployConfig = z.output<typeof deployConfigSchema>;
 export type Behaviour = z.output<typeof behaviourSchema>;
@@ -432,6 +506,30 @@ function checkApprovalEndpoint(
       [],
     );
   }
+}
+
+/** A critical level must lie above its warning level (else the warning would never be seen first). */
+function checkKpiLevels(
+  cfg: { errorRateWarnPercent: number; errorRateCriticalPercent: number; latencyWarnMs: number; latencyCriticalMs: number },
+  ctx: z.RefinementCtx,
+): void {
+  const pairs = [
+    ['errorRateWarnPercent', 'errorRateCriticalPercent'],
+    ['latencyWarnMs', 'latencyCriticalMs'],
+  ] as const;
+  for (const [warn, critical] of pairs) {
+    if (typeof cfg[warn] !== 'number' || typeof cfg[critical] !== 'number') continue;
+    if (cfg[critical] <= cfg[warn]) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [critical], message: `must be above ${warn} (${cfg[warn]}), got ${cfg[critical]}`, params: { related: [warn] } });
+    }
+  }
+}
+
+/** Slack needs both the workspace and the channel: one without the other would silently send nothing. */
+function checkSlack(cfg: { slackWorkspaceId: string; slackChannelId: string }, ctx: z.RefinementCtx): void {
+  if ((cfg.slackWorkspaceId === '') === (cfg.slackChannelId === '')) return;
+  const [set, missing] = cfg.slackWorkspaceId === '' ? ['slackChannelId', 'slackWorkspaceId'] : ['slackWorkspaceId', 'slackChannelId'];
+  ctx.addIssue({ code: z.ZodIssueCode.custom, path: [missing], message: `is empty while ${set} is set; Slack needs both (or neither)`, params: { related: [set] } });
 }
 
 /** Listed ARNs must lie in the monitored regions, or they would silently never be read. */

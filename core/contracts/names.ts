@@ -63,6 +63,16 @@ export function notificationTopicName(stackName: string): string {
   return resourceName('snsTopic', stackName, 'notifications');
 }
 
+/** The critical topic (KPI alarms at the critical level; a pager may subscribe), same name in every monitored region. */
+export function criticalTopicName(stackName: string): string {
+  return resourceName('snsTopic', stackName, 'critical');
+}
+
+/** The health-check canary's schedule (home region). */
+export function canaryScheduleName(stackName: string): string {
+  return resourceName('schedule', stackName, 'canary');
+}
+
 /** The CloudWatch dashboard the dashboard builder maintains (global, one per stack). */
 export function dashboardName(stackName: string): string {
   return resourceName('dashboard', stackName, 'dashboard');
