@@ -4,6 +4,8 @@ import { DescribeCampaignCommand, DescribeRecommenderCommand, ListTagsForResourc
 import { decideRecheck, settleState, trafficWindow, type RecheckInput, type ResourceSnapshot } from '../core/actions';
 import { recheck } from '../tasks/action-recheck/recheck';
 import { Logger } from '../tasks/shared/logger';
+import { windowCounts } from '../tasks/shared/canary-counts';
+import { canaryHourSortKey } from '../core/contracts/canary';
 import { CAMPAIGN_ARN, NOW, RUN, capacityRequest, request } from './support/action-fixtures';
 
 /** Created long before any idle window. */
@@ -176,6 +178,23 @@ describe('action-recheck handler', () => {
     const r = await recheck({ request: request(), run: RUN }, deps());
     expect(r.decision).toBe('proceed');
     expect(cloudwatch.commandCalls(GetMetricDataCommand)).toHaveLength(2);
+  });
+
+  it('does not count the canary\'s own requests as use: whole 5-minute periods of its counts are subtracted', async () => {
+    // 3 requests in the window, all the canary's (slots in the hour before now), key c/<campaign name>.
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [1, 1, 1] }] });
+    const hour = NOW;
+    const canary = { settings: { intervalMinutes: 5 }, read: async () => windowCounts([{ sk: canaryHourSortKey(hour), slots: { 'c/shop-ranking': '111000000000', 'c/other': '111111111111' } }], { intervalMinutes: 5 }) };
+    expect((await recheck({ request: request(), run: RUN }, { ...deps(), canary })).decision).toBe('proceed');
+    // One more request than the canary made: a user's, so the resource is in use.
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [1, 1, 1, 1] }] });
+    expect(await recheck({ request: request(), run: RUN }, { ...deps(), canary })).toMatchObject({ decision: 'skip', reason: expect.stringMatching(/^1 request between/) });
+  });
+
+  it('subtracts nothing when the canary counts cannot be read (the safe side: it does not act)', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [{ Id: 'm0', Values: [1] }] });
+    const canary = { settings: { intervalMinutes: 5 }, read: () => Promise.reject(new Error('AccessDeniedException')) };
+    expect(await recheck({ request: request(), run: RUN }, { ...deps(), canary })).toMatchObject({ decision: 'skip', reason: expect.stringMatching(/^1 request between/) });
   });
 
   it('skips a monitor finding when the exemption tag appeared, without reading metrics', async () => {

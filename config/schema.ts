@@ -322,7 +322,7 @@ const EMAIL_EXPECTED = 'an email address ("" in the config file: no subscription
 const email = z.string().email();
 
 /** Deployment-only settings (not overridable per run: a MONITOR run input that sets one is rejected). */
-export const deployShape = {
+export const deployShape = /* @__PURE__ */ (() => ({
   /** Prefix of every resource name; also the state machine name prefix. */
   stackName: text('1-28 letters, digits or hyphens, starting with a letter', (v) =>
     /^[a-zA-Z][a-zA-Z0-9-]{0,27}$/.test(v) ? undefined : 'expected 1-28 letters, digits or hyphens, starting with a letter',
@@ -410,7 +410,7 @@ export const deployShape = {
     v === '' || /^[A-Z0-9]{1,255}$/.test(v) ? undefined : 'expected a Slack channel id such as C012ABCDEFG (upper-case letters and digits)',
   ),
   ...actionLimitsShape,
-};
+}))();
 
 export const DEFAULT_DEPLOY = {
   stackName: 'personalize-monitor',
@@ -434,23 +434,23 @@ export const DEFAULT_DEPLOY = {
 } as const;
 
 /** Every key the config file and the environment may set, with its schema. */
-export const configShape = { ...deployShape, ...behaviourShape };
+export const configShape = /* @__PURE__ */ (() => ({ ...deployShape, ...behaviourShape }))();
 export type ConfigKey = keyof typeof configShape;
 
 /**
  * Kind and allowed values of every config key, read from the tags of the shapes' schemas.
  * A key built without a tagging builder fails here, when the module loads.
  */
-export const CONFIG_KEY_SPECS: Readonly<Record<ConfigKey, KeySpec>> = Object.fromEntries(
+export const CONFIG_KEY_SPECS: Readonly<Record<ConfigKey, KeySpec>> = /* @__PURE__ */ (() => Object.fromEntries(
   Object.entries(configShape).map(([key, schema]) => {
     const spec = SPECS.get(schema);
     if (!spec) throw new Error(`config/schema.ts: key ${key} has no value kind (build its schema with int, num, yesNo, list, text or tagged)`);
     return [key, spec];
   }),
-) as Record<ConfigKey, KeySpec>;
+) as Record<ConfigKey, KeySpec>)();
 
 /** Everything the config file / environment may hold. */
-export const deployConfigSchema = z
+export const deployConfigSchema = /* @__PURE__ */ (() => z
   .object(configShape)
   .strict()
   .superRefine(checkArnRegions)
@@ -459,7 +459,7 @@ export const deployConfigSchema = z
   .superRefine(checkSlack)
   // alarmPrefix defaults to one derived from stackName (DEFAULT_DEPLOY cannot know it).
   .transform((cfg) => ({ ...cfg, alarmPrefix: cfg.alarmPrefix ?? defaultAlarmPrefix(cfg.stackName) }))
-  .transform((cfg) => ({ ...cfg, backend: cfg.backend ?? defaultBackend(cfg.stackName) }));
+  .transform((cfg) => ({ ...cfg, backend: cfg.backend ?? defaultBackend(cfg.stackName) })))();
 
 /** Per-run input of the MONITOR: any behaviour key, nothing else. */
 export const runOverridesSchema = z.object(behaviourShape).partial().strict();

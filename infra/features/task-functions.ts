@@ -36,6 +36,8 @@ export class TaskFunctions {
       PM_ALARM_PREFIX: config.alarmPrefix,
       PM_DRY_RUN: String(config.dryRun),
       PM_PUBLISH_UTILIZATION_METRICS: String(config.publishUtilizationMetrics),
+      PM_HEALTH_CHECK: config.healthCheck,
+      PM_HEALTH_CHECK_INTERVAL_MINUTES: String(config.healthCheckIntervalMinutes),
       ...props.values,
     };
     // The alarm prefix reaches the tasks' IAM resource patterns through their permission context;

@@ -1,12 +1,13 @@
+import { stateTableArn } from '../../core/contracts/state';
 import { personalizeArns, type TaskSpec } from '../shared/task-spec';
 
-/** Read-only: describes, tags and request metrics of the monitored resources. */
+/** Read-only: describes, tags and request metrics of the monitored resources; the canary's counts (its requests are not use). */
 export const spec: TaskSpec = {
   name: 'action-recheck',
   description: 'Re-checks a resource right before an action (still idle, updatable, unchanged, not exempt)',
   entry: 'tasks/action-recheck/handler.ts',
   timeoutSeconds: 30,
-  environment: [],
+  environment: ['PM_STATE_TABLE', 'PM_HEALTH_CHECK', 'PM_HEALTH_CHECK_INTERVAL_MINUTES'],
   permissions: (ctx) => [
     {
       sid: 'DescribeMonitoredResources',
@@ -18,6 +19,13 @@ export const spec: TaskSpec = {
       actions: ['cloudwatch:GetMetricData'],
       resources: ['*'],
       why: 'GetMetricData has no resource type',
+    },
+    {
+      sid: 'ReadCanaryCounts',
+      actions: ['dynamodb:Query'],
+      resources: [stateTableArn(ctx)],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['canary#*'] } },
+      why: 'only the canary partitions: the counts of its own requests, subtracted from the traffic',
     },
   ],
 };

@@ -56,6 +56,8 @@ export const BATCH_WRITE_ATTEMPTS = 6;
 export interface QueryOptions {
   /** Only items whose sort key begins with this (`begins_with(#sk, :p)`). */
   sortKeyPrefix?: { attribute: string; prefix: string };
+  /** Only items whose sort key lies from `from` to `to`, both included (`#sk BETWEEN :from AND :to`); not with sortKeyPrefix. */
+  sortKeyBetween?: { attribute: string; from: string; to: string };
   /** Items per page (DynamoDB's Limit); default: as many as fit its 1 MB page. */
   pageSize?: number;
   /** Called once per request sent (counting, e.g. an ApiCallCounter). */
@@ -78,6 +80,11 @@ export async function queryPartition(client: DynamoDBClient, table: string, part
     names['#sk'] = options.sortKeyPrefix.attribute;
     values[':p'] = { S: options.sortKeyPrefix.prefix };
     condition += ' AND begins_with(#sk, :p)';
+  } else if (options.sortKeyBetween) {
+    names['#sk'] = options.sortKeyBetween.attribute;
+    values[':from'] = { S: options.sortKeyBetween.from };
+    values[':to'] = { S: options.sortKeyBetween.to };
+    condition += ' AND #sk BETWEEN :from AND :to';
   }
   let start: Item | undefined;
   for (let page = 0; page < MAX_QUERY_PAGES; page++) {

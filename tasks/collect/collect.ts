@@ -33,9 +33,12 @@ import { rankFindings } from '../../core/findings';
 import { fleetFingerprint } from '../../core/fleet';
 import { decisionRecord, leftFleetRecord } from '../../core/records';
 import { isMonitorable } from '../../core/status';
-import { isDecisionSlot, recentWindow, trafficWindow } from '../../core/time';
+import { isDecisionSlot, recentWindow, trafficWindow, type TimeWindow } from '../../core/time';
 import type { AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec, Finding, MetricPoint, MonitoredResource, RegionResult } from '../../core/types';
+import { withoutCanary } from '../../core/canary';
+import { canaryResourceKey } from '../../core/contracts/canary';
+import type { CanaryCountsReader, CanaryWindowCounts } from '../shared/canary-counts';
 import { METRIC_NAMES, monitorMetrics } from '../../core/utilization';
 import type { Logger } from '../shared/logger';
 import type { RunContext } from '../../core/contracts/run';
@@ -84,6 +87,8 @@ export interface CollectDeps {
    * nothing (tests, assess, the bench's parity runs) get the original's behaviour.
    */
   publishUtilizationMetrics?: boolean;
+  /** The health-check canary's counts (healthCheck on): its requests are taken out of the traffic read. Absent: no canary. */
+  canary?: CanaryCountsReader;
 }
 
 /**
@@ -139,15 +144,25 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
   const publish = deps.publishUtilizationMetrics ?? true;
   const recent = recentWindow(now, run.metricDelayMinutes);
   const inSlot = new Set(monitored.filter((r) => isDecisionSlot(r.arn, now)).map((r) => r.arn));
+  const canary = deps.canary && monitored.length > 0 ? await readCanaryCounts(deps.canary, { region, recent, from: trafficWindow(now, run).start, calls, problems }) : undefined;
+  // Whether hourly history is worth reading depends on the users' recent requests, not the canary's.
+  const userRequests = (r: MonitoredResource, recentRequests: number): number =>
+    canary ? withoutCanary({ recentRequests }, canary.countsOf(canaryResourceKey(r)), recent).recentRequests : recentRequests;
   const read = await readTraffic(
     deps.cloudwatch,
     {
       resources: publish ? monitored : monitored.filter((r) => inSlot.has(r.arn)),
       recent,
-      hourly: { window: trafficWindow(now, run), wanted: (r, recentRequests) => inSlot.has(r.arn) && mayBeCandidate(r, recentRequests) },
+      hourly: { window: trafficWindow(now, run), wanted: (r, recentRequests) => inSlot.has(r.arn) && mayBeCandidate(r, userRequests(r, recentRequests)) },
     },
     calls,
   );
+
+  // The canary's own requests are not use: out of every sample read.
+  if (canary) for (const r of monitored) {
+    const sample = read.traffic.get(r.arn);
+    if (sample) read.traffic.set(r.arn, withoutCanary(sample, canary.countsOf(canaryResourceKey(r)), recent));
+  }
 
   // Metrics for every monitored resource, whatever happens to its decision (bug 9); lean: none.
   const points: MetricPoint[] = [];
@@ -259,6 +274,22 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
     apiCallsByOperation: calls.byOperation(),
   });
   return result;
+}
+
+/**
+ * The canary's counts for the traffic this run reads. A failed read is a problem and subtracts
+ * nothing – resources the canary reached then look used this run (never idle by mistake).
+ */
+async function readCanaryCounts(
+  canary: CanaryCountsReader,
+  ctx: { region: string; recent: TimeWindow; from: number; calls: ApiCallCounter; problems: Problem[] },
+): Promise<CanaryWindowCounts | undefined> {
+  try {
+    return await canary.read(ctx.region, Math.min(ctx.from, ctx.recent.start), ctx.recent.end, () => ctx.calls.add('Query'));
+  } catch (err) {
+    ctx.problems.push({ target: `canary:${ctx.region}`, error: `canary counts not read, its requests count as use this run (no resource found idle because of them): ${describeError(err)}` });
+    return undefined;
+  }
 }
 
 /** The region's state: from the store (a failing read is a problem: then a cold start), else the process's. */

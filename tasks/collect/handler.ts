@@ -6,9 +6,10 @@ import { Logger, type LambdaContext } from '../shared/logger';
 import { annotate } from '../shared/tracer';
 import { timeBudget, type TimeContext } from './budget';
 import { collectRegion } from './collect';
-import { ownershipFromEnv, parseCollectInput, publishUtilizationMetricsFromEnv, stateTableFromEnv, topicFor } from './input';
+import { canaryFromEnv, ownershipFromEnv, parseCollectInput, publishUtilizationMetricsFromEnv, stateTableFromEnv, topicFor } from './input';
 import { spec } from './spec';
 import { DynamoStateStore } from './state-store';
+import { dynamoCanaryCounts } from '../shared/canary-counts';
 
 export { resetClients } from '../aws/clients';
 
@@ -22,6 +23,7 @@ export const handler = lambdaEntry('collect', logger, async (event: unknown, con
   annotate({ region });
   try {
     const table = stateTableFromEnv();
+    const canary = canaryFromEnv();
     const deps = {
       personalize: awsClients.personalize(region),
       cloudwatch: awsClients.cloudwatch(region),
@@ -32,6 +34,8 @@ export const handler = lambdaEntry('collect', logger, async (event: unknown, con
       state: table ? new DynamoStateStore(awsClients.dynamodb(), table) : undefined,
       budget,
       publishUtilizationMetrics: publishUtilizationMetricsFromEnv(),
+      // The canary's counts are in the state table: without the table nothing can be subtracted.
+      canary: canary && table ? dynamoCanaryCounts(awsClients.dynamodb(), table, canary) : undefined,
     };
     const result = await collectRegion(input, deps);
     annotate({ resources: result.resources.active, findings: result.findings.length, problems: result.problems.length });

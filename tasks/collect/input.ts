@@ -1,5 +1,6 @@
 /** The collect task's input and environment, validated. */
 import { alarmOwnership, taskEnv, type TaskEnvName } from '../shared/task-env';
+import { canarySettingsOf, type CanarySettings } from '../shared/canary-counts';
 import { spec } from './spec';
 import { behaviourSchema, describeIssues, REGION_PATTERN } from '../../config/schema';
 import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
@@ -83,4 +84,9 @@ export function publishUtilizationMetricsFromEnv(env = taskEnv(spec)): boolean {
 /** Our alarm ownership from PM_ALARM_PREFIX and PM_STACK_NAME. @throws ConfigurationError naming the variable. */
 export function ownershipFromEnv(env = taskEnv(spec)): AlarmOwnership {
   return alarmOwnership(env.required('PM_ALARM_PREFIX'), env.required('PM_STACK_NAME'));
+}
+
+/** The canary's settings (PM_HEALTH_CHECK, PM_HEALTH_CHECK_INTERVAL_MINUTES): undefined when it is off. */
+export function canaryFromEnv(env = taskEnv(spec)): CanarySettings | undefined {
+  return canarySettingsOf(env.optional('PM_HEALTH_CHECK'), env.optional('PM_HEALTH_CHECK_INTERVAL_MINUTES'));
 }
