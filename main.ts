@@ -15,8 +15,10 @@ import { MonitorAlarms, stackAlarmKinds } from './infra/features/monitor-alarms'
 import { stackAlarmName } from './core/contracts/ownership';
 import { Notifications } from './infra/features/notifications';
 import { stackOutputs } from './infra/features/outputs';
+import { Slack } from './infra/features/slack';
 import { TaskFunctions } from './infra/features/task-functions';
-import { TASKS } from './tasks/registry';
+import { CANARY_TASK, TASKS } from './tasks/registry';
+import { CanarySchedule } from './infra/canary-schedule';
 import type { TaskSpec } from './tasks/shared/task-spec';
 
 export interface PersonalizeMonitorStackProps {
@@ -36,8 +38,10 @@ export class PersonalizeMonitorStack extends TerraformStack {
     const notifications = new Notifications(base);
     const approvals = approvalsTable(base);
     const state = stateTable(base);
+    // The health-check canary (function and schedule) exists only with healthCheck 'on'.
+    const tasks = config.healthCheck === 'on' ? props.tasks : props.tasks.filter((t) => t.name !== CANARY_TASK);
     const functions = new TaskFunctions(base, {
-      tasks: props.tasks,
+      tasks,
       bundleDir: props.bundleDir,
       values: {
         PM_HOME_REGION: config.homeRegion,
@@ -47,8 +51,9 @@ export class PersonalizeMonitorStack extends TerraformStack {
         PM_NOTIFY_TOPIC_ARN: notifications.homeTopicArn,
         PM_APPROVALS_TABLE: approvals.table.name,
         PM_STATE_TABLE: state.table.name,
+        PM_CANARY_REQUEST: JSON.stringify({ userId: config.canaryUserId, itemId: config.canaryItemId, inputList: config.canaryInputList }),
         PM_STACK_ALARMS: JSON.stringify(
-          stackAlarmKinds({ scheduleEnabled: config.scheduleEnabled, approvalEndpoint: props.tasks.some((t) => t.name === 'approval') }).map((k) => stackAlarmName(config.alarmPrefix, k)),
+          stackAlarmKinds({ scheduleEnabled: config.scheduleEnabled, approvalEndpoint: tasks.some((t) => t.name === 'approval') }).map((k) => stackAlarmName(config.alarmPrefix, k)),
         ),
         ...(config.campaignArns === 'all' ? {} : { PM_CAMPAIGN_ARNS: JSON.stringify(config.campaignArns) }),
         ...(config.recommenderArns === 'all' ? {} : { PM_RECOMMENDER_ARNS: JSON.stringify(config.recommenderArns) }),
@@ -57,6 +62,15 @@ export class PersonalizeMonitorStack extends TerraformStack {
     const actions = new Actions(base, { functions });
     const monitor = new Monitor(base, { functions, actionStateMachineArn: actions.machine.machine.arn, notificationTopicArn: notifications.homeTopicArn });
     new Dashboard(base, { functions });
+    const canaryFunction = functions.byName.get(CANARY_TASK);
+    if (canaryFunction) {
+      new CanarySchedule(this, 'canary-schedule', {
+        stackName: config.stackName,
+        functionArn: canaryFunction.function.arn,
+        intervalMinutes: config.healthCheckIntervalMinutes,
+        accountId: base.accountId,
+      });
+    }
     new MonitorAlarms(base, {
       monitorStateMachineArn: monitor.machine.machine.arn,
       actionStateMachineArn: actions.machine.machine.arn,
@@ -64,6 +78,8 @@ export class PersonalizeMonitorStack extends TerraformStack {
       approvalFunctionName: functions.byName.get('approval')?.function.functionName,
       homeTopicArn: notifications.homeTopicArn,
     });
+    // Slack (when configured) watches every notification topic: one list, every region.
+    new Slack(base, { topicArns: Object.values(notifications.topics.topicArns) });
     stackOutputs(base, { monitor, actions, notifications });
   }
 }

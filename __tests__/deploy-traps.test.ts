@@ -194,3 +194,62 @@ describe('least privilege', () => {
     );
   });
 });
+
+describe('Slack through AWS Chatbot (traps 26-30)', () => {
+  const slack = synth({ PM_SLACK_WORKSPACE_ID: 'T012ABCDEFG', PM_SLACK_CHANNEL_ID: 'C012ABCDEFG' }).tf;
+  const brokenSlack = (edit: (b: Record<string, any>, copy: TfJson) => void): TfJson => {
+    const copy = structuredClone(slack);
+    const [name] = Object.keys(copy.resource.aws_chatbot_slack_channel_configuration);
+    edit(copy.resource.aws_chatbot_slack_channel_configuration[name], copy);
+    return copy;
+  };
+
+  it('one configuration in a Chatbot API region, validly named, trusted role, every topic, guardrails', () => {
+    expect(resourcesOf(slack, 'aws_chatbot_slack_channel_configuration')).toHaveLength(1);
+    expect(checks.chatbotSlack(slack)).toEqual([]);
+    expect(checks.chatbotSlack(tf)).toEqual([]); // nothing to check without Slack
+    expect(checks.leastPrivilege(slack)).toEqual([]);
+    expect(checks.limits(slack)).toEqual([]);
+    expect(checks.templateStrings(slack)).toEqual([]);
+    expect(checks.noCycles(slack)).toEqual([]);
+  });
+
+  it('catches a configuration in us-east-1 (no Chatbot API) and a bad name', () => {
+    expect(checks.chatbotSlack(brokenSlack((b) => (b.region = 'us-east-1')))).toEqual([expect.stringMatching(/us-east-1, which has no Chatbot API/)]);
+    expect(checks.chatbotSlack(brokenSlack((b) => delete b.region))).toEqual([expect.stringMatching(/us-east-1, which has no Chatbot API/)]);
+    expect(checks.chatbotSlack(brokenSlack((b) => (b.configuration_name = 'pm test slack')))).toEqual([expect.stringMatching(/configuration_name "pm test slack"/)]);
+  });
+
+  it('catches a second configuration for the same channel', () => {
+    const twice = brokenSlack((b, copy) => (copy.resource.aws_chatbot_slack_channel_configuration.again = { ...b, configuration_name: 'pm-test-slack2' }));
+    expect(checks.chatbotSlack(twice)).toEqual([expect.stringMatching(/already configured by/)]);
+  });
+
+  it('catches a role trusting another service and a topic left out', () => {
+    const role = brokenSlack((b, copy) => {
+      const r = copy.resource.aws_iam_role[addressOf(b.iam_role_arn)];
+      r.assume_role_policy = String(r.assume_role_policy).replace('chatbot.amazonaws.com', 'lambda.amazonaws.com');
+    });
+    expect(checks.chatbotSlack(role)).toEqual([expect.stringMatching(/does not trust chatbot/), expect.stringMatching(/also trusts lambda\.amazonaws\.com/)]);
+    const missing = brokenSlack((b) => (b.sns_topic_arns = b.sns_topic_arns.slice(1)));
+    expect(checks.chatbotSlack(missing)).toEqual([expect.stringMatching(/does not watch aws_sns_topic\./)]);
+  });
+
+  it('catches missing guardrails and an invalid logging level', () => {
+    expect(
+      checks.chatbotSlack(
+        brokenSlack((b) => {
+          delete b.guardrail_policy_arns;
+          b.logging_level = 'DEBUG';
+        }),
+      ),
+    ).toEqual([expect.stringMatching(/no guardrail_policy_arns/), expect.stringMatching(/logging_level DEBUG/)]);
+  });
+});
+
+/** `aws_iam_role.<name>` of a `${aws_iam_role.<name>.arn}` reference → `<name>`. */
+function addressOf(ref: string): string {
+  const m = /^\$\{aws_iam_role\.([\w-]+)\.arn\}$/.exec(ref);
+  if (!m) throw new Error(`not a role reference: ${ref}`);
+  return m[1];
+}

@@ -8,7 +8,8 @@ import { list, policiesOfRoleUsedBy, statementsOf, trustPolicies } from './suppo
 import { synth } from './support/synth';
 import { FAKE_ACCOUNT, block, resolveReferences, resourceWhere, resourcesOf, type TfJson } from './support/terraform';
 
-const { tf, config, outdir } = synth();
+// healthCheck on: every task of the registry is deployed (the canary only then).
+const { tf, config, outdir } = synth({ PM_HEALTH_CHECK: 'on' });
 const stack = config.stackName;
 
 function trustOf(tfJson: TfJson, roleRef: unknown) {
@@ -106,7 +107,8 @@ describe('MONITOR state machine', () => {
 
 describe('notifications', () => {
   it('creates one topic per monitored region, placed with the provider-6 region argument', () => {
-    const topics = resourcesOf(tf, 'aws_sns_topic');
+    // With healthCheck on, each region also has a critical topic (kpi-alarms.test.ts).
+    const topics = resourcesOf(tf, 'aws_sns_topic').filter((t) => t.body.name !== `${stack}-critical`);
     expect(topics.map((t) => t.body.region).sort()).toEqual([...config.regions].sort());
     for (const t of topics) {
       expect(t.body.name).toBe(`${stack}-notifications`);
@@ -128,7 +130,7 @@ describe('notifications', () => {
 });
 
 describe('schedule', () => {
-  const [schedule] = resourcesOf(tf, 'aws_scheduler_schedule');
+  const schedule = resourceWhere(tf, 'aws_scheduler_schedule', 'name', `${stack}-monitor`);
 
   it('starts the MONITOR on the configured rate with an empty run input', () => {
     expect(schedule.body).toMatchObject({ schedule_expression: config.scheduleExpression, state: 'ENABLED' });
@@ -162,7 +164,7 @@ describe('state table', () => {
     for (const f of resourcesOf(tf, 'aws_lambda_function')) {
       const env = (block(f.body.environment).variables ?? {}) as Record<string, string>;
       const task = String(f.body.function_name).slice(stack.length + 1);
-      expect([task, env.PM_STATE_TABLE]).toEqual([task, ['collect', 'build-dashboard', 'action-recheck'].includes(task) ? `\${${table.address}.name}` : undefined]);
+      expect([task, env.PM_STATE_TABLE]).toEqual([task, ['collect', 'build-dashboard', 'canary', 'action-recheck'].includes(task) ? `\${${table.address}.name}` : undefined]);
     }
     const stateActions = (task: string) =>
       statementsOf(policiesOfRoleUsedBy(tf, fnOf(task)))

@@ -12,7 +12,8 @@ import { synth } from './support/synth';
 import { resourcesOf } from './support/terraform';
 
 const REPO = path.resolve(__dirname, '..');
-const { tf, outdir, config } = synth({ PM_CAMPAIGN_ARNS: 'arn:aws:personalize:us-east-1:123456789012:campaign/c' });
+// healthCheck on: every task of the registry is deployed (the canary only then).
+const { tf, outdir, config } = synth({ PM_CAMPAIGN_ARNS: 'arn:aws:personalize:us-east-1:123456789012:campaign/c', PM_HEALTH_CHECK: 'on' });
 
 /** The PM_ names in a task's bundle. */
 function bundleNames(task: string): Set<string> {

@@ -7,6 +7,7 @@ import type { ApprovalSummary } from './contracts/approvals';
 import {
   recordText,
   type ActionRecord,
+  type CanaryRecord,
   type DecisionFinding,
   type DecisionRecord,
   type RegionFailedRecord,
@@ -14,6 +15,7 @@ import {
 } from './contracts/records';
 import { iso } from './time';
 import type { Finding, MonitoredResource } from './types';
+import type { CanaryOutcome } from './canary';
 
 /** Rounds money and percentages for a record (cents; one decimal). */
 const cents = (n: number) => Math.round(n * 100) / 100;
@@ -137,5 +139,26 @@ export function approvedRecord(summary: ApprovalSummary, executionArn: string, d
     decidedBy: 'a person, by the approval link',
     detail: recordText(summary.title),
     at: decidedAt,
+  };
+}
+
+/** The record of one canary request to `resource` (started at `startedAt`, epoch ms), latency rounded to the ms. */
+export function canaryRecord(
+  resource: Pick<MonitoredResource, 'arn' | 'name' | 'type' | 'region'>,
+  outcome: CanaryOutcome,
+  latencyMs: number,
+  detail: string,
+  startedAt: number,
+): CanaryRecord {
+  return {
+    record: 'canary',
+    resourceArn: resource.arn,
+    name: resource.name,
+    resourceType: resource.type,
+    region: resource.region,
+    outcome,
+    latencyMs: Math.max(0, Math.round(latencyMs)),
+    detail: recordText(detail),
+    at: iso(startedAt),
   };
 }

@@ -69,6 +69,12 @@ const topics = (s: Scope) => [arn(s, 'sns', `${s.stack}-*`)];
 
 /** Every resource type the stack may create. A type missing here fails `deployerPolicy` (and its test). */
 export const RESOURCE_TYPE_ACTIONS: Readonly<Record<string, TypeMapping>> = {
+  aws_chatbot_slack_channel_configuration: {
+    // Chatbot configurations are global (no region in the ARN): chat-configuration/slack-channel/<name>.
+    actions: ['chatbot:CreateSlackChannelConfiguration', 'chatbot:UpdateSlackChannelConfiguration', 'chatbot:DeleteSlackChannelConfiguration', 'chatbot:TagResource', 'chatbot:UntagResource', 'chatbot:ListTagsForResource'],
+    resources: (s) => [arn(s, 'chatbot', `chat-configuration/slack-channel/${s.stack}-*`, { global: true })],
+    passRoleTo: 'chatbot.amazonaws.com',
+  },
   aws_cloudwatch_event_bus: {
     actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:UpdateEventBus', 'events:TagResource', 'events:UntagResource', 'events:ListTagsForResource'],
     resources: (s) => [arn(s, 'events', `event-bus/${s.stack}-*`)],
@@ -160,6 +166,13 @@ export const DATA_SOURCE_ACTIONS: Readonly<Record<string, string[]>> = {
 
 /** The only actions allowed on `Resource: "*"`, by the resource type that needs them, with why. */
 export const WILDCARD_EXCEPTIONS: ReadonlyArray<{ sid: string; forType: string; actions: string[]; reason: string }> = [
+  {
+    sid: 'NoResourceLevelPermissionsChatbotDescribeSlackChannelConfigurations',
+    forType: 'aws_chatbot_slack_channel_configuration',
+    actions: ['chatbot:DescribeSlackChannelConfigurations'],
+    reason:
+      'The AWS provider reads a Slack channel configuration by listing the account\'s configurations (DescribeSlackChannelConfigurations), a read-only list action the Chatbot service authorization reference gives no resource type',
+  },
   {
     sid: 'NoResourceLevelPermissionsLogDeliveryForStepFunctionsLogging',
     forType: 'aws_sfn_state_machine',

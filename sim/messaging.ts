@@ -22,7 +22,13 @@ export interface PublishedMessage {
   topicArn: string;
   messageId: string;
   subject?: string;
+  /**
+   * What an email subscriber receives: the Message as published, or with `MessageStructure:
+   * 'json'` its `email` entry (else `default`), like SNS delivers it.
+   */
   message: string;
+  /** With `MessageStructure: 'json'`: the per-protocol texts as published (`default` always present). */
+  structured?: Record<string, string>;
   messageAttributes: Record<string, { DataType: string; StringValue?: string }>;
   caller: string;
 }
@@ -89,6 +95,7 @@ export function snsOperations(model: SnsModel): OperationTable {
           throw snsInvalid(`Invalid parameter: Subject must be 1-${SNS_LIMITS.maxSubjectChars} printable ASCII characters without line breaks, got ${JSON.stringify(subject.slice(0, 120))}`);
         }
       }
+      let structured: Record<string, string> | undefined;
       if (input.MessageStructure === 'json') {
         let parsed: unknown;
         try {
@@ -97,6 +104,9 @@ export function snsOperations(model: SnsModel): OperationTable {
           throw snsInvalid('Invalid parameter: Message Structure - JSON message body failed to parse');
         }
         if (typeof (parsed as { default?: unknown })?.default !== 'string') throw snsInvalid('Invalid parameter: Message Structure - No default entry in JSON message body');
+        structured = Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      } else if (input.MessageStructure !== undefined) {
+        throw snsInvalid(`Invalid parameter: MessageStructure must be "json", got ${JSON.stringify(input.MessageStructure)}`);
       }
       const messageId = model.nextId();
       model.published.push({
@@ -105,13 +115,24 @@ export function snsOperations(model: SnsModel): OperationTable {
         topicArn: topic.arn,
         messageId,
         subject,
-        message,
+        message: structured ? deliveredText(structured, 'email') : message,
+        ...(structured ? { structured } : {}),
         messageAttributes: (input.MessageAttributes ?? {}) as PublishedMessage['messageAttributes'],
         caller,
       });
       return { MessageId: messageId };
     },
   };
+}
+
+/** The text SNS sends a subscriber of `protocol` for a json message structure: its entry, else `default`. */
+export function deliveredText(structured: Record<string, string>, protocol: string): string {
+  return structured[protocol] ?? structured.default;
+}
+
+/** What a subscriber of `protocol` receives for a published message (e.g. `https` for AWS Chatbot). */
+export function deliveredTo(message: PublishedMessage, protocol: string): string {
+  return message.structured ? deliveredText(message.structured, protocol) : message.message;
 }
 
 function topicIn(model: SnsModel, region: string, arn: string): SnsTopic {

@@ -15,9 +15,13 @@ import { spec as actionCheckSettled } from './action-check-settled/spec';
 import { spec as actionFinish } from './action-finish/spec';
 import { spec as actionNotify } from './action-notify/spec';
 import { spec as approval } from './approval/spec';
+import { spec as canary } from './canary/spec';
 
 export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun, buildDashboard,
-  actionValidate, actionRequestApproval, actionRecheck, actionAct, actionCheckSettled, actionFinish, actionNotify, approval];
+  actionValidate, actionRequestApproval, actionRecheck, actionAct, actionCheckSettled, actionFinish, actionNotify, approval, canary];
+
+/** The health-check canary's task: deployed only with healthCheck 'on' (main.ts leaves it out otherwise). */
+export const CANARY_TASK = canary.name;
 
 /** Looks a task up by name; throws naming the known ones. */
 export function taskByName(name: string): TaskSpec {

@@ -502,3 +502,79 @@ export const metricAlarms: Check = (tf) =>
     }
     return problems;
   });
+
+/** Regions whose Chatbot API endpoint exists (AWS Chatbot API Reference, "Welcome"), and GovCloud's. */
+const CHATBOT_API_REGIONS = ['us-east-2', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'us-gov-west-1'];
+
+/**
+ * Slack through AWS Chatbot (traps 26-30):
+ * 26 the configuration is managed in a region with the Chatbot API (us-east-1 has none: "Could
+ *    not connect to the endpoint URL");
+ * 27 its name is 1-128 of A-Za-z0-9-_ and unique, and a Slack channel has at most one
+ *    configuration per account (a second fails "has already been configured");
+ * 28 its role exists in the stack and trusts chatbot.amazonaws.com, and nothing else;
+ * 29 it watches every notification topic of the stack, by reference (a topic left out reaches
+ *    email only, silently);
+ * 30 guardrails are set (without one, channel members get everything the role may do) and the
+ *    logging level is one Chatbot accepts (ERROR, INFO, NONE).
+ */
+export const chatbotSlack: Check = (tf) => {
+  const problems: string[] = [];
+  const configurations = resourcesOf(tf, 'aws_chatbot_slack_channel_configuration');
+  const defaultRegion = (tf.provider as { aws?: Array<{ alias?: string; region?: string }> } | undefined)?.aws?.find((p) => !p.alias)?.region;
+  const names = new Map<string, string>();
+  const channels = new Map<string, string>();
+  // Critical topics are exempt: every critical alarm also notifies its region's notification topic (no duplicate in Slack).
+  const topicAddresses = resourcesOf(tf, 'aws_sns_topic')
+    .filter((t) => !String(t.body.name ?? '').endsWith('-critical'))
+    .map((t) => t.address);
+  for (const c of configurations) {
+    const b = c.body;
+    const region = String(b.region ?? defaultRegion ?? '');
+    if (!CHATBOT_API_REGIONS.includes(region)) problems.push(`${c.address}: managed in ${region}, which has no Chatbot API (use one of ${CHATBOT_API_REGIONS.join(', ')}) (trap 26)`);
+    const name = String(b.configuration_name ?? '');
+    if (!/^[A-Za-z0-9_-]{1,128}$/.test(name)) problems.push(`${c.address}: configuration_name "${name}" is not 1-128 of A-Za-z0-9-_ (trap 27)`);
+    if (names.has(name)) problems.push(`${c.address}: configuration_name "${name}" also used by ${names.get(name)} (trap 27)`);
+    names.set(name, c.address);
+    const channel = `${String(b.slack_team_id)}/${String(b.slack_channel_id)}`;
+    if (channels.has(channel)) problems.push(`${c.address}: Slack channel ${channel} already configured by ${channels.get(channel)}; one configuration per channel (trap 27)`);
+    channels.set(channel, c.address);
+
+    let roleAddress: string | undefined;
+    try {
+      roleAddress = addressIn(b.iam_role_arn);
+    } catch {
+      problems.push(`${c.address}: iam_role_arn ${String(b.iam_role_arn)} is not a reference to a role of the stack (trap 28)`);
+    }
+    if (roleAddress) {
+      const trust = trustPolicies(tf).find((t) => t.roleAddress === roleAddress);
+      if (!trust) problems.push(`${c.address}: role ${roleAddress} is not an aws_iam_role of the stack (trap 28)`);
+      else {
+        const principals = trust.document.Statement.flatMap((s) => {
+          const p = s.Principal as { Service?: string | string[] } | string | undefined;
+          return typeof p === 'object' && p && Object.keys(p).every((k) => k === 'Service') ? list(p.Service) : [JSON.stringify(p)];
+        });
+        if (!principals.includes('chatbot.amazonaws.com')) problems.push(`${c.address}: role ${roleAddress} does not trust chatbot.amazonaws.com (trap 28)`);
+        for (const p of principals) if (p !== 'chatbot.amazonaws.com') problems.push(`${c.address}: role ${roleAddress} also trusts ${p} (trap 28)`);
+      }
+    }
+
+    const watched = new Set<string>();
+    for (const arn of list(b.sns_topic_arns as string[] | undefined)) {
+      try {
+        const address = addressIn(arn);
+        if (!topicAddresses.includes(address)) problems.push(`${c.address}: sns_topic_arns entry ${arn} is not a topic of the stack (trap 29)`);
+        watched.add(address);
+      } catch {
+        problems.push(`${c.address}: sns_topic_arns entry ${arn} is not a reference to a topic of the stack (trap 29)`);
+      }
+    }
+    for (const t of topicAddresses) if (!watched.has(t)) problems.push(`${c.address}: does not watch ${t} (trap 29)`);
+
+    const guardrails = list(b.guardrail_policy_arns as string[] | undefined);
+    if (guardrails.length === 0) problems.push(`${c.address}: no guardrail_policy_arns (trap 30)`);
+    for (const g of guardrails) if (!/^arn:[^:]+:iam::(aws|\d{12}):policy\/.+$/.test(resolveReferences(g, tf))) problems.push(`${c.address}: guardrail ${g} is not an IAM policy ARN (trap 30)`);
+    if (b.logging_level !== undefined && !['ERROR', 'INFO', 'NONE'].includes(String(b.logging_level))) problems.push(`${c.address}: logging_level ${String(b.logging_level)} (trap 30)`);
+  }
+  return problems;
+};

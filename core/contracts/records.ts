@@ -13,9 +13,11 @@
  *   when a person approves (the execution goes on to its re-check).
  * - `run` and `regionFailed` – summarize-run, once per MONITOR run that reached it, and once per
  *   region that failed in it.
+ * - `canary` – the health-check canary, once per resource and canary run it asked (or could not ask).
  */
 import type { ActionKind, ActionSource, Outcome, RequestOrigin } from './action';
 import type { FindingKind, ResourceType } from '../types';
+import type { CanaryOutcome } from '../canary';
 
 /** The field naming a record's kind (queries filter on it). */
 export const RECORD_FIELD = 'record';
@@ -97,7 +99,24 @@ export interface RegionFailedRecord {
   at: string;
 }
 
-export type MonitorRecord = DecisionRecord | ActionRecord | RunRecord | RegionFailedRecord;
+/** One health-check canary request to one resource (written by the canary task, once per resource and run). */
+export interface CanaryRecord {
+  record: 'canary';
+  resourceArn: string;
+  /** The resource's name. */
+  name: string;
+  resourceType: ResourceType;
+  region: string;
+  outcome: CanaryOutcome;
+  /** Time from sending the request to its answer (ms, monotonic clock); 0 when no request was made. */
+  latencyMs: number;
+  /** Short free text: the operation, the error, or why the canary could not ask. */
+  detail: string;
+  /** When the request started (ISO-8601). */
+  at: string;
+}
+
+export type MonitorRecord = DecisionRecord | ActionRecord | RunRecord | RegionFailedRecord | CanaryRecord;
 
 /** Longest free text in a record (a record line stays small; the execution history has the rest). */
 export const MAX_RECORD_TEXT = 300;

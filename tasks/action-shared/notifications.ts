@@ -2,7 +2,8 @@
  * Friendly emails about actions (not raw event JSON): one subject line that says what happened,
  * to what and where, then a sentence on what it means and the facts behind it.
  */
-import { publish, type SNSClient } from '../aws/sns';
+import { publishStructured, type SNSClient } from '../aws/sns';
+import { chatContentFromEmail, snsJsonMessage } from '../../core/chat-message';
 import { DEFAULT_BEHAVIOUR } from '../../config/schema';
 import { actionFacts, describeAction, type ActionRequest, type Fact } from '../../core/actions';
 import type { Outcome } from '../../core/contracts/action';
@@ -109,7 +110,23 @@ export function composeNotification(
   return { subject: subjectLine(TITLES[outcome], request), message: lines.join('\n') };
 }
 
-/** Publishes a notification to the topic. */
+/** Approval links (`…/approvals/<id>?decision=…`) are for the email's recipient, never a chat channel. */
+const APPROVAL_LINK_LINE = /^\s*(Approve|Reject):\s+https?:\/\/\S+\/approvals\/\S+\?decision=(approve|reject)\s*$/;
+
+/**
+ * The SNS body of a notification: `email` = the email text unchanged, `default` = an AWS
+ * Chatbot custom notification for Slack (approval links left out of the chat copy).
+ */
+export function notificationBody(n: Notification): string {
+  const chat = chatContentFromEmail(n.subject, n.message, {
+    omitLine: (line) => APPROVAL_LINK_LINE.test(line),
+    omittedNote: 'The approve / reject links were sent by email to the notification address only.',
+    keywords: ['PersonalizeMonitor'],
+  });
+  return snsJsonMessage(n.message, chat);
+}
+
+/** Publishes a notification to the topic (email text for email subscribers, a chat card for AWS Chatbot). */
 export async function publishNotification(sns: SNSClient, topicArn: string, n: Notification): Promise<void> {
-  await publish(sns, topicArn, n.subject, n.message);
+  await publishStructured(sns, topicArn, n.subject, notificationBody(n));
 }

@@ -8,6 +8,14 @@ export async function publish(client: SNSClient, topicArn: string, subject: stri
   await client.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: message }));
 }
 
+/**
+ * Publishes one message with `MessageStructure: 'json'`: `body` is a JSON object of per-protocol
+ * texts with a `default` entry (SNS rejects it otherwise); email subscribers get `email`.
+ */
+export async function publishStructured(client: SNSClient, topicArn: string, subject: string, body: string): Promise<void> {
+  await client.send(new PublishCommand({ TopicArn: topicArn, Subject: subject, Message: body, MessageStructure: 'json' }));
+}
+
 /** Safety stop for a ListTopics NextToken chain that never ends (100,000 topics at 100 a page). */
 export const MAX_LIST_TOPICS_PAGES = 1000;
 

@@ -23,6 +23,7 @@ export const TASK_ENV = {
   PM_STATE_TABLE: 'DynamoDB table of the monitor\'s persisted per-region state (described resources, tags), read by collect and build-dashboard',
   PM_HEALTH_CHECK: 'deploy config healthCheck ("on"/"off"): collect then subtracts the canary\'s requests and sets the availability alarm',
   PM_HEALTH_CHECK_INTERVAL_MINUTES: 'deploy config healthCheckIntervalMinutes: minutes between two canary runs',
+  PM_CANARY_REQUEST: 'the canary\'s default request shape (JSON: userId, itemId, inputList from the deploy config)',
   PM_MONITOR_STATE_MACHINE_ARN: 'never set by the stack (the MONITOR definition references the dashboard builder: a cycle); the builder derives it from its own ARN unless given',
 } as const;
 
