@@ -48,6 +48,7 @@ export class PersonalizeMonitorStack extends TerraformStack {
         PM_STACK_NAME: config.stackName,
         PM_REGIONS: JSON.stringify(config.regions),
         PM_ALARM_TOPIC_ARNS: JSON.stringify(notifications.topics.topicArns),
+        PM_CRITICAL_TOPIC_ARNS: JSON.stringify(notifications.topics.criticalTopicArns),
         PM_NOTIFY_TOPIC_ARN: notifications.homeTopicArn,
         PM_APPROVALS_TABLE: approvals.table.name,
         PM_STATE_TABLE: state.table.name,

@@ -221,7 +221,7 @@ describe('ACTION executions (real handlers, mocked AWS)', () => {
     await runAction(manualDelete);
     expect(personalize.commandCalls(DeleteCampaignCommand)).toHaveLength(0);
     expect(subjects()).toEqual([expect.stringMatching(/Skipped: Delete campaign/)]);
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/4 requests between .* and now/);
+    expect(JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!).email).toMatch(/4 requests between .* and now/);
   });
 
   it('dry-run → report only, nothing changed, no approval stored', async () => {
@@ -251,7 +251,7 @@ describe('ACTION executions (real handlers, mocked AWS)', () => {
     const failure = await failureOf(runAction({ action: 'delete', resourceArn: CAMPAIGN_ARN }));
     expect(failure.name).toBe('ActionFailed');
     expect(subjects()).toEqual([expect.stringMatching(/FAILED: Delete campaign/)]);
-    expect(sns.commandCalls(PublishCommand)[0].args[0].input.Message).toMatch(/^Delete campaign shop-ranking did not complete: .*not allowed/);
+    expect(JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message!).email).toMatch(/^Delete campaign shop-ranking did not complete: .*not allowed/);
   });
 });
 

@@ -3,8 +3,8 @@
  * are written by the product's own Logger (as Lambda would ship them) and the queries are run by
  * the local Logs Insights evaluator.
  */
-import { actionRecord, approvedRecord, decidedBy, decisionRecord, leftFleetRecord, runRecords } from '../core/records';
-import { actionsQuery, failedRegionsQuery, openFindingsQuery, openFindingsTotalQuery, runsQuery } from '../core/dashboard/queries';
+import { actionRecord, approvedRecord, canaryRecord, decidedBy, decisionRecord, leftFleetRecord, runRecords } from '../core/records';
+import { actionsQuery, canaryQuery, failedRegionsQuery, openFindingsQuery, openFindingsTotalQuery, runsQuery } from '../core/dashboard/queries';
 import type { ActionRequest } from '../core/contracts/action';
 import type { MonitorRecord } from '../core/contracts/records';
 import { Logger } from '../tasks/shared/logger';
@@ -130,5 +130,24 @@ describe('the live tables over the records', () => {
       { outcome: 'ok', runs: 2, lastRun: '2026-03-01T02:00:00Z' },
     ]);
     expect(logs.run(failedRegionsQuery('pm')).rows).toEqual([{ region: 'eu-west-1', failedRuns: 2, lastCause: 'AccessDenied #3', lastFailed: '2026-03-01T03:00:00Z' }]);
+  });
+
+  it('endpoint health: per resource the checks, the share that succeeded, the average latency and the last outcome, least available first', () => {
+    const logs = new Logs();
+    const CANARY = '/aws/lambda/pm-canary';
+    const outcomes = [
+      [a, 'success', 40],
+      [a, 'success', 60],
+      [b, 'success', 30],
+      [b, 'serverError', 1000],
+      [c, 'misconfigured', 0],
+    ] as const;
+    outcomes.forEach(([r, outcome, ms], i) => logs.write(CANARY, T0 + i * 60_000, canaryRecord(r, outcome, ms, outcome === 'misconfigured' ? 'set canaryItemId' : 'GetRecommendations', T0 + i * 60_000)));
+    expect(canaryRecord(a, 'timeout', 5000.4, 'x', T0)).toMatchObject({ record: 'canary', outcome: 'timeout', succeeded: 0, latencyMs: 5000 });
+    expect(logs.run(canaryQuery('pm')).rows).toEqual([
+      expect.objectContaining({ resource: c.name, checks: 1, successShare: 0, lastOutcome: 'misconfigured', lastDetail: 'set canaryItemId' }),
+      expect.objectContaining({ resource: b.name, checks: 2, successShare: 0.5, avgLatencyMs: 515, lastOutcome: 'serverError' }),
+      expect.objectContaining({ resource: a.name, checks: 2, successShare: 1, avgLatencyMs: 50, lastOutcome: 'success', region: a.region }),
+    ]);
   });
 });

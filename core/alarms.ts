@@ -8,6 +8,7 @@ import { shortHash } from './arn';
 import { latestActivity } from './decision';
 import { FIVE_MINUTES_SECONDS, HOUR_MS, HOUR_SECONDS } from './time';
 import { METRIC_NAMES } from './utilization';
+import { canaryRequestsPerPeriod } from './canary';
 
 /** Namespace of Personalize's own request metrics. */
 export const PERSONALIZE_NAMESPACE = 'AWS/Personalize';
@@ -25,12 +26,35 @@ const SHORT_PERIOD_MAX_HOURS = MAX_EVALUATION_SECONDS_SHORT_PERIOD / HOUR_SECOND
 /** Low-utilization alarm: 9 of the last 12 five-minute utilizations below the threshold (the original's window). */
 export const LOW_UTILIZATION = { period: FIVE_MINUTES_SECONDS, evaluationPeriods: 12, datapointsToAlarm: 9 } as const;
 
-export type AlarmKind = 'LowUtilization' | 'Idle';
+/** KPI alarms (error rate, latency): 3 of the last 3 five-minute periods above the level. */
+export const KPI_WINDOW = { period: FIVE_MINUTES_SECONDS, evaluationPeriods: 3, datapointsToAlarm: 3 } as const;
+/** Availability alarm: 2 of 2 periods without a successful request (the canary's runs included). */
+export const AVAILABILITY_EVALUATION_PERIODS = 2;
+/** Width of the traffic anomaly band in standard deviations. */
+export const ANOMALY_BAND_WIDTH = 2;
+
+export type AlarmLevel = 'Warning' | 'Critical';
+export type AlarmKind =
+  | 'LowUtilization'
+  | 'Idle'
+  | `ErrorRate${AlarmLevel}`
+  | `Latency${AlarmLevel}`
+  | 'Availability'
+  | 'TrafficAnomaly';
 
 type AlarmBehaviour = Pick<
   Behaviour,
   'autoCreateUtilizationAlarms' | 'autoCreateIdleAlarms' | 'utilizationThresholdAlarmLowerBound' | 'idleThresholdHours'
->;
+> &
+  Partial<Pick<Behaviour, 'kpiAlarms' | 'errorRateWarnPercent' | 'errorRateCriticalPercent' | 'latencyWarnMs' | 'latencyCriticalMs' | 'trafficAnomalyAlarms'>>;
+
+/** What else decides a resource's alarms: the region's critical topic and the health-check canary. */
+export interface AlarmOptions {
+  /** The region's critical topic: critical alarms notify it as well as `topicArn`. */
+  criticalTopicArn?: string;
+  /** healthCheckIntervalMinutes when the canary is on (absent: off). */
+  canaryIntervalMinutes?: number;
+}
 type AlarmResource = Pick<MonitoredResource, 'arn' | 'name' | 'type' | 'region' | 'minCapacity' | 'requestMetric' | 'createdAt' | 'lastUpdatedAt'>;
 
 const TYPE_LABEL = { campaign: 'Campaign', recommender: 'Recommender' } as const;
@@ -74,10 +98,12 @@ export const LOW_UTILIZATION_EXPRESSION_ID = 'e1';
  * Metric-math expression of a resource's utilization in percent of its minimum, over the request
  * sums of query `id`: `100*FILL(id,0)/PERIOD(id)/<minimum>` (requests per second over the
  * minimum; a period without requests counts as 0). The minimum is a constant, so a changed
- * minimum changes the expression – and the reconcile rewrites the alarm.
+ * minimum changes the expression – and the reconcile rewrites the alarm. With the canary on,
+ * `canaryPerPeriod` (its most requests per period) is subtracted: `100*(FILL(id,0)-c)/…`.
  */
-export function utilizationExpression(id: string, minCapacity: number): string {
-  return `100*FILL(${id},0)/PERIOD(${id})/${minCapacity}`;
+export function utilizationExpression(id: string, minCapacity: number, canaryPerPeriod = 0): string {
+  const requests = canaryPerPeriod > 0 ? `(FILL(${id},0)-${canaryPerPeriod})` : `FILL(${id},0)`;
+  return `100*${requests}/PERIOD(${id})/${minCapacity}`;
 }
 
 /**
@@ -88,21 +114,27 @@ export function utilizationExpression(id: string, minCapacity: number): string {
  * alarm is metric math over it with the minimum as a constant, so it needs no metric published by
  * the monitor (the original's `PersonalizeMonitor` utilization metric, billed per resource).
  */
-export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number, prefix: string): AlarmSpec[] {
+export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, topicArn: string, now: number, prefix: string, options: AlarmOptions = {}): AlarmSpec[] {
   const names = METRIC_NAMES[resource.type];
   const dimensions: Dimension[] = [{ name: names.dimension, value: resource.arn }];
   const unit = resource.type === 'campaign' ? 'minimum provisioned TPS' : 'minimum recommendation RPS';
+  const interval = options.canaryIntervalMinutes;
+  const canaryText = (c: number) => (interval ? ` The health-check canary's up to ${c} requests per period (every ${interval} min) are not use.` : '');
+  // An empty topic (none configured) is no action.
+  const warn = [topicArn].filter(Boolean);
+  const critical = [topicArn, options.criticalTopicArn ?? ''].filter(Boolean);
   const specs: AlarmSpec[] = [];
   if (behaviour.autoCreateUtilizationAlarms) {
     const threshold = behaviour.utilizationThresholdAlarmLowerBound;
-    const expression = utilizationExpression(LOW_UTILIZATION_REQUESTS_ID, resource.minCapacity);
+    const c = interval ? canaryRequestsPerPeriod(LOW_UTILIZATION.period, interval) : 0;
+    const expression = utilizationExpression(LOW_UTILIZATION_REQUESTS_ID, resource.minCapacity, c);
     specs.push({
       name: alarmName('LowUtilization', resource, prefix),
       description: describe(
         `Personalize Monitor: ${resource.type} ${resource.name} used less than ${threshold}% of its ${unit} ` +
           `(${resource.minCapacity}) in ${LOW_UTILIZATION.datapointsToAlarm} of ${LOW_UTILIZATION.evaluationPeriods} five-minute periods. ` +
           `Utilization = ${expression}, ${LOW_UTILIZATION_REQUESTS_ID} = Sum of ${PERSONALIZE_NAMESPACE} ${resource.requestMetric} ` +
-          `per period; no requests count as 0% (actions only while the minimum is above 1). ${resource.arn}`,
+          `per period; no requests count as 0% (actions only while the minimum is above 1).${canaryText(c)} ${resource.arn}`,
       ),
       resourceArn: resource.arn,
       region: resource.region,
@@ -124,17 +156,19 @@ export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, t
       treatMissingData: 'breaching',
       // At minimum 1 there is nothing left to lower: the alarm would only nag.
       actionsEnabled: resource.minCapacity > 1,
-      alarmActions: [topicArn],
+      alarmActions: warn,
     });
   }
   if (behaviour.autoCreateIdleAlarms) {
     const hours = behaviour.idleThresholdHours;
     const { period, evaluationPeriods } = idleAlarmWindow(hours);
+    // With the canary on, at most its requests per period (≤ c) means no user request.
+    const c = interval ? canaryRequestsPerPeriod(period, interval) : 0;
     specs.push({
       name: alarmName('Idle', resource, prefix),
       description: describe(
         `Personalize Monitor: ${resource.type} ${resource.name} served no ${resource.requestMetric} requests ` +
-          `for ${hours} hours (no data counts as idle). ${resource.arn}`,
+          `for ${hours} hours (no data counts as idle; Sum per ${period / 60}-minute period <= ${c}).${canaryText(c)} ${resource.arn}`,
       ),
       resourceArn: resource.arn,
       region: resource.region,
@@ -145,12 +179,97 @@ export function alarmSpecs(resource: AlarmResource, behaviour: AlarmBehaviour, t
       period,
       evaluationPeriods,
       datapointsToAlarm: evaluationPeriods,
-      threshold: 0,
+      threshold: c,
       comparison: 'LessThanOrEqualToThreshold',
       treatMissingData: 'breaching',
       // A resource created, updated or restarted within the window would fire at once on missing data.
       actionsEnabled: now - latestActivity(resource) >= hours * HOUR_MS,
-      alarmActions: [topicArn],
+      alarmActions: warn,
+    });
+  }
+  const base = { resourceArn: resource.arn, region: resource.region, actionsEnabled: true };
+  const what = `Personalize Monitor: ${resource.type} ${resource.name}`;
+  const op = resource.requestMetric;
+  const kpi = { ...base, evaluationPeriods: KPI_WINDOW.evaluationPeriods, datapointsToAlarm: KPI_WINDOW.datapointsToAlarm, treatMissingData: 'notBreaching' as const, comparison: 'GreaterThanThreshold' as const };
+  const stat = (metricName: string, s: AlarmMetricStat['stat'], period: number = KPI_WINDOW.period): AlarmMetricStat => ({ namespace: PERSONALIZE_NAMESPACE, metricName, dimensions, period, stat: s });
+  const b = behaviour;
+  if (b.kpiAlarms) {
+    const expression = `100*FILL(m1,0)/m2`;
+    for (const [level, threshold] of [['Warning', b.errorRateWarnPercent!], ['Critical', b.errorRateCriticalPercent!]] as const) {
+      specs.push({
+        ...kpi,
+        name: alarmName(`ErrorRate${level}`, resource, prefix),
+        description: describe(
+          `${what}: ${level.toUpperCase()} – more than ${threshold}% of ${op} requests failed with 5xx in 3 of 3 five-minute periods. ` +
+            `Rate = ${expression}, m1 = Sum and m2 = SampleCount (all requests) of ${PERSONALIZE_NAMESPACE} ${op}5xxErrors; no data is OK. ${resource.arn}`,
+        ),
+        metrics: [
+          { id: 'm1', returnData: false, metricStat: stat(`${op}5xxErrors`, 'Sum') },
+          { id: 'm2', returnData: false, metricStat: stat(`${op}5xxErrors`, 'SampleCount') },
+          { id: 'e1', returnData: true, label: '5xx error rate (%)', expression },
+        ],
+        threshold,
+        alarmActions: level === 'Critical' ? critical : warn,
+      });
+    }
+    for (const [level, threshold] of [['Warning', b.latencyWarnMs!], ['Critical', b.latencyCriticalMs!]] as const) {
+      specs.push({
+        ...kpi,
+        name: alarmName(`Latency${level}`, resource, prefix),
+        description: describe(
+          `${what}: ${level.toUpperCase()} – average ${op} latency above ${threshold} ms in 3 of 3 five-minute periods ` +
+            `(${PERSONALIZE_NAMESPACE} ${op}Latency, Average; no data is OK). ${resource.arn}`,
+        ),
+        namespace: PERSONALIZE_NAMESPACE,
+        metricName: `${op}Latency`,
+        dimensions,
+        statistic: 'Average',
+        period: KPI_WINDOW.period,
+        threshold,
+        alarmActions: level === 'Critical' ? critical : warn,
+      });
+    }
+  }
+  if (interval) {
+    const period = Math.max(FIVE_MINUTES_SECONDS, interval * 60);
+    specs.push({
+      ...base,
+      name: alarmName('Availability', resource, prefix),
+      description: describe(
+        `${what}: CRITICAL – no successful ${op} request (the canary asks every ${interval} min) in ${AVAILABILITY_EVALUATION_PERIODS} of ${AVAILABILITY_EVALUATION_PERIODS} ` +
+          `${period / 60}-minute periods (${PERSONALIZE_NAMESPACE} ${op} Sum < 1; no data breaches). ${resource.arn}`,
+      ),
+      namespace: PERSONALIZE_NAMESPACE,
+      metricName: op,
+      dimensions,
+      statistic: 'Sum',
+      period,
+      evaluationPeriods: AVAILABILITY_EVALUATION_PERIODS,
+      datapointsToAlarm: AVAILABILITY_EVALUATION_PERIODS,
+      threshold: 1,
+      comparison: 'LessThanThreshold',
+      treatMissingData: 'breaching',
+      // Just created, updated or restarted: no request yet would fire at once.
+      actionsEnabled: now - latestActivity(resource) >= AVAILABILITY_EVALUATION_PERIODS * period * 1000,
+      alarmActions: critical,
+    });
+  }
+  if (b.trafficAnomalyAlarms) {
+    const expression = `ANOMALY_DETECTION_BAND(m1,${ANOMALY_BAND_WIDTH})`;
+    specs.push({
+      ...kpi,
+      name: alarmName('TrafficAnomaly', resource, prefix),
+      description: describe(
+        `${what}: WARNING – ${op} requests (Sum per five minutes) outside the anomaly detection band ${expression} in 3 of 3 periods; no data is OK. ${resource.arn}`,
+      ),
+      metrics: [
+        { id: 'm1', returnData: true, metricStat: stat(op, 'Sum') },
+        { id: 'ad1', returnData: true, label: 'Expected requests', expression },
+      ],
+      threshold: 0,
+      thresholdMetricId: 'ad1',
+      comparison: 'LessThanLowerOrGreaterThanUpperThreshold',
+      alarmActions: warn,
     });
   }
   return specs;
@@ -213,6 +332,7 @@ export function alarmDiffers(existing: AlarmSpec, desired: AlarmSpec): boolean {
     existing.evaluationPeriods !== desired.evaluationPeriods ||
     existing.datapointsToAlarm !== desired.datapointsToAlarm ||
     existing.threshold !== desired.threshold ||
+    existing.thresholdMetricId !== desired.thresholdMetricId ||
     existing.comparison !== desired.comparison ||
     existing.treatMissingData !== desired.treatMissingData ||
     existing.actionsEnabled !== desired.actionsEnabled ||

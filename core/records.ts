@@ -157,6 +157,7 @@ export function canaryRecord(
     resourceType: resource.type,
     region: resource.region,
     outcome,
+    succeeded: outcome === 'success' ? 1 : 0,
     latencyMs: Math.max(0, Math.round(latencyMs)),
     detail: recordText(detail),
     at: iso(startedAt),

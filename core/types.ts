@@ -159,7 +159,7 @@ export interface MetricPoint {
 }
 
 /** Statistic an alarm reads a metric with. */
-export type AlarmStatistic = 'Sum' | 'Average';
+export type AlarmStatistic = 'Sum' | 'Average' | 'SampleCount';
 
 /** The metric a metric-math query reads (CloudWatch MetricStat: metric, period, statistic). */
 export interface AlarmMetricStat {
@@ -188,8 +188,11 @@ interface AlarmSpecBase {
   region: string;
   evaluationPeriods: number;
   datapointsToAlarm: number;
+  /** Static threshold; with `thresholdMetricId` unused (0, not sent: CloudWatch refuses both). */
   threshold: number;
-  comparison: 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+  comparison: 'LessThanThreshold' | 'LessThanOrEqualToThreshold' | 'GreaterThanThreshold' | 'LessThanLowerOrGreaterThanUpperThreshold';
+  /** Anomaly detection alarm: id of the ANOMALY_DETECTION_BAND query the value is compared with. */
+  thresholdMetricId?: string;
   treatMissingData: 'missing' | 'breaching' | 'notBreaching' | 'ignore';
   actionsEnabled: boolean;
   alarmActions: string[];

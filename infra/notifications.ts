@@ -8,7 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { alarmArnPattern } from '../core/contracts/ownership';
-import { notificationTopicName } from './names';
+import { criticalTopicName, notificationTopicName } from './names';
 import { terraformJson } from './terraform-strings';
 
 export interface NotificationTopicsProps {
@@ -21,6 +21,10 @@ export interface NotificationTopicsProps {
   notificationEndpoint: string;
   /** The deployment's alarm prefix: only our alarms may publish (never the original's `PersonalizeMonitor-`). */
   alarmPrefix: string;
+  /** Create the critical topics (the deploy enables KPI alarms or the health check). */
+  critical?: boolean;
+  /** Email address or https URL (a pager) subscribed to the home region's critical topic; empty = none. */
+  criticalNotificationEndpoint?: string;
 }
 
 /** The notification topics, by region. */
@@ -28,6 +32,13 @@ export class NotificationTopics extends Construct {
   /** Topic ARN per monitored region (and the home region). */
   readonly topicArns: Record<string, string> = {};
   readonly topics: Record<string, SnsTopic> = {};
+  /**
+   * Critical topic ARN per monitored region: critical alarms notify it as well as the region's
+   * notification topic. Created only when the deployment enables KPI alarms or the health check
+   * (the only alarms that are critical); a run that turns kpiAlarms on without them notifies the
+   * notification topic only.
+   */
+  readonly criticalTopicArns: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: NotificationTopicsProps) {
     super(scope, id);
@@ -56,6 +67,22 @@ export class NotificationTopics extends Construct {
       }
       this.topics[region] = topic;
       this.topicArns[region] = topic.arn;
+      if (!props.critical) continue;
+      // Same policy as the notification topic: our alarms (and rules) of this region may publish.
+      const critical = new SnsTopic(this, `critical-topic-${region}`, { region, name: criticalTopicName(props.stackName), displayName: 'Personalize Monitor critical' });
+      new SnsTopicPolicy(this, `critical-policy-${region}`, { region, arn: critical.arn, policy: topicPolicy(critical.arn, region, props) });
+      const endpoint = props.criticalNotificationEndpoint;
+      if (endpoint && region === props.homeRegion) {
+        // A pager: email for an address (confirmed by the recipient), https for a URL.
+        new SnsTopicSubscription(this, 'critical-subscription', {
+          region,
+          topicArn: critical.arn,
+          protocol: endpoint.startsWith('https://') ? 'https' : 'email',
+          endpoint,
+          endpointAutoConfirms: false,
+        });
+      }
+      this.criticalTopicArns[region] = critical.arn;
     }
   }
 

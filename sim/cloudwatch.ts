@@ -359,7 +359,16 @@ export class CloudWatchModel {
         const p = ms?.Period ?? q.Period;
         if (p !== undefined) periods.push(checkAlarmPeriod(p, `Metrics[${i}].Period`));
       }
-      if (returned !== 1) throw validation(`Exactly one element of the Metrics list must return data (ReturnData true), got ${returned}.`);
+      // An anomaly detection alarm returns the metric and its band (ThresholdMetricId), as CloudWatch's examples do.
+      const band = input.ThresholdMetricId;
+      if (band !== undefined) {
+        if (input.Threshold !== undefined) throw cwError('InvalidParameterCombinationException', 'Threshold cannot be combined with ThresholdMetricId.');
+        const bandQuery = metrics.find((q) => (q as Record<string, unknown>).Id === band) as Record<string, unknown> | undefined;
+        if (!bandQuery || typeof bandQuery.Expression !== 'string' || !/^\s*ANOMALY_DETECTION_BAND\s*\(/.test(bandQuery.Expression)) {
+          throw validation(`ThresholdMetricId ${JSON.stringify(band)} must be the Id of an ANOMALY_DETECTION_BAND expression of Metrics.`);
+        }
+        if (returned !== 2) throw validation(`An anomaly detection alarm returns exactly the metric and its band (ReturnData true), got ${returned}.`);
+      } else if (returned !== 1) throw validation(`Exactly one element of the Metrics list must return data (ReturnData true), got ${returned}.`);
     } else {
       requireString(input, 'MetricName', missing);
       requireString(input, 'Namespace', missing);
@@ -486,7 +495,10 @@ export class CloudWatchModel {
    *   find real datapoints before it applies TreatMissingData; the simulator reads exactly the
    *   last N periods. The AWS/DynamoDB rule (such alarms always ignore missing data) is not
    *   simulated.
-   * - What the simulator does not evaluate – anomaly-detection (ThresholdMetricId) alarms,
+   * - What the simulator does not evaluate – anomaly-detection (ThresholdMetricId) alarms
+   *   (PutMetricAlarm accepts and stores them – the band must be an ANOMALY_DETECTION_BAND
+   *   expression of Metrics, metric and band both ReturnData, no Threshold – and DescribeAlarms
+   *   lists them as sent; no model is trained, so they stay INSUFFICIENT_DATA),
    *   ExtendedStatistic (percentiles are not kept), other ComparisonOperators (PutMetricAlarm
    *   accepts any string, as it always did here), sub-minute periods (1-minute resolution),
    *   metric math the evaluator refuses – gives INSUFFICIENT_DATA with an "Unchecked: …" reason
@@ -497,9 +509,10 @@ export class CloudWatchModel {
     const unchecked = (why: string): AlarmEvaluation => ({ value: 'INSUFFICIENT_DATA', reason: `Unchecked: ${why}` });
     const n = c.EvaluationPeriods as number;
     const m = typeof c.DatapointsToAlarm === 'number' ? c.DatapointsToAlarm : n;
+    // Stored and listed as sent, never evaluated (no model is trained): INSUFFICIENT_DATA.
+    if (c.ThresholdMetricId !== undefined) return unchecked('anomaly detection alarms (ThresholdMetricId) are not evaluated by the simulator.');
     const comparison = COMPARISONS[String(c.ComparisonOperator)];
     if (!comparison) return unchecked(`ComparisonOperator ${String(c.ComparisonOperator)} is not evaluated by the simulator.`);
-    if (c.ThresholdMetricId !== undefined) return unchecked('anomaly detection alarms (ThresholdMetricId) are not evaluated by the simulator.');
     if (c.ExtendedStatistic !== undefined) return unchecked(`ExtendedStatistic ${String(c.ExtendedStatistic)} is not evaluated by the simulator (no percentiles are kept).`);
     const threshold = Number(c.Threshold);
     if (!Number.isFinite(threshold)) return unchecked(`Threshold ${JSON.stringify(c.Threshold)} is not a number.`);

@@ -108,6 +108,8 @@ export interface CanaryRecord {
   resourceType: ResourceType;
   region: string;
   outcome: CanaryOutcome;
+  /** 1 when the request succeeded, else 0: its average over a range is the share of successful checks. */
+  succeeded: 0 | 1;
   /** Time from sending the request to its answer (ms, monotonic clock); 0 when no request was made. */
   latencyMs: number;
   /** Short free text: the operation, the error, or why the canary could not ask. */

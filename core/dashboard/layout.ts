@@ -21,7 +21,7 @@ import {
 } from './constants';
 import { alarmsUrl, dashboardUrl, datasetGroupUrl, parseArnOrNone, partitionOfRegion, personalizeHomeUrl, stateMachineUrl } from './links';
 import { mdEscape, mdLink, mdTable } from './markdown';
-import { actionsQuery, failedRegionsQuery, openFindingsQuery, openFindingsTotalQuery, runsQuery } from './queries';
+import { actionsQuery, failedRegionsQuery, openFindingsQuery, canaryQuery, openFindingsTotalQuery, runsQuery } from './queries';
 import { dashboardPageName } from './names';
 import type { DashboardBody, DashboardDocument, MonitorHealth, SizedWidget, Widget } from './types';
 import {
@@ -279,6 +279,14 @@ function overviewRows(input: DashboardInput, groups: Group[], pages: PageSummary
     logTableWidget('Open findings: count and estimated waste (USD per month)', homeRegion, openFindingsTotalQuery(stackName), { width: TOTAL_WIDTH, height: TABLE_HEIGHT }),
   ]);
   rows.push([logTableWidget(`Actions (every outcome; the dashboard opens on the last ${days} days)`, homeRegion, actionsQuery(stackName), { width: GRID_COLUMNS, height: TABLE_HEIGHT })]);
+  if (input.health?.canary) {
+    rows.push([
+      logTableWidget('Endpoint health (health-check canary): checks, share succeeded, average latency (ms), last outcome – least available first', homeRegion, canaryQuery(stackName), {
+        width: GRID_COLUMNS,
+        height: TABLE_HEIGHT,
+      }),
+    ]);
+  }
   rows.push(...healthRows(input));
   return rows;
 }

@@ -89,3 +89,20 @@ export function failedRegionsQuery(stackName: string): string {
     [isRecord('regionFailed'), 'stats count(*) as failedRuns, latest(cause) as lastCause, latest(at) as lastFailed by region', 'sort lastFailed desc', `limit ${QUERY_ROW_LIMIT}`],
   );
 }
+
+/**
+ * Endpoint health from the health-check canary (healthCheck on): per resource the checks in the
+ * range, the share that succeeded, their average latency, and the last outcome with its detail.
+ * Least available first.
+ */
+export function canaryQuery(stackName: string): string {
+  return query(
+    [taskLogGroup(stackName, 'canary')],
+    [
+      isRecord('canary'),
+      'stats count(*) as checks, avg(succeeded) as successShare, avg(latencyMs) as avgLatencyMs, latest(outcome) as lastOutcome, latest(detail) as lastDetail, latest(at) as lastCheck, latest(name) as resource, latest(region) as region by resourceArn',
+      'sort successShare asc, avgLatencyMs desc',
+      `limit ${QUERY_ROW_LIMIT}`,
+    ],
+  );
+}

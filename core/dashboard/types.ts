@@ -140,4 +140,6 @@ export interface MonitorHealth {
   stateMachineArn?: string;
   /** ARNs of the monitor's own alarms (shown by an alarm widget). */
   alarmArns?: readonly string[];
+  /** The health-check canary runs (healthCheck on): its endpoint-health table is shown. */
+  canary?: boolean;
 }

@@ -1,4 +1,8 @@
-/** Notifications: one SNS topic per monitored region (alarms can only notify a topic in their own region), the email subscription. */
+/**
+ * Notifications: one SNS topic per monitored region (alarms can only notify a topic in their own
+ * region), the email subscription; with KPI alarms or the health check also a critical topic per
+ * region (critical alarms notify both) and the pager subscription in the home region.
+ */
 import { NotificationTopics } from '../notifications';
 import type { StackBase } from './base';
 
@@ -17,6 +21,8 @@ export class Notifications {
       accountId: base.accountId,
       notificationEndpoint: config.notificationEndpoint,
       alarmPrefix: config.alarmPrefix,
+      critical: config.kpiAlarms || config.healthCheck === 'on',
+      criticalNotificationEndpoint: config.criticalNotificationEndpoint,
     });
     this.homeTopicArn = this.topics.homeTopicArn(config.homeRegion);
   }

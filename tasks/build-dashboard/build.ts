@@ -97,7 +97,7 @@ export function createHandler(
     const alarmArns = ownAlarmArns(context?.invokedFunctionArn, env.homeRegion, env.stackAlarms);
     const docs = buildDashboards({
       fleet,
-      health: { stateMachineArn, alarmArns },
+      health: { stateMachineArn, alarmArns, canary: env.healthCheck },
       stackName: env.stackName,
       alarmPrefix: env.alarmPrefix,
       homeRegion: env.homeRegion,

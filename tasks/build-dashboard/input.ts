@@ -27,6 +27,8 @@ export const ENV = {
   stateTable: 'PM_STATE_TABLE',
   /** Optional: JSON array of the names of the monitor's own alarms (Terraform's, home region), for the alarm widget. */
   stackAlarms: 'PM_STACK_ALARMS',
+  /** Optional: the deploy config's healthCheck ("on"/"off"): with it on, the index shows the canary's endpoint health. */
+  healthCheck: 'PM_HEALTH_CHECK',
 } as const satisfies Record<string, TaskEnvName>;
 
 
@@ -44,6 +46,8 @@ export interface BuildDashboardEnv {
   stateTable?: string;
   /** PM_STACK_ALARMS: names of the monitor's own alarms (empty when unset). */
   stackAlarms: string[];
+  /** PM_HEALTH_CHECK is on: the canary writes records (its log group exists). */
+  healthCheck: boolean;
 }
 
 /**
@@ -80,7 +84,15 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
     dryRun: dryRunFlag(env[ENV.dryRun]),
     stateTable: env[ENV.stateTable]?.trim() || undefined,
     stackAlarms: stackAlarmNames(env[ENV.stackAlarms]),
+    healthCheck: healthCheckOn(env[ENV.healthCheck]),
   };
+}
+
+function healthCheckOn(raw: string | undefined): boolean {
+  const v = raw?.trim();
+  if (!v || v === 'off') return false;
+  if (v === 'on') return true;
+  throw new ConfigurationError(`environment variable ${ENV.healthCheck} must be on or off, got ${JSON.stringify(raw)}`);
 }
 
 function stackAlarmNames(raw: string | undefined): string[] {

@@ -68,7 +68,9 @@ export function toSpec(a: MetricAlarm, region: string): AlarmSpec {
     region,
     evaluationPeriods,
     datapointsToAlarm: a.DatapointsToAlarm ?? evaluationPeriods,
-    threshold: a.Threshold ?? Number.NaN,
+    // An anomaly detection alarm has no Threshold (its spec's is 0, unused).
+    threshold: a.Threshold ?? (a.ThresholdMetricId ? 0 : Number.NaN),
+    ...(a.ThresholdMetricId ? { thresholdMetricId: a.ThresholdMetricId } : {}),
     comparison: a.ComparisonOperator as AlarmSpec['comparison'],
     treatMissingData: (a.TreatMissingData ?? 'missing') as AlarmSpec['treatMissingData'],
     actionsEnabled: a.ActionsEnabled ?? true,
@@ -108,7 +110,8 @@ export function toPutInput(spec: AlarmSpec, create: boolean, stackName: string):
     ...metric,
     EvaluationPeriods: spec.evaluationPeriods,
     DatapointsToAlarm: spec.datapointsToAlarm,
-    Threshold: spec.threshold,
+    // Anomaly detection: the band's query id instead of a Threshold (CloudWatch refuses both).
+    ...(spec.thresholdMetricId ? { ThresholdMetricId: spec.thresholdMetricId } : { Threshold: spec.threshold }),
     ComparisonOperator: spec.comparison,
     TreatMissingData: spec.treatMissingData,
     Tags: create ? [ownerTag(stackName), { Key: 'ResourceArn', Value: spec.resourceArn }] : undefined,

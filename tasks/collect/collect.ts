@@ -89,6 +89,13 @@ export interface CollectDeps {
   publishUtilizationMetrics?: boolean;
   /** The health-check canary's counts (healthCheck on): its requests are taken out of the traffic read. Absent: no canary. */
   canary?: CanaryCountsReader;
+  /** Critical topic of this region (PM_CRITICAL_TOPIC_ARNS): critical alarms notify it too; absent → only `topicArn`. */
+  criticalTopicArn?: string;
+  /**
+   * healthCheckIntervalMinutes when the canary is on (PM_HEALTH_CHECK): availability alarms, and
+   * idle/low-utilization alarms that discount its requests. Absent → `canary`'s interval, else off.
+   */
+  healthCheckIntervalMinutes?: number;
 }
 
 /**
@@ -219,7 +226,7 @@ export async function collectRegion(input: CollectInput, deps: CollectDeps): Pro
 
   const alarms = { created: 0, updated: 0, deleted: 0, unchanged: 0 };
   try {
-    const desired = desiredAlarms(monitored, run, deps.topicArn, now, deps.ownership.prefix);
+    const desired = desiredAlarms(monitored, run, deps, now);
     if (desired.length > 0 && !deps.topicArn) {
       problems.push({ target: `alarms:${region}`, error: `no SNS topic for ${region} in PM_ALARM_TOPIC_ARNS; alarms ${dryRun ? 'would be' : 'were'} created without actions` });
     }
@@ -304,13 +311,14 @@ async function loadState(region: string, now: number, store: StateStore | undefi
 }
 
 /**
- * The alarms wanted for the monitored resources (none when both auto-create flags are off:
- * reconcile then deletes ours). Without a topic the alarms are still created, without actions.
+ * The alarms wanted for the monitored resources (none when every alarm kind is off: reconcile
+ * then deletes ours). Without a topic the alarms are still created, without actions; without a
+ * critical topic the critical ones notify only the topic.
  */
-function desiredAlarms(monitored: MonitoredResource[], run: RunContext, topicArn: string | undefined, now: number, prefix: string): AlarmSpec[] {
-  if (!run.autoCreateUtilizationAlarms && !run.autoCreateIdleAlarms) return [];
-  const specs = monitored.flatMap((r) => alarmSpecs(r, run, topicArn ?? '', now, prefix));
-  return topicArn ? specs : specs.map((s) => ({ ...s, alarmActions: [] }));
+function desiredAlarms(monitored: MonitoredResource[], run: RunContext, deps: CollectDeps, now: number): AlarmSpec[] {
+  const canaryIntervalMinutes = deps.healthCheckIntervalMinutes ?? deps.canary?.settings.intervalMinutes;
+  if (!run.autoCreateUtilizationAlarms && !run.autoCreateIdleAlarms && !run.kpiAlarms && !run.trafficAnomalyAlarms && !canaryIntervalMinutes) return [];
+  return monitored.flatMap((r) => alarmSpecs(r, run, deps.topicArn ?? '', now, deps.ownership.prefix, { criticalTopicArn: deps.criticalTopicArn, canaryIntervalMinutes }));
 }
 
 /**

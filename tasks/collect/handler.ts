@@ -8,6 +8,7 @@ import { timeBudget, type TimeContext } from './budget';
 import { collectRegion } from './collect';
 import { canaryFromEnv, ownershipFromEnv, parseCollectInput, publishUtilizationMetricsFromEnv, stateTableFromEnv, topicFor } from './input';
 import { spec } from './spec';
+import { taskEnv } from '../shared/task-env';
 import { DynamoStateStore } from './state-store';
 import { dynamoCanaryCounts } from '../shared/canary-counts';
 
@@ -36,6 +37,8 @@ export const handler = lambdaEntry('collect', logger, async (event: unknown, con
       publishUtilizationMetrics: publishUtilizationMetricsFromEnv(),
       // The canary's counts are in the state table: without the table nothing can be subtracted.
       canary: canary && table ? dynamoCanaryCounts(awsClients.dynamodb(), table, canary) : undefined,
+      criticalTopicArn: topicFor(region, taskEnv(spec).optional('PM_CRITICAL_TOPIC_ARNS'), 'PM_CRITICAL_TOPIC_ARNS'),
+      healthCheckIntervalMinutes: canary?.intervalMinutes,
     };
     const result = await collectRegion(input, deps);
     annotate({ resources: result.resources.active, findings: result.findings.length, problems: result.problems.length });

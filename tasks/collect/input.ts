@@ -42,24 +42,25 @@ export function parseCollectInput(event: unknown): CollectInput {
 }
 
 /**
- * The alarm topic of `region` from PM_ALARM_TOPIC_ARNS (undefined when the region has none).
+ * The alarm topic of `region` from PM_ALARM_TOPIC_ARNS (or the map variable `name`, e.g.
+ * PM_CRITICAL_TOPIC_ARNS; undefined when the region has none).
  * @throws ConfigurationError when the variable is not a JSON object of strings.
  */
-export function topicFor(region: string, raw = taskEnv(spec).optional(TOPICS_ENV)): string | undefined {
+export function topicFor(region: string, raw = taskEnv(spec).optional(TOPICS_ENV), name: TaskEnvName = TOPICS_ENV): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let map: unknown;
   try {
     map = JSON.parse(raw);
   } catch (err) {
-    throw new ConfigurationError(`${TOPICS_ENV} is not JSON (expected {"<region>": "<topic ARN>"}): ${(err as Error).message}`);
+    throw new ConfigurationError(`${name} is not JSON (expected {"<region>": "<topic ARN>"}): ${(err as Error).message}`);
   }
   if (!map || typeof map !== 'object' || Array.isArray(map)) {
-    throw new ConfigurationError(`${TOPICS_ENV} must be a JSON object {"<region>": "<topic ARN>"}`);
+    throw new ConfigurationError(`${name} must be a JSON object {"<region>": "<topic ARN>"}`);
   }
   const topic = (map as Record<string, unknown>)[region];
   if (topic === undefined) return undefined;
   if (typeof topic !== 'string' || !topic.startsWith('arn:')) {
-    throw new ConfigurationError(`${TOPICS_ENV}.${region} must be an SNS topic ARN, got ${JSON.stringify(topic)}`);
+    throw new ConfigurationError(`${name}.${region} must be an SNS topic ARN, got ${JSON.stringify(topic)}`);
   }
   return topic;
 }

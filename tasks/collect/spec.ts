@@ -17,7 +17,7 @@ export const spec: TaskSpec = {
   description: 'Collects one region per MONITOR run: discovery, metrics, decisions, alarms',
   entry: 'tasks/collect/handler.ts',
   timeoutSeconds: 120,
-  environment: ['PM_ALARM_TOPIC_ARNS', 'PM_ALARM_PREFIX', 'PM_STACK_NAME', 'PM_STATE_TABLE', 'PM_PUBLISH_UTILIZATION_METRICS', 'PM_HEALTH_CHECK', 'PM_HEALTH_CHECK_INTERVAL_MINUTES'],
+  environment: ['PM_ALARM_TOPIC_ARNS', 'PM_ALARM_PREFIX', 'PM_STACK_NAME', 'PM_STATE_TABLE', 'PM_PUBLISH_UTILIZATION_METRICS', 'PM_HEALTH_CHECK', 'PM_HEALTH_CHECK_INTERVAL_MINUTES', 'PM_CRITICAL_TOPIC_ARNS'],
   permissions: (ctx: PermissionContext & { alarmPrefix?: string; publishUtilizationMetrics?: boolean }): IamStatement[] => [
     {
       sid: 'ListPersonalizeResources',

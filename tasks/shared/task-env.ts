@@ -21,6 +21,7 @@ export const TASK_ENV = {
   PM_PUBLISH_UTILIZATION_METRICS: 'deploy config publishUtilizationMetrics ("true"/"false"): publish the original\'s per-resource PersonalizeMonitor metrics (parity mode)',
   PM_STACK_ALARMS: 'JSON array of the names of the monitor\'s own alarms (Terraform resources, home region), shown by the dashboard\'s alarm widget',
   PM_STATE_TABLE: 'DynamoDB table of the monitor\'s persisted per-region state (described resources, tags), read by collect and build-dashboard',
+  PM_CRITICAL_TOPIC_ARNS: 'SNS topic per monitored region that critical KPI alarms also notify (JSON object region → ARN)',
   PM_HEALTH_CHECK: 'deploy config healthCheck ("on"/"off"): collect then subtracts the canary\'s requests and sets the availability alarm',
   PM_HEALTH_CHECK_INTERVAL_MINUTES: 'deploy config healthCheckIntervalMinutes: minutes between two canary runs',
   PM_CANARY_REQUEST: 'the canary\'s default request shape (JSON: userId, itemId, inputList from the deploy config)',
