@@ -128,6 +128,7 @@ describe('collect with the canary on, in the simulator', () => {
       cloudwatch: new CloudWatchClient(simClientConfig(server.url, REGION, {})),
       logger: new Logger('collect', {}, 'ERROR', () => undefined),
       ownership: OWNERSHIP,
+      topicArn: `arn:aws:sns:${REGION}:${account.accountId}:alarms`,
       publishUtilizationMetrics: false,
       canary,
     };
