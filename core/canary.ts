@@ -4,7 +4,7 @@
  */
 import type { MonitoredResource, TrafficSample } from './types';
 import type { TimeWindow } from './time';
-import { FIVE_MINUTES_MS, HOUR_MS } from './time';
+import { FIVE_MINUTES_MS, HOUR_MS, floorTo } from './time';
 import { CANARY_SLOTS_PER_HOUR, MAX_CANARY_SLOT_COUNT, hourOfSortKey, type CanaryHourItem } from './contracts/canary';
 
 /** What a recipe needs in a request. */
@@ -123,11 +123,6 @@ export function slotOf(t: number): number {
   return Math.floor((t % HOUR_MS) / FIVE_MINUTES_MS);
 }
 
-/** Start of the hour of `t`. */
-export function hourOf(t: number): number {
-  return t - (t % HOUR_MS);
-}
-
 const EMPTY_SLOTS = '0'.repeat(CANARY_SLOTS_PER_HOUR);
 
 /** A resource's slot string with one more successful request at `t` (a slot holds at most MAX_CANARY_SLOT_COUNT). */
@@ -200,6 +195,6 @@ export function withoutCanary(sample: TrafficSample, counts: CanaryCounts, recen
 
 /** The hour items a reader needs for traffic from `from` to `to`: their sort-key range. */
 export function canaryHourRange(from: number, to: number): { first: number; last: number } {
-  return { first: hourOf(from), last: hourOf(Math.max(from, to - 1)) };
+  return { first: floorTo(from, HOUR_MS), last: floorTo(Math.max(from, to - 1), HOUR_MS) };
 }
 

@@ -12,6 +12,7 @@
  * look-back a decision reads, plus a day).
  */
 import type { MonitoredResource } from '../types';
+import { HOUR_MS } from '../time';
 
 /** Partition of one region's canary counts. */
 export function canaryPartition(region: string): string {
@@ -22,7 +23,7 @@ export const CANARY_HOUR_ITEM_PREFIX = 'hour#';
 
 /** Sort key of the hour starting at `hourStart` (epoch ms, a whole hour): fixed width, so keys sort by time. */
 export function canaryHourSortKey(hourStart: number): string {
-  if (!Number.isInteger(hourStart) || hourStart < 0 || hourStart % 3_600_000 !== 0) throw new Error(`canary hour must start on a whole hour (epoch ms), got ${hourStart}`);
+  if (!Number.isInteger(hourStart) || hourStart < 0 || hourStart % HOUR_MS !== 0) throw new Error(`canary hour must start on a whole hour (epoch ms), got ${hourStart}`);
   return `${CANARY_HOUR_ITEM_PREFIX}${String(hourStart).padStart(13, '0')}`;
 }
 

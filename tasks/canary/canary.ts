@@ -16,8 +16,9 @@ import {
   canaryResourceKey,
 } from '../../core/contracts/canary';
 import { RESOURCE_ITEM_PREFIX, STATE_PARTITION_KEY, STATE_SORT_KEY, STATE_TTL_ATTRIBUTE, statePartition } from '../../core/contracts/state';
-import { canaryRequest, classifyFailure, hourOf, withRequestAt, type CanaryOutcome, type CanaryRequestShape } from '../../core/canary';
+import { canaryRequest, classifyFailure, withRequestAt, type CanaryOutcome, type CanaryRequestShape } from '../../core/canary';
 import { canaryRecord } from '../../core/records';
+import { DAY_MS, HOUR_MS, floorTo } from '../../core/time';
 import type { MonitoredResource } from '../../core/types';
 import { describeError, errorName } from '../aws/errors';
 import { getItem, isConditionFailure, putItem, queryPartition, type DynamoDBClient, type Item } from '../aws/dynamodb';
@@ -34,13 +35,12 @@ export const CANARY_CONCURRENCY = 8;
 /** ListTagsForResource calls per run, all regions together (the rest use the cache or no tag). */
 export const MAX_TAG_READS_PER_RUN = 50;
 /** A resource's canary tag is read again after this long. */
-export const TAG_CACHE_MAX_AGE_MS = 24 * 3_600_000;
+export const TAG_CACHE_MAX_AGE_MS = DAY_MS;
 /** Retries of the hour item's write after a conditional-check conflict (another writer got there first). */
 export const HOUR_WRITE_RETRIES = 3;
 /** Sort key of the region's tag cache item (partition `canary#<region>`). */
 export const CANARY_TAGS_SORT_KEY = 'tags';
 
-const DAY_MS = 86_400_000;
 
 export interface CanaryDeps {
   regions: readonly string[];
@@ -201,7 +201,10 @@ async function canaryRegion(deps: CanaryDeps, region: string, now: number, t0: n
   if (successes.length > 0) {
     // Normally one hour item; a run crossing the hour records each request in the hour it started.
     const byHour = new Map<number, typeof successes>();
-    for (const s of successes) byHour.set(hourOf(s.startedAt), [...(byHour.get(hourOf(s.startedAt)) ?? []), s]);
+    for (const s of successes) {
+      const hour = floorTo(s.startedAt, HOUR_MS);
+      byHour.set(hour, [...(byHour.get(hour) ?? []), s]);
+    }
     for (const [hour, list] of byHour) {
       try {
         await recordSuccesses(deps.dynamodb, deps.table, region, hour, list);

@@ -5,6 +5,7 @@ import { lambdaEntry } from '../shared/entry';
 import { ConfigurationError } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import { taskEnv } from '../shared/task-env';
+import { intervalMinutesOf } from '../shared/canary-counts';
 import { annotate } from '../shared/tracer';
 import { runCanary, type CanarySummary } from './canary';
 import { spec } from './spec';
@@ -25,9 +26,7 @@ export function canaryConfigFromEnv(env: Record<string, string | undefined> = pr
   if (!shape || typeof shape.userId !== 'string' || typeof shape.itemId !== 'string' || !Array.isArray(shape.inputList) || !shape.inputList.every((i) => typeof i === 'string')) {
     throw new ConfigurationError('environment variable PM_CANARY_REQUEST must be JSON {"userId": string, "itemId": string, "inputList": string[]}');
   }
-  const interval = e.required('PM_HEALTH_CHECK_INTERVAL_MINUTES');
-  const intervalMinutes = Number(interval);
-  if (!(Number.isInteger(intervalMinutes) && intervalMinutes >= 1)) throw new ConfigurationError(`environment variable PM_HEALTH_CHECK_INTERVAL_MINUTES must be a whole number of minutes ≥ 1, got ${JSON.stringify(interval)}`);
+  const intervalMinutes = intervalMinutesOf(e.required('PM_HEALTH_CHECK_INTERVAL_MINUTES'));
   return { regions: regions as string[], table: e.required('PM_STATE_TABLE'), shape: { userId: shape.userId, itemId: shape.itemId, inputList: shape.inputList }, intervalMinutes };
 }
 

@@ -72,7 +72,12 @@ export function dynamoCanaryCounts(client: DynamoDBClient, table: string, settin
 export function canarySettingsOf(healthCheck: string | undefined, interval: string | undefined): CanarySettings | undefined {
   if (healthCheck === undefined || healthCheck === 'off') return undefined;
   if (healthCheck !== 'on') throw new ConfigurationError(`environment variable PM_HEALTH_CHECK must be on or off, got ${JSON.stringify(healthCheck)}`);
+  return { intervalMinutes: intervalMinutesOf(interval) };
+}
+
+/** PM_HEALTH_CHECK_INTERVAL_MINUTES as a number. @throws ConfigurationError unless a whole number ≥ 1. */
+export function intervalMinutesOf(interval: string | undefined): number {
   const n = Number(interval);
   if (!(Number.isInteger(n) && n >= 1)) throw new ConfigurationError(`environment variable PM_HEALTH_CHECK_INTERVAL_MINUTES must be a whole number of minutes ≥ 1, got ${JSON.stringify(interval)}`);
-  return { intervalMinutes: n };
+  return n;
 }
