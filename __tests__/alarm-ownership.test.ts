@@ -68,11 +68,12 @@ const alarmNames = (s: Session) => s.account.cloudwatch.alarmList(REGION).map((a
 describe('alarm ownership on the simulated account', () => {
   it('the synthesized stack grants alarm writes and SNS publishing only under our prefix, never PersonalizeMonitor-', () => {
     const tf = fs.readFileSync(stackFile, 'utf8');
-    // collect's and action-finish's policies, the SNS topic policy's aws:SourceArn.
-    expect(new Set(tf.match(/alarm:[A-Za-z0-9._-]*\*/g))).toEqual(new Set([`alarm:${PREFIX}*`]));
+    // collect's and action-finish's policies, the SNS topic policy's aws:SourceArn; data-feed's
+    // ingestion alarms only, under the same prefix.
+    expect(new Set(tf.match(/alarm:[A-Za-z0-9._-]*\*/g))).toEqual(new Set([`alarm:${PREFIX}*`, `alarm:${PREFIX}IngestionStopped-*`]));
     expect(tf).not.toContain(`alarm:${ORIGINAL_ALARM_PREFIX}`);
     // The tasks that name, list or delete alarms get the prefix in their environment.
-    expect(tf.match(/"PM_ALARM_PREFIX": "([^"]*)"/g)).toEqual([`"PM_ALARM_PREFIX": "${PREFIX}"`, `"PM_ALARM_PREFIX": "${PREFIX}"`, `"PM_ALARM_PREFIX": "${PREFIX}"`]);
+    expect(tf.match(/"PM_ALARM_PREFIX": "([^"]*)"/g)).toEqual([`"PM_ALARM_PREFIX": "${PREFIX}"`, `"PM_ALARM_PREFIX": "${PREFIX}"`, `"PM_ALARM_PREFIX": "${PREFIX}"`, `"PM_ALARM_PREFIX": "${PREFIX}"`]);
   });
 
   it('MONITOR run, ACTION deleting the watched campaign, then cleanup: only our alarms are created and removed', async () => {

@@ -6,6 +6,8 @@ import { DEFAULT_OPTIONS, parseOptions, UsageError } from '../demo/options';
 import { actionOutcome, countOutcomes, formatCounts, type EndedExecution } from '../demo/outcome';
 import { compactPath, requestOf } from '../demo/run';
 import { actionDisagreements, findingDisagreements, type DashboardView } from '../demo/dashboard-view';
+import { checkOfSubject, dataFeedReports, type DataFeedReport } from '../demo/data-feed';
+import type { PublishedMessage, RecordedEvent } from '../sim';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -127,6 +129,51 @@ describe("the demo's check of the dashboard against its own account", () => {
   });
 });
 
+describe("the demo's data-feed reports (read back from the simulated account)", () => {
+  const dg = 'arn:aws:personalize:us-east-1:123456789012:dataset-group/clickstream';
+  const dataset = 'arn:aws:personalize:us-east-1:123456789012:dataset/clickstream/INTERACTIONS';
+  const mail = (subject: string, arn: string, time = 1000): PublishedMessage => ({
+    time,
+    region: 'us-east-1',
+    topicArn: 'arn:aws:sns:us-east-1:123456789012:personalize-monitor-notifications',
+    messageId: `m-${time}`,
+    subject,
+    message: `Import failed, dataset in us-east-1: ${arn}\nDataset group: clickstream (${dg})\nThe last import failed.`,
+    messageAttributes: {},
+    caller: 'data-feed',
+  });
+  const event = (detailType: string, detail: Record<string, unknown>, time = 1000): RecordedEvent => ({
+    id: `e-${time}`,
+    time,
+    region: 'us-east-1',
+    eventBusName: 'default',
+    source: 'personalize.monitor',
+    detailType,
+    detail: JSON.stringify(detail),
+    resources: [],
+    caller: 'data-feed',
+  });
+
+  it('knows the data-feed subjects (open and recovered), nothing else', () => {
+    expect(checkOfSubject('[Personalize Monitor] Import failed: clickstream-interactions (clickstream) in us-east-1')).toEqual({ check: 'importFailed', status: 'open' });
+    expect(checkOfSubject('[Personalize Monitor] Recovered: campaign serves an old model: c (clickstream) in us-...')).toEqual({ check: 'campaignOnOldModel', status: 'recovered' });
+    expect(checkOfSubject('Personalize Monitor - Approval needed: Delete campaign idle-campaign-000 (us-east-1)')).toBeUndefined();
+    expect(checkOfSubject(undefined)).toBeUndefined();
+  });
+
+  it('pairs each event with its email; an email without an event still counts; other events do not', () => {
+    const detail = { Check: 'importFailed', Status: 'open', ARN: dataset, ResourceType: 'dataset', DatasetGroupArn: dg, Region: 'us-east-1', Reason: 'The last import failed.' };
+    const reports = dataFeedReports(
+      [mail('[Personalize Monitor] Import failed: clickstream-interactions (clickstream) in us-east-1', dataset), mail('[Personalize Monitor] Recovered: import failed: x (clickstream) in us-east-1', dataset, 2000), mail('Personalize Monitor - Approval needed: x', dataset)],
+      [event('PersonalizeImportFailed', detail), event('DeletePersonalizeCampaign', { ARN: 'x' })],
+    );
+    expect(reports.map((r: DataFeedReport) => [r.check, r.status, r.resource, r.datasetGroup, r.email, r.event])).toEqual([
+      ['importFailed', 'open', 'dataset/clickstream/INTERACTIONS', 'clickstream', true, true],
+      ['importFailed', 'recovered', 'dataset/clickstream/INTERACTIONS', 'clickstream', true, false],
+    ]);
+  });
+});
+
 describe('npm run demo (the CLI)', () => {
   it('prints the usage and exits with 2 on a bad option, before doing any work', () => {
     const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'demo', 'cli.ts'), '--days', 'many'], { cwd: ROOT, encoding: 'utf8' });
@@ -192,6 +239,27 @@ describe('npm run demo (a whole run)', () => {
     expect(view.runCounts).toEqual({ Started: 576, Succeeded: 576, Failed: 0, 'Timed out': 0 });
     expect(view.alarms.map((a) => a.state)).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'OK']);
     expect(stdout).toContain('the dashboard agrees with the run above');
+
+    // The broken data feed of the fleet's `clickstream` group: each condition reported once, by
+    // email to the notification topic and by event on the default bus, none recovered (nothing fixes it).
+    expect(stdout).toContain('3b. Data-feed findings the simulated account received');
+    expect(stdout).toContain("reported once per occurrence; a recovered condition sends a 'Recovered: …' note.");
+    const reports = summary.dataFeed.reports as DataFeedReport[];
+    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(reports.map((r) => `${r.check}|${r.resource}`).sort()).toEqual([
+      'campaignOnOldModel|campaign/clickstream-recs-campaign',
+      'importFailed|dataset/clickstream/INTERACTIONS',
+      'ingestionStopped|' + reports.find((r) => r.check === 'ingestionStopped')?.resource,
+      'trainingFailed|solution/clickstream-recs',
+    ]);
+    expect(reports.find((r) => r.check === 'ingestionStopped')?.resource).toMatch(/^event-tracker\//);
+    for (const r of reports) expect([r.check, r.status, r.email, r.event, r.datasetGroupArn]).toEqual([r.check, 'open', true, true, summary.dataFeed.datasetGroupArn]);
+    expect(reports.find((r) => r.check === 'importFailed')?.reason).toContain('Input CSV is missing the required column TIMESTAMP');
+    expect([summary.dataFeed.emails, summary.dataFeed.events]).toEqual([reports.length, reports.length]);
+    for (const r of reports) expect(stdout).toContain(`${r.title}: ${r.reason}`);
+    // Its campaign is busy and sized to its traffic: no idle or capacity finding, unchanged at the end.
+    expect(summary.findings.filter((f: { name: string }) => f.name === 'clickstream-recs-campaign')).toEqual([]);
+    expect(summary.fleet.find((r: { name: string }) => r.name === 'clickstream-recs-campaign')).toMatchObject({ profile: 'data-feed', after: 'ACTIVE, min 2' });
   }, 240_000);
 
   it('--reject: every ACTION is shown as rejected (from its terminal state), never as succeeded', () => {

@@ -61,7 +61,7 @@ describe('MONITOR execution', () => {
     }
     // First run this container has seen: the fleet counts as changed. A dry run draws no dashboard:
     // the summary says it would have been rebuilt, and the builder is not started.
-    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'data-feed', 'summarize-run']);
     expect(result.output).toMatchObject({ fleetChanged: true, metricsWritten: 0, alarms: { created: 0, updated: 0, deleted: 0 }, wouldWrite: { dashboard: true, alarms: { created: 2 } } });
     // Lean (publishUtilizationMetrics off): only monitoredResourceCount, not written.
     expect((result.output as { wouldWrite: { metrics: number } }).wouldWrite.metrics).toBe(1);
@@ -74,9 +74,9 @@ describe('MONITOR execution', () => {
     const result = await run({ regions: ['us-east-1'] });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ fleetChanged: true, dryRun: false, wouldWrite: { metrics: 0, alarms: { created: 0, updated: 0, deleted: 0 }, dashboard: false } });
-    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run', 'build-dashboard']);
-    expect(result.lambdaCalls[3].payload).toEqual({ reason: 'fleet changed', run: expect.objectContaining({ now: START }) });
-    expect(result.lambdaCalls[3].error).toBeUndefined();
+    expect(result.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'data-feed', 'summarize-run', 'build-dashboard']);
+    expect(result.lambdaCalls[4].payload).toEqual({ reason: 'fleet changed', run: expect.objectContaining({ now: START }) });
+    expect(result.lambdaCalls[4].error).toBeUndefined();
     const put = cloudwatch.commandCalls(PutDashboardCommand);
     expect(put).toHaveLength(1);
     expect(put[0].args[0].input.DashboardName).toBe(`${config.stackName}-dashboard`);
@@ -88,7 +88,7 @@ describe('MONITOR execution', () => {
     const second = await run({ regions: ['us-east-1'] });
     expect(second.status).toBe('SUCCEEDED');
     expect(second.output).toMatchObject({ fleetChanged: false });
-    expect(second.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'summarize-run']);
+    expect(second.lambdaCalls.map((c) => c.task)).toEqual(['validate-input', 'collect', 'data-feed', 'summarize-run']);
   });
 
   it('a dry run does not use up a fleet change: the next real run still redraws', async () => {

@@ -108,7 +108,7 @@ describe('MONITOR: a PutMetricData failure is a named problem, never a failed ru
       problems: 2,
     });
     // First run of this container: the fleet changed, so the dashboard is rebuilt.
-    expect(tasks(result)).toEqual(['build-dashboard', 'collect', 'collect', 'summarize-run', 'validate-input']);
+    expect(tasks(result)).toEqual(['build-dashboard', 'collect', 'collect', 'data-feed', 'data-feed', 'summarize-run', 'validate-input']);
     expect(account.calls({ service: 'cloudwatch', operation: 'PutDashboard', region: HOME })).toHaveLength(1);
   });
 
@@ -151,7 +151,7 @@ describe('MONITOR: a PutMetricData failure is a named problem, never a failed ru
     const attempts = account.calls({ service: 'cloudwatch', operation: 'PutMetricData', region: HOME });
     expect(attempts.length).toBeGreaterThan(1);
     expect(attempts.length).toBeLessThanOrEqual(3);
-    expect(tasks(result)).toEqual(['build-dashboard', 'collect', 'summarize-run', 'validate-input']);
+    expect(tasks(result)).toEqual(['build-dashboard', 'collect', 'data-feed', 'summarize-run', 'validate-input']);
   });
 
   it('throttled monitoredResourceCount is retried (bounded) and then published: no problem', async () => {

@@ -164,7 +164,7 @@ describe('state table', () => {
     for (const f of resourcesOf(tf, 'aws_lambda_function')) {
       const env = (block(f.body.environment).variables ?? {}) as Record<string, string>;
       const task = String(f.body.function_name).slice(stack.length + 1);
-      expect([task, env.PM_STATE_TABLE]).toEqual([task, ['collect', 'build-dashboard', 'canary', 'action-recheck'].includes(task) ? `\${${table.address}.name}` : undefined]);
+      expect([task, env.PM_STATE_TABLE]).toEqual([task, ['collect', 'build-dashboard', 'canary', 'action-recheck', 'data-feed'].includes(task) ? `\${${table.address}.name}` : undefined]);
     }
     const stateActions = (task: string) =>
       statementsOf(policiesOfRoleUsedBy(tf, fnOf(task)))

@@ -109,7 +109,7 @@ describe('the MONITOR reads like a runbook', () => {
   });
 
   it('sums up the run and fails it, after every region ran, when a region failed', () => {
-    expect(states.SummarizeRun.Parameters.Payload).toEqual({ 'run.$': '$.run', 'regionResults.$': '$.regionResults' });
+    expect(states.SummarizeRun.Parameters.Payload).toEqual({ 'run.$': '$.run', 'regionResults.$': '$.regionResults', 'dataFeedResults.$': '$.dataFeedResults' });
     expect(states.AnyRegionFailed.Choices).toEqual([{ Variable: '$.anyRegionFailed', BooleanEquals: true, Next: 'RegionsFailed' }]);
     expect(states.RegionsFailed).toMatchObject({ Type: 'Fail', Error: 'RegionsFailed', CausePath: '$.failureCause' });
     expect(states.AnyRegionFailed.Default).toBe('RunSucceeded');

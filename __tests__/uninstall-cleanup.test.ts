@@ -40,6 +40,8 @@ beforeEach(async () => {
     const arn = `arn:aws:personalize:${region}:123456789012:campaign/c1`;
     await alarm(region, `pm-clean-alarm-LowUtilization-Campaign-c1-${region}`, arn, [OURS]);
     await alarm(region, `pm-clean-alarm-Idle-Campaign-c1-${region}`, arn, [OURS]);
+    // The data-feed task's ingestion alarm (listed apart from the resources' alarms).
+    await alarm(region, `pm-clean-alarm-IngestionStopped-DatasetGroup-shop-${region}`, arn, [OURS]);
     await alarm(region, `someone-elses-alarm`, arn);
     // The original sample's alarm (even were it to carry our tag), one with our prefix but no
     // owner tag, one of another stack: none is ours.
@@ -64,17 +66,17 @@ describe('cleanup before destroy', () => {
     const kept = ['pm-clean-alarm-Idle-Campaign-hand-made', 'pm-clean-alarm-Idle-Campaign-other-stack'];
     expect(report).toEqual({
       dryRun: true,
-      alarmsDeleted: { 'us-east-1': 2, 'eu-west-1': 2 },
+      alarmsDeleted: { 'us-east-1': 3, 'eu-west-1': 3 },
       alarmsKept: { 'us-east-1': kept, 'eu-west-1': kept },
       dashboardsDeleted: ['pm-clean-dashboard', 'pm-clean-dashboard-2'],
     });
-    expect(await names('eu-west-1')).toHaveLength(6);
+    expect(await names('eu-west-1')).toHaveLength(7);
     expect(await dashboards()).toHaveLength(4);
   });
 
   it('deletes our alarms in every region and our dashboards, nothing else', async () => {
     const report = await cleanup(config, client, false);
-    expect(report.alarmsDeleted).toEqual({ 'us-east-1': 2, 'eu-west-1': 2 });
+    expect(report.alarmsDeleted).toEqual({ 'us-east-1': 3, 'eu-west-1': 3 });
     const survivors = ['PersonalizeMonitor-IdleCampaign-c1', 'pm-clean-alarm-Idle-Campaign-hand-made', 'pm-clean-alarm-Idle-Campaign-other-stack', 'someone-elses-alarm'];
     expect(await names('us-east-1')).toEqual(survivors);
     expect(await names('eu-west-1')).toEqual(survivors);

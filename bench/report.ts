@@ -15,6 +15,7 @@ import { SimLimiter } from '../sim/limits';
 import { PRICES, type CostBreakdown } from './pricing';
 import type { Policy, SavingsResult } from './savings';
 import type { AssessMeasure } from './assess';
+import type { DataFeedMeasure } from './data-feed';
 import type { ConvergenceMeasure } from './convergence';
 
 /** Target of DESIGN.md: steady-state API calls per monitored resource and run. */
@@ -54,6 +55,8 @@ export interface BenchData {
   convergence?: ConvergenceMeasure[];
   /** Retries of a throttled List page in the measured code (absent: measured before they existed). */
   listThrottleRetries?: number;
+  /** The data-feed checks (bench/data-feed.ts); absent in reports made before they existed. */
+  dataFeed?: DataFeedMeasure[];
   /** Set when section 7 was measured on its own (`--only-convergence`), after the rest. */
   convergenceRun?: { date: string; commit: string; benchSeconds: number };
 }
@@ -104,6 +107,7 @@ export function headline(data: BenchData): string[] {
       `cold start, ${c.size} resources, realistic latency and rate limits: ${c.convergedAfterRuns === undefined ? `NOT converged in ${c.runs.length} runs` : `every alarm in place after ${c.convergedAfterRuns} runs (${c.convergedAfterMinutes} simulated minutes)`}; longest invocation ${fmt(c.longestInvocationMs / 1000, 1)} s of ${fmt(c.timeoutMs / 1000, 0)} s; ${c.runs.reduce((n, r) => n + r.failedInvocations + r.overTimeout, 0)} failed or over-time invocations`,
     );
   }
+  for (const m of data.dataFeed ?? []) lines.push(`data-feed checks, ${m.fleet} (${m.datasetGroups} dataset groups): ${fmt(m.callsPerRunMean, 1)} calls per run (max ${m.callsPerRunMax}), ${m.callsPerHour} per hour, ${usd(m.monthlyUsd.total)} a month`);
   for (const m of data.assess ?? []) lines.push(`assess, ${m.label} (${m.resources} resources, ${m.regions.length} regions): ${fmt(m.wallMs / 1000, 1)} s, ${m.apiCalls} API calls, ${m.writes} writes`);
   const s = data.savings.outcomes;
   lines.push(
@@ -374,7 +378,41 @@ ${costSection(data)}
 ${bundleSection(data)}
 ${savingsSection(data)}
 ${assessSection(data)}
-${convergenceSection(data)}`;
+${convergenceSection(data)}
+${dataFeedSection(data)}`;
+}
+
+const ASSUMPTIONS_NOTE = '30 ms per call, sequential: an upper bound';
+
+/** The data-feed checks: calls per run and hour, by operation, and their monthly cost (bench/data-feed.ts). */
+function dataFeedSection(data: BenchData): string {
+  const all = data.dataFeed ?? [];
+  if (!all.length) return '';
+  const rows = all.map((m) => [
+    m.fleet,
+    m.datasetGroups,
+    fmt(m.callsPerRunMean, 1),
+    m.callsPerRunMax,
+    m.callsPerHour,
+    Object.entries(m.byOperation).map(([op, n]) => `${op} ${n}`).join(', '),
+    m.metricsRequestedPerHour,
+    m.ingestionAlarms,
+    m.largestResultBytes,
+    m.maxRunMs,
+    `${usd(m.monthlyUsd.lambda)} + ${usd(m.monthlyUsd.getMetricData)} + ${usd(m.monthlyUsd.alarms)} + ${usd(m.monthlyUsd.cloudWatchRequests)} = ${usd(m.monthlyUsd.total)}`,
+  ]);
+  return `## 8. Data-feed checks
+
+The data-feed task (tasks/data-feed) run as the MONITOR runs it, every 5 simulated minutes for one
+measured hour after an unmeasured one (every dataset group's hourly slot once in each), in this
+process with real SDK clients against the simulator. Calls: requests the simulator received
+(Personalize List/Describe calls are not billed; the deployed task adds one DynamoDB Query per
+region and run for its open findings, and a BatchWriteItem when one changes). Monthly cost: a model
+over these counts – Lambda (one invocation per region and run, duration = measured + calls × ${ASSUMPTIONS_NOTE}),
+GetMetricData metrics, the ingestion alarms ($0.10 each), DescribeAlarms.
+
+${table(['fleet', 'dataset groups', 'calls/run (mean)', 'calls/run (max)', 'calls/hour', 'by operation (hour)', 'metrics requested/hour', 'ingestion alarms', 'largest result (bytes)', 'longest run (ms, local)', 'monthly: Lambda + GetMetricData + alarms + requests'], rows)}
+`;
 }
 
 /** `assess`: one cold run per fleet (fresh caches), wall time and calls as measured (bench/assess.ts). */

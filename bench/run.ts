@@ -13,6 +13,7 @@ import { measureBundles } from './bundles';
 import { LIST_THROTTLE_RETRY_MS } from '../tasks/collect/discovery';
 import { measureConvergence, type ConvergenceMeasure } from './convergence';
 import { measureAssessFleets } from './assess';
+import { measureDataFeedFleets } from './data-feed';
 import { originalUsage, ourUsage } from './monitor-cost';
 import { measureFleet, type FleetMeasure, type MetricsMode } from './monitor-runs';
 import { monthlyCost } from './pricing';
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
   step('assess runs');
   const assess = await measureAssessFleets();
 
+  step('data-feed checks');
+  const dataFeed = await measureDataFeedFleets();
+
   step('cost model');
   const costs: CostComparison[] = FLEET_SIZES.map((size) => {
     const lean = fleets.find((f) => f.size === size && f.metrics === 'lean')!;
@@ -122,6 +126,7 @@ async function main(): Promise<void> {
     savings,
     assess,
     convergence,
+    dataFeed,
     listThrottleRetries: LIST_THROTTLE_RETRY_MS.length,
   };
   const dirs = [OUT_DIR, ...(updateCommitted ? [COMMITTED_DIR] : [])];

@@ -243,6 +243,18 @@ export const behaviourShape = {
   latencyCriticalMs: int(1, 60000),
   /** Per-resource traffic anomaly alarm (CloudWatch anomaly detection band over the request count). */
   trafficAnomalyAlarms: yesNo,
+  /** Data-feed checks per dataset group (event ingestion, imports, training, models served): read-only reports. */
+  dataFeedChecks: yesNo,
+  /** Hours without a PutEvents call (after events in the look-back) before "event ingestion stopped". */
+  eventIngestionIdleHours: int(1, 72),
+  /** Percent of failed PutEvents calls over eventIngestionIdleHours above which ingestion errors are reported. */
+  putEventsErrorPercent: num(0.1, 100),
+  /** Days without a successful import into a dataset before "import overdue"; 0 = off (for teams that import on a schedule). */
+  maxImportAgeDays: int(0, 365),
+  /** Days since the newest ACTIVE model of a solution (or a recommender's last update) was trained before "model stale". */
+  maxModelAgeDays: int(1, 3650),
+  /** Hours a campaign may serve an older version than its solution's newest ACTIVE one (without syncWithLatestSolutionVersion). */
+  campaignVersionLagHours: int(1, 720),
 };
 
 export const DEFAULT_BEHAVIOUR = {
@@ -273,6 +285,12 @@ export const DEFAULT_BEHAVIOUR = {
   latencyWarnMs: 500,
   latencyCriticalMs: 1000,
   trafficAnomalyAlarms: false,
+  dataFeedChecks: true,
+  eventIngestionIdleHours: 6,
+  putEventsErrorPercent: 5,
+  maxImportAgeDays: 0,
+  maxModelAgeDays: 30,
+  campaignVersionLagHours: 24,
 } as const;
 
 /**

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { CloudWatchClient, GetDashboardCommand, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import type { Finding, RegionResult } from '../core/types';
 import { demoFleet, simClientConfig, type DemoFleet, type FleetResource, type PublishedMessage } from '../sim';
+import type { DataFeedCampaign } from '../sim/fleet';
+import { dataFeedReports, MONITOR_EVENT_SOURCE, type DataFeedReport } from './data-feed';
 import type { ExecutionRecord, RunnerActivity } from '../runner/runner';
 import { renderDashboardPage, type DashboardSource } from './dashboard-page';
 import { actionDisagreements, findingDisagreements, readDashboardView, type DashboardView } from './dashboard-view';
@@ -53,9 +55,18 @@ export interface DemoSummary {
   options: DemoOptions;
   wallTimeSeconds: number;
   simulated: { start: string; end: string; monitorRuns: number; failedMonitorRuns: number };
-  fleet: (FleetResource & { after: string })[];
+  /** The profiles' resources, then the data-feed group's campaign (profile `data-feed`). */
+  fleet: ((FleetResource | DataFeedCampaign) & { after: string })[];
   findings: { firstSeen: string; kind: string; action: string; name: string; region: string; actionEnabled: boolean; reason: string; monthlyWasteUsd: number }[];
   alarmsCreated: number;
+  /** What the data-feed checks reported (emails to the notification topic, events on the default bus). */
+  dataFeed: {
+    datasetGroupArn?: string;
+    reports: DataFeedReport[];
+    emails: number;
+    events: number;
+    note: string;
+  };
   actions: ActionView[];
   /** ACTION executions per outcome (the same words as `actions[].outcome`). */
   actionOutcomes: Record<string, number>;
@@ -158,8 +169,10 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   const stackFile = synthStack(config, path.join(outDir, '.stack'));
   p(`   ${path.relative(process.cwd(), stackFile)} (${((Date.now() - t0) / 1000).toFixed(1)} s). Idle actions enabled; idle and capacity actions need approval.`);
 
-  const fleet = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed });
+  const fleet = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed, dataFeed: true });
   const { account } = fleet;
+  /** Every campaign and recommender of the fleet, the data-feed group's campaign last. */
+  const fleetResources: (FleetResource | DataFeedCampaign)[] = [...fleet.resources, ...(fleet.dataFeed ? [fleet.dataFeed.campaign] : [])];
   // Time scale and latency/rate limits only when asked for (the default demo answers at once).
   const timeScale = o.timeScale ?? o.limits?.timeScale;
   if (o.limits) account.setLimits({ ...o.limits, ...(timeScale !== undefined ? { timeScale } : {}) });
@@ -168,9 +181,14 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   p();
   p(`2. The simulated fleet (created 30 days before ${new Date(start).toISOString()}):`);
   for (const l of table(
-    fleet.resources.map((r) => ({ name: r.name, kind: r.kind, region: r.region, profile: r.profile, min: r.targetMin ? `${r.minCapacity}→${r.targetMin}` : r.minCapacity, traffic: r.traffic.replace(/(\d+\.\d)\d+/g, '$1').slice(0, 60) })),
+    fleetResources.map((r) => ({ name: r.name, kind: r.kind, region: r.region, profile: r.profile, min: r.targetMin ? `${r.minCapacity}→${r.targetMin}` : r.minCapacity, traffic: r.traffic.replace(/(\d+\.\d)\d+/g, '$1').slice(0, 60) })),
   ))
     p(l);
+  if (fleet.dataFeed) {
+    const f = fleet.dataFeed;
+    p(`   and the dataset group ${f.name} (${f.region}) whose data feed is broken: its event stream stopped ${((start - f.stoppedAt) / HOUR_MS).toFixed(0)} h before the start,`);
+    p(`   its last import failed ("${f.failureReason}"), its latest training failed, and ${f.campaign.name} serves an older model than the newest ACTIVE one.`);
+  }
 
   const logFile = path.join(outDir, 'lambda-logs.jsonl');
   const log = fs.createWriteStream(logFile);
@@ -349,10 +367,31 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   reportActivity();
   while (end >= nextHour) flushHour();
 
+  // ---- what the data-feed checks reported (emails to the notification topic, events on the default bus)
+  const dataFeed = dataFeedReports(account.sns.messages(), account.events.list({ source: MONITOR_EVENT_SOURCE }));
+  const dataFeedNote = "reported once per occurrence; a recovered condition sends a 'Recovered: …' note.";
+  p();
+  p(`3b. Data-feed findings the simulated account received (checked hourly per dataset group; reports only, nothing is changed):`);
+  if (dataFeed.length === 0) p('   none');
+  for (const l of table(
+    dataFeed.map((r) => ({
+      check: r.status === 'recovered' ? `Recovered: ${r.title.toLowerCase()}` : r.title,
+      resource: r.resource,
+      'dataset group': `${r.datasetGroup} (${r.region})`,
+      when: clock(Date.parse(r.at), start),
+      sent: [r.email ? 'email' : '', r.event ? `event ${r.detailType}` : ''].filter(Boolean).join(' + '),
+    })),
+  ))
+    p(l);
+  for (const r of dataFeed) p(`   ${r.title}: ${r.reason}`);
+  const dataFeedEmails = dataFeed.filter((r) => r.email).length;
+  const dataFeedEvents = dataFeed.filter((r) => r.event).length;
+  if (dataFeed.length) p(`   ${dataFeedEmails} email(s) to the notification topic, ${dataFeedEvents} event(s) on the default bus (source ${MONITOR_EVENT_SOURCE}): ${dataFeedNote}`);
+
   // ---- outcome on the simulated account
   p();
   p('4. Outcome on the simulated account:');
-  const fleetAfter = fleet.resources.map((r) => ({ ...r, after: describeState(account, r.arn) }));
+  const fleetAfter = fleetResources.map((r) => ({ ...r, after: describeState(account, r.arn) }));
   for (const l of table(
     fleetAfter.map((r) => ({ name: r.name, profile: r.profile, before: `ACTIVE, min ${r.targetMin ?? r.minCapacity}`, after: r.after, changed: r.after.startsWith(`ACTIVE, min ${r.targetMin ?? r.minCapacity}`) ? '' : '←' })),
   ))
@@ -361,7 +400,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   if (stillWaiting.length) p(`   ${stillWaiting.length} action(s) still waiting for approval at the end of the window.`);
 
   // ---- bill with vs without the monitor (the same fleet, same seed, nobody acting)
-  const baseline = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed });
+  const baseline = demoFleet({ regions: o.regions, resources: o.resources, seed: o.seed, dataFeed: true });
   baseline.account.clock.set(end);
   const withBill = account.bill(start, end);
   const withoutBill = baseline.account.bill(start, end);
@@ -433,7 +472,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   });
   await session.close();
   await new Promise<void>((r) => log.end(() => r()));
-  const arnOf = (name: string) => fleet.resources.find((r) => r.name === name)?.arn ?? name;
+  const arnOf = (name: string) => fleetResources.find((r) => r.name === name)?.arn ?? name;
   const doneAt = actions.filter((a) => a.outcome === 'done' && a.endedAt).map((a) => ({ resourceArn: a.resource ?? '', at: a.endedAt! }));
   const disagreements = view
     ? [
@@ -450,6 +489,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
     fleet: fleetAfter,
     findings: summaryFindings,
     alarmsCreated,
+    dataFeed: { datasetGroupArn: fleet.dataFeedGroupArn, reports: dataFeed, emails: dataFeedEmails, events: dataFeedEvents, note: dataFeedNote },
     actions,
     actionOutcomes,
     approvals,
@@ -478,7 +518,7 @@ export async function runDemo(o: DemoOptions, out: Printer): Promise<DemoSummary
   p(`   ${path.relative(process.cwd(), summaryFile)}   run summary (JSON)`);
   p(`   ${path.relative(process.cwd(), logFile)}   Lambda logs`);
   p();
-  p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${actions.length} ACTION executions${actions.length ? ` (${formatCounts(summary.actionOutcomes)})` : ''}, ${approvals.length} approval request(s).`);
+  p(`Done in ${summary.wallTimeSeconds} s: ${monitorRuns} MONITOR runs (${failedRuns} failed), ${summaryFindings.length} distinct findings, ${dataFeed.length} data-feed report(s), ${actions.length} ACTION executions${actions.length ? ` (${formatCounts(summary.actionOutcomes)})` : ''}, ${approvals.length} approval request(s).`);
   return summary;
 }
 

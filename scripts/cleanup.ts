@@ -40,10 +40,12 @@ export async function cleanup(config: DeployConfig, client: (region: string) => 
   const ownership = { prefix: config.alarmPrefix, stackName: config.stackName };
   for (const region of config.regions) {
     // Nothing is desired any more: every alarm of ours in the region goes.
-    const result = await reconcileAlarms(client(region), [], { region, discoveryComplete: true, calls: new ApiCallCounter(), ownership, dryRun });
-    report.alarmsDeleted[region] = result.changes.delete.length;
-    report.alarmsKept[region] = result.notOwned;
-    const failures = result.problems.filter((p) => !p.error.startsWith(NOT_OWNED_NOTICE));
+    // The resources' alarms (collect's) and the data-feed task's ingestion alarms are listed apart.
+    const resources = await reconcileAlarms(client(region), [], { region, discoveryComplete: true, calls: new ApiCallCounter(), ownership, dryRun });
+    const dataFeed = await reconcileAlarms(client(region), [], { region, discoveryComplete: true, calls: new ApiCallCounter(), ownership, dryRun, dataFeed: { mayDelete: () => true } });
+    report.alarmsDeleted[region] = resources.changes.delete.length + dataFeed.changes.delete.length;
+    report.alarmsKept[region] = [...resources.notOwned, ...dataFeed.notOwned];
+    const failures = [...resources.problems, ...dataFeed.problems].filter((p) => !p.error.startsWith(NOT_OWNED_NOTICE));
     if (failures.length) throw new Error(`region ${region}: ${failures.map((p) => `${p.target}: ${p.error}`).join('; ')}`);
   }
   // Dashboards are global: one listing from the home region.

@@ -6,6 +6,7 @@
 import { computeBill, DEFAULT_PRICES, type Bill, type Prices } from './billing';
 import { SimClock } from './clock';
 import { CloudFormationModel, cloudFormationOperations } from './cloudformation';
+import { DataFeedModel, dataFeedOperations } from './data-feed';
 import { CLOUDWATCH_LIMITS, CloudWatchModel, cloudWatchOperations } from './cloudwatch';
 import { DynamoDbModel, dynamoDbOperations } from './dynamodb';
 import { SimError } from './errors';
@@ -91,6 +92,8 @@ export class SimAccount {
   readonly prices: Prices;
   readonly metrics = new MetricStore();
   readonly personalize: PersonalizeModel;
+  /** Personalize's data feed: dataset groups, datasets, import jobs, event trackers (PutEvents metrics), solutions and their versions. */
+  readonly dataFeed: DataFeedModel;
   readonly cloudwatch: CloudWatchModel;
   readonly sns: SnsModel;
   readonly events: EventsModel;
@@ -122,15 +125,26 @@ export class SimAccount {
     this.defaultRegion = options.defaultRegion ?? 'us-east-1';
     this.prices = { ...DEFAULT_PRICES, ...options.prices };
     const now = () => this.clock.now();
+    const durations = { ...DEFAULT_PERSONALIZE_DURATIONS, ...options.durations };
+    const metricDelayMs = options.personalizeMetricDelayMs ?? DEFAULT_PERSONALIZE_METRIC_DELAY_MS;
     this.personalize = new PersonalizeModel({
       now,
       accountId: this.accountId,
-      durations: { ...DEFAULT_PERSONALIZE_DURATIONS, ...options.durations },
-      metricDelayMs: options.personalizeMetricDelayMs ?? DEFAULT_PERSONALIZE_METRIC_DELAY_MS,
+      durations,
+      metricDelayMs,
       seed: this.seed,
       onTrafficChanged: () => this.metrics.invalidateCache(),
     });
     this.metrics.addSource((id) => this.personalize.metricSource(id));
+    this.dataFeed = new DataFeedModel({
+      now,
+      seed: this.seed,
+      pendingMs: durations.pendingMs,
+      metricDelayMs,
+      personalize: this.personalize,
+      onTrafficChanged: () => this.metrics.invalidateCache(),
+    });
+    this.metrics.addSource((id) => this.dataFeed.metricSource(id));
     this.personalizeRuntime = new PersonalizeRuntimeModel({
       personalize: this.personalize,
       metrics: this.metrics,
@@ -147,7 +161,7 @@ export class SimAccount {
     this.setLimits(options.limits);
     const runHook = (fn: () => unknown) => this.runHook(fn);
     this.operations = {
-      personalize: personalizeOperations(this.personalize),
+      personalize: { ...personalizeOperations(this.personalize), ...dataFeedOperations(this.dataFeed) },
       'personalize-runtime': personalizeRuntimeOperations(this.personalizeRuntime),
       cloudwatch: cloudWatchOperations(this.cloudwatch),
       sns: snsOperations(this.sns),

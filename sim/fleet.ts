@@ -1,10 +1,13 @@
 /**
  * A realistic mixed Personalize fleet for demos, benchmarks and end-to-end tests: idle (never
  * used, or silent for two days), over-provisioned, spiky, quiet at night, exempt by tag, one
- * in an update, healthy. Deterministic by seed.
+ * in an update, healthy. Deterministic by seed. With `dataFeed: true` (the demo), also one
+ * dataset group in the first region (`clickstream`, made through `account.dataFeed`) whose data
+ * feed is broken: its event stream stopped, its last import failed, its latest training failed and
+ * its one (busy, well-sized) campaign serves an older model than the newest ACTIVE one.
  */
 import { SimAccount, type SimAccountOptions } from './account';
-import { DAY_MS } from './clock';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from './clock';
 import { seededRandom } from './random';
 import { traffic, type TrafficFn } from './traffic';
 
@@ -39,6 +42,12 @@ export interface DemoFleetOptions {
   accountOptions?: SimAccountOptions;
   /** Tag key that exempts a resource (the monitor's default). */
   exemptionTagKey?: string;
+  /**
+   * Add the broken `clickstream` dataset group (and its campaign) in the first region. Default
+   * false, so that `resources` stays the account's whole inventory for the callers that count it
+   * (assess, bench); the demo turns it on.
+   */
+  dataFeed?: boolean;
 }
 
 export interface FleetResource {
@@ -53,9 +62,42 @@ export interface FleetResource {
   traffic: string;
 }
 
+/** The campaign of the broken dataset group: sized to its traffic, so only the data-feed checks concern it. */
+export interface DataFeedCampaign extends Omit<FleetResource, 'profile' | 'kind'> {
+  kind: 'campaign';
+  profile: 'data-feed';
+}
+
+/** The broken dataset group of the demo fleet (what the data-feed checks should report). */
+export interface DemoDataFeed {
+  datasetGroupArn: string;
+  name: string;
+  region: string;
+  /** The Interactions dataset; its last import job failed. */
+  datasetArn: string;
+  failedImportArn: string;
+  failureReason: string;
+  /** Its stream ran until `stoppedAt` (10 h before the fleet's current time), none since. */
+  eventTrackerArn: string;
+  stoppedAt: number;
+  solutionArn: string;
+  /** The version the campaign serves (older, ACTIVE). */
+  servedVersionArn: string;
+  /** The newest ACTIVE version (3 days old, ready > 24 h). */
+  newestActiveVersionArn: string;
+  /** The latest version: its training failed. */
+  failedVersionArn: string;
+  trainingFailureReason: string;
+  campaign: DataFeedCampaign;
+}
+
 export interface DemoFleet {
   account: SimAccount;
+  /** The campaigns and recommenders of the profiles (not the data-feed group's campaign: `dataFeed.campaign`). */
   resources: FleetResource[];
+  /** ARN of the broken dataset group (with `dataFeed: true`). */
+  dataFeedGroupArn?: string;
+  dataFeed?: DemoDataFeed;
 }
 
 /** Build the fleet, created 30 days before the account's current time. */
@@ -95,7 +137,66 @@ export function demoFleet(options: DemoFleetOptions = {}): DemoFleet {
     if (profile === 'updating' && targetMin !== undefined) account.personalize.updateCampaign(arn, { minProvisionedTPS: targetMin });
     out.push({ arn, name, kind, region, profile, minCapacity: min, targetMin, traffic: fn.label ?? 'custom' });
   }
-  return { account, resources: out };
+  if (options.dataFeed !== true) return { account, resources: out };
+  // After the profiles and without `random`: the resources above are the same with or without it.
+  const dataFeed = brokenDataFeed(account, regions[0], seed, now, createdAt);
+  return { account, resources: out, dataFeedGroupArn: dataFeed.datasetGroupArn, dataFeed };
+}
+
+/** A realistic failure of an import (the service's wording for a CSV without a required column). */
+const IMPORT_FAILURE = 'Input CSV is missing the required column TIMESTAMP';
+const TRAINING_FAILURE = 'Insufficient data: fewer than 1000 interactions after filtering';
+
+/**
+ * The `clickstream` dataset group: created with the fleet; events ~40 calls a minute until 10 h
+ * before `now`, none since; a nightly import that succeeded 2 days ago and last night's that
+ * failed; versions of 14 days (served), 3 days (newest ACTIVE) and 20 h (training failed); a
+ * campaign on the 14-day version, its minimum well below its traffic (no capacity finding).
+ */
+function brokenDataFeed(account: SimAccount, region: string, seed: number, now: number, createdAt: number): DemoDataFeed {
+  const df = account.dataFeed;
+  const name = 'clickstream';
+  const datasetGroupArn = df.createDatasetGroup({ region, name, createdAt, tags: { team: 'team-recs' } });
+  const datasetArn = df.createDataset({ datasetGroupArn, datasetType: 'Interactions', createdAt });
+  df.addImportJob({ datasetArn, jobName: 'clickstream-initial', createdAt: createdAt + HOUR_MS, durationMs: 40 * MINUTE_MS });
+  df.addImportJob({ datasetArn, jobName: 'clickstream-nightly-1', createdAt: now - 2 * DAY_MS - 22 * HOUR_MS });
+  const failedImportArn = df.addImportJob({ datasetArn, jobName: 'clickstream-nightly-2', createdAt: now - 22 * HOUR_MS, failureReason: IMPORT_FAILURE });
+  const stoppedAt = now - 10 * HOUR_MS;
+  const eventTrackerArn = df.createEventTracker({ datasetGroupArn, name: 'clickstream-events', createdAt: createdAt + 2 * HOUR_MS, eventsPerMinute: (t) => (t < stoppedAt ? 40 : 0) });
+  const solutionArn = df.createSolution({ datasetGroupArn, name: 'clickstream-recs', createdAt: createdAt + 2 * HOUR_MS });
+  const servedVersionArn = df.addSolutionVersion({ solutionArn, createdAt: now - 14 * DAY_MS });
+  const newestActiveVersionArn = df.addSolutionVersion({ solutionArn, createdAt: now - 3 * DAY_MS });
+  const failedVersionArn = df.addSolutionVersion({ solutionArn, createdAt: now - 20 * HOUR_MS, failureReason: TRAINING_FAILURE });
+  // Busy, like the healthy profile: the lowest hourly average (~4/s) is well above the minimum 2.
+  const fn = traffic.noisy(traffic.diurnal({ peakRps: 10, troughRps: 4 }), { seed: (seed * 7919 + 0x5eed) >>> 0, amplitude: 0.15 });
+  const campaignName = 'clickstream-recs-campaign';
+  const min = 2;
+  const campaignArn = account.personalize.createCampaign({
+    region,
+    name: campaignName,
+    solutionVersionArn: servedVersionArn,
+    campaignConfig: { syncWithLatestSolutionVersion: false },
+    minProvisionedTPS: min,
+    createdAt: now - 14 * DAY_MS + 2 * HOUR_MS,
+    tags: { team: 'team-recs' },
+    traffic: fn,
+  });
+  return {
+    datasetGroupArn,
+    name,
+    region,
+    datasetArn,
+    failedImportArn,
+    failureReason: IMPORT_FAILURE,
+    eventTrackerArn,
+    stoppedAt,
+    solutionArn,
+    servedVersionArn,
+    newestActiveVersionArn,
+    failedVersionArn,
+    trainingFailureReason: TRAINING_FAILURE,
+    campaign: { arn: campaignArn, name: campaignName, kind: 'campaign', region, profile: 'data-feed', minCapacity: min, traffic: fn.label ?? 'custom' },
+  };
 }
 
 function profileTraffic(profile: FleetProfile, random: () => number, seed: number, now: number): { fn: TrafficFn; min: number; targetMin?: number } {

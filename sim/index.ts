@@ -18,6 +18,9 @@ export type { SimLimits, LatencyTable, LatencyRange, RateLimitTable, RateLimit }
 export { SimError } from './errors';
 export { DEFAULT_PERSONALIZE_DURATIONS, PERSONALIZE_NAMESPACE } from './personalize';
 export type { PersonalizeDurations, CampaignSpec, RecommenderSpec, ResourceSnapshot } from './personalize';
+export { DataFeedModel, DATASET_TYPES, PUT_EVENTS_METRIC_NAMES, DEFAULT_IMPORT_JOB_MS, DEFAULT_TRAINING_MS, DEFAULT_AUTO_TRAINING_EXPRESSION } from './data-feed';
+export type { DatasetType, EventRateFn, DatasetGroupSpec, DatasetSpec, EventTrackerSpec, ImportJobSpec, SolutionSpec, DataFeedSolutionVersionSpec, PutEventsMinute } from './data-feed';
+export type { SimTrainingMode, SimTrainingType, SolutionVersionSpec } from './personalize';
 export { PersonalizeRuntimeModel, PERSONALIZE_RUNTIME_OPERATIONS, RUNTIME_BASE_LATENCY_MS, recipeKind } from './personalize-runtime';
 export type { RuntimeHealth, RuntimeRequestRecord, RecipeKind, RuntimeOperation } from './personalize-runtime';
 export type { SimExecution, TaskResult, RecordedEvent, PublishedMessage } from './messaging';

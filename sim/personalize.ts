@@ -148,6 +148,16 @@ export interface SimResource {
   phases: Phase<AnyState>[];
 }
 
+/** Training mode of a solution version (the SDK's TrainingMode; AUTOTRAIN is not simulated). */
+export type SimTrainingMode = 'FULL' | 'UPDATE';
+/** AUTOMATIC: made by the solution's automatic training; MANUAL: CreateSolutionVersion. */
+export type SimTrainingType = 'AUTOMATIC' | 'MANUAL';
+
+/**
+ * A solution version and its training timeline: CREATE PENDING from `createdAt`, CREATE
+ * IN_PROGRESS from `inProgressAt`, ACTIVE (or CREATE FAILED with `failureReason`) from `doneAt`.
+ * A version added the old way (`addSolutionVersion` by solution name) is ACTIVE from `createdAt`.
+ */
 export interface SolutionVersionRecord {
   arn: string;
   name: string;
@@ -156,6 +166,49 @@ export interface SolutionVersionRecord {
   datasetGroupArn: string;
   region: string;
   createdAt: number;
+  inProgressAt: number;
+  doneAt: number;
+  trainingMode: SimTrainingMode;
+  trainingType: SimTrainingType;
+  /** Set: training ends in CREATE FAILED with this reason. */
+  failureReason?: string;
+}
+
+/** A solution version's status at one instant. */
+export interface SolutionVersionStatus {
+  status: 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'ACTIVE' | 'CREATE FAILED';
+  lastUpdatedAt: number;
+  failureReason?: string;
+}
+
+/** Everything of a solution version (`putSolutionVersion`; the data-feed model's versions). */
+export interface SolutionVersionSpec {
+  region: string;
+  solutionArn: string;
+  recipeArn: string;
+  datasetGroupArn: string;
+  /** Default: now. */
+  createdAt?: number;
+  /** Default FULL. */
+  trainingMode?: SimTrainingMode;
+  /** Default MANUAL. */
+  trainingType?: SimTrainingType;
+  /** From creation to ACTIVE / CREATE FAILED (CREATE PENDING for `durations.pendingMs` of it); default 0 (ACTIVE at once). */
+  durationMs?: number;
+  failureReason?: string;
+  /** The version id (8 hex digits); default: from the solution ARN and a counter. */
+  id?: string;
+}
+
+/**
+ * What another model adds to Personalize (sim/data-feed.ts: dataset groups and solutions with
+ * tags; solution versions made lazily by automatic training).
+ */
+export interface PersonalizeExtension {
+  /** Live tag map of a resource it owns that exists now (in `region` when given); undefined when the ARN is not one of its. */
+  tagsOf(arn: string, region?: string): Map<string, string> | undefined;
+  /** Store the solution versions due by now (called before any read of the versions). */
+  syncSolutionVersions(): void;
 }
 
 /** What `createCampaign` needs; defaults make an ACTIVE campaign created now. */
@@ -236,8 +289,16 @@ function campaignMin(state: AnyState): number {
 export class PersonalizeModel {
   private readonly resourcesByArn = new Map<string, SimResource>();
   private readonly solutionVersions = new Map<string, SolutionVersionRecord>();
+  /** Versions added without an explicit id (their ids count these, not the lazily made ones). */
+  private addedVersions = 0;
+  private readonly extensions: PersonalizeExtension[] = [];
 
   constructor(private readonly env: PersonalizeEnv) {}
+
+  /** Let another model own tagged resources and make solution versions (sim/data-feed.ts). */
+  extend(extension: PersonalizeExtension): void {
+    this.extensions.push(extension);
+  }
 
   // ---------- model API (setup, tests, demo) ----------
 
@@ -246,21 +307,75 @@ export class PersonalizeModel {
     return `arn:${partitionOf(region)}:personalize:${region}:${this.env.accountId}:${resource}`;
   }
 
-  /** Register a solution version (campaigns are created from one). */
+  /**
+   * Register a solution version of an implicit solution named `solutionName` (campaigns are
+   * created from one): ACTIVE from `createdAt`, FULL, MANUAL.
+   */
   addSolutionVersion(spec: { region: string; solutionName: string; recipeArn?: string; datasetGroupName?: string; createdAt?: number }): string {
-    const solutionArn = this.arn(spec.region, `solution/${spec.solutionName}`);
-    const id = (seedFromString(solutionArn + this.solutionVersions.size) >>> 0).toString(16).padStart(8, '0');
-    const record: SolutionVersionRecord = {
-      arn: `${solutionArn}/${id}`,
-      name: spec.solutionName,
-      solutionArn,
+    return this.putSolutionVersion({
+      region: spec.region,
+      solutionArn: this.arn(spec.region, `solution/${spec.solutionName}`),
       recipeArn: spec.recipeArn ?? DEFAULT_CAMPAIGN_RECIPE,
       datasetGroupArn: this.arn(spec.region, `dataset-group/${spec.datasetGroupName ?? 'demo'}`),
+      createdAt: spec.createdAt,
+    });
+  }
+
+  /** Register a solution version with its training timeline (the one store of versions). Returns its ARN. */
+  putSolutionVersion(spec: SolutionVersionSpec): string {
+    const createdAt = spec.createdAt ?? this.env.now();
+    const durationMs = spec.durationMs ?? 0;
+    if (!(durationMs >= 0)) throw invalid(`durationMs must be >= 0, got ${durationMs}`);
+    const id = spec.id ?? (seedFromString(spec.solutionArn + this.addedVersions++) >>> 0).toString(16).padStart(8, '0');
+    const arn = `${spec.solutionArn}/${id}`;
+    if (this.solutionVersions.has(arn)) throw new SimError('ResourceAlreadyExistsException', `${arn} already exists`);
+    const record: SolutionVersionRecord = {
+      arn,
+      name: spec.solutionArn.slice(spec.solutionArn.lastIndexOf('/') + 1),
+      solutionArn: spec.solutionArn,
+      recipeArn: spec.recipeArn,
+      datasetGroupArn: spec.datasetGroupArn,
       region: spec.region,
-      createdAt: spec.createdAt ?? this.env.now(),
+      createdAt,
+      inProgressAt: createdAt + Math.min(this.env.durations.pendingMs, durationMs),
+      doneAt: createdAt + durationMs,
+      trainingMode: spec.trainingMode ?? 'FULL',
+      trainingType: spec.trainingType ?? 'MANUAL',
+      failureReason: spec.failureReason,
     };
     this.solutionVersions.set(record.arn, record);
     return record.arn;
+  }
+
+  /** Versions of a solution that exist at `t` (default now), newest first. */
+  solutionVersionsOf(solutionArn: string, t: number = this.env.now()): SolutionVersionRecord[] {
+    this.syncVersions();
+    return [...this.solutionVersions.values()]
+      .filter((v) => v.solutionArn === solutionArn && v.createdAt <= t)
+      .sort((a, b) => b.createdAt - a.createdAt || (a.arn < b.arn ? 1 : -1));
+  }
+
+  /** Status of a version at `t` (default now). */
+  solutionVersionStatus(sv: SolutionVersionRecord, t: number = this.env.now()): SolutionVersionStatus {
+    if (t < sv.inProgressAt) return { status: 'CREATE PENDING', lastUpdatedAt: sv.createdAt };
+    if (t < sv.doneAt) return { status: 'CREATE IN_PROGRESS', lastUpdatedAt: sv.inProgressAt };
+    return sv.failureReason !== undefined
+      ? { status: 'CREATE FAILED', lastUpdatedAt: sv.doneAt, failureReason: sv.failureReason }
+      : { status: 'ACTIVE', lastUpdatedAt: sv.doneAt };
+  }
+
+  /** SolutionVersionSummary (ListSolutionVersions, DescribeSolution's latestSolutionVersion) at now. */
+  solutionVersionSummary(sv: SolutionVersionRecord): Record<string, unknown> {
+    const st = this.solutionVersionStatus(sv);
+    return clean({
+      solutionVersionArn: sv.arn,
+      status: st.status,
+      trainingMode: sv.trainingMode,
+      trainingType: sv.trainingType,
+      creationDateTime: toEpochSeconds(sv.createdAt),
+      lastUpdatedDateTime: toEpochSeconds(st.lastUpdatedAt),
+      failureReason: st.failureReason,
+    });
   }
 
   /** Create a campaign (CREATE PENDING → CREATE IN_PROGRESS → ACTIVE). Returns its ARN. */
@@ -271,6 +386,7 @@ export class PersonalizeModel {
     const svArn =
       spec.solutionVersionArn ??
       this.addSolutionVersion({ region: spec.region, solutionName: `${spec.name}-solution`, recipeArn: spec.recipeArn, datasetGroupName: spec.datasetGroupName, createdAt });
+    this.syncVersions();
     const sv = this.solutionVersions.get(svArn);
     if (!sv) throw notFound(svArn);
     const min = spec.minProvisionedTPS ?? 1;
@@ -396,6 +512,7 @@ export class PersonalizeModel {
     if (change.minProvisionedTPS !== undefined && !(Number.isInteger(change.minProvisionedTPS) && change.minProvisionedTPS >= 1)) {
       throw invalid(`minProvisionedTPS must be a whole number >= 1, got ${change.minProvisionedTPS}`);
     }
+    if (change.solutionVersionArn !== undefined) this.syncVersions();
     if (change.solutionVersionArn !== undefined && !this.solutionVersions.has(change.solutionVersionArn)) throw notFound(change.solutionVersionArn);
     if (!(state.status === 'ACTIVE' || state.status === 'CREATE FAILED') || isInFlight(state.latestCampaignUpdate?.status)) {
       throw inUse(`Campaign ${arn} cannot be updated in status ${state.status}${state.latestCampaignUpdate ? ` (latest update ${state.latestCampaignUpdate.status})` : ''}`);
@@ -495,12 +612,35 @@ export class PersonalizeModel {
 
   /** Add or replace tags (≤ 50 per resource). */
   tag(arn: string, tags: Record<string, string>, region?: string): void {
-    const res = this.mustGet(arn, region);
-    this.current(res);
-    const merged = new Map(res.tags);
+    const external = this.externalTags(arn, region);
+    const res = external ? undefined : this.mustGet(arn, region);
+    if (res) this.current(res);
+    const merged = new Map(external ?? res!.tags);
     for (const [k, v] of Object.entries(tags)) merged.set(k, v);
     if (merged.size > MAX_TAGS) throw new SimError('TooManyTagsException', `${arn} would have ${merged.size} tags; at most ${MAX_TAGS} are allowed`);
-    res.tags = merged;
+    if (res) res.tags = merged;
+    else for (const [k, v] of merged) external!.set(k, v);
+  }
+
+  /** Live tag map of a resource that exists now (campaign, recommender, or a resource of an extension); else the service's errors. */
+  tagsOf(arn: string, region?: string): Map<string, string> {
+    const external = this.externalTags(arn, region);
+    if (external) return external;
+    const res = this.mustGet(arn, region);
+    this.current(res);
+    return res.tags;
+  }
+
+  private externalTags(arn: string, region?: string): Map<string, string> | undefined {
+    for (const e of this.extensions) {
+      const tags = e.tagsOf(arn, region);
+      if (tags) return tags;
+    }
+    return undefined;
+  }
+
+  private syncVersions(): void {
+    for (const e of this.extensions) e.syncSolutionVersions();
   }
 
   // ---------- metrics ----------
@@ -588,9 +728,11 @@ export class PersonalizeModel {
       .sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
   }
 
+  /** A solution version that exists now in `region` (else ResourceNotFoundException). */
   solutionVersion(arn: string, region: string): SolutionVersionRecord {
+    this.syncVersions();
     const sv = this.solutionVersions.get(arn);
-    if (!sv || sv.region !== region) throw notFound(arn);
+    if (!sv || sv.region !== region || sv.createdAt > this.env.now()) throw notFound(arn);
     return sv;
   }
 
@@ -730,37 +872,39 @@ export function personalizeOperations(model: PersonalizeModel): OperationTable {
       model.delete(arnOf(input, 'recommenderArn'), 'recommender', region);
       return {};
     },
+    // https://docs.aws.amazon.com/personalize/latest/dg/API_DescribeSolutionVersion.html
     DescribeSolutionVersion: ({ region }, input) => {
       const sv = model.solutionVersion(arnOf(input, 'solutionVersionArn'), region);
+      const st = model.solutionVersionStatus(sv);
       return {
-        solutionVersion: {
+        solutionVersion: clean({
           name: sv.name,
           solutionVersionArn: sv.arn,
           solutionArn: sv.solutionArn,
           recipeArn: sv.recipeArn,
           datasetGroupArn: sv.datasetGroupArn,
-          status: 'ACTIVE',
-          trainingMode: 'FULL',
+          status: st.status,
+          failureReason: st.failureReason,
+          trainingMode: sv.trainingMode,
+          trainingType: sv.trainingType,
           creationDateTime: toEpochSeconds(sv.createdAt),
-          lastUpdatedDateTime: toEpochSeconds(sv.createdAt),
-        },
+          lastUpdatedDateTime: toEpochSeconds(st.lastUpdatedAt),
+        }),
       };
     },
     ListTagsForResource: ({ region }, input) => {
-      const res = model.mustGet(arnOf(input, 'resourceArn'), region);
-      model.current(res);
-      return { tags: [...res.tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue })) };
+      const tags = model.tagsOf(arnOf(input, 'resourceArn'), region);
+      return { tags: [...tags].map(([tagKey, tagValue]) => ({ tagKey, tagValue })) };
     },
     TagResource: ({ region }, input) => {
       model.tag(arnOf(input, 'resourceArn'), tagsFrom(input.tags), region);
       return {};
     },
     UntagResource: ({ region }, input) => {
-      const res = model.mustGet(arnOf(input, 'resourceArn'), region);
-      model.current(res);
+      const tags = model.tagsOf(arnOf(input, 'resourceArn'), region);
       const keys = input.tagKeys;
       if (!Array.isArray(keys)) throw invalid('tagKeys: expected a list');
-      for (const k of keys) res.tags.delete(String(k));
+      for (const k of keys) tags.delete(String(k));
       return {};
     },
   };

@@ -16,9 +16,10 @@ import { spec as actionFinish } from './action-finish/spec';
 import { spec as actionNotify } from './action-notify/spec';
 import { spec as approval } from './approval/spec';
 import { spec as canary } from './canary/spec';
+import { spec as dataFeed } from './data-feed/spec';
 
 export const TASKS: readonly TaskSpec[] = [validateInput, collect, summarizeRun, buildDashboard,
-  actionValidate, actionRequestApproval, actionRecheck, actionAct, actionCheckSettled, actionFinish, actionNotify, approval, canary];
+  actionValidate, actionRequestApproval, actionRecheck, actionAct, actionCheckSettled, actionFinish, actionNotify, approval, canary, dataFeed];
 
 /** The health-check canary's task: deployed only with healthCheck 'on' (main.ts leaves it out otherwise). */
 export const CANARY_TASK = canary.name;

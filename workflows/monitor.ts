@@ -141,6 +141,27 @@ function collectRegion(w: MonitorWiring): MapState {
   }).itemProcessor(collect.next(decideEach).next(summarize));
 }
 
+/**
+ * The data-feed checks of every region (dataFeedChecks on): after the collects, one task per
+ * region; a failing one is recorded and never fails the run (reports only).
+ */
+function checkDataFeed(w: MonitorWiring): MapState {
+  const recordFailure = new Pass('RecordDataFeedFailure', {
+    comment: 'A data-feed check that failed is a problem of the run summary, never a failed run',
+    parameters: { region: path('$.region'), ok: false, error: path('$.failure.Error'), cause: path('$.failure.Cause') },
+  });
+  const check = lambdaTask('CheckDataFeed', w.lambda('data-feed'), {
+    comment: 'Dataset groups in their hourly slot: event ingestion, imports, training, models served; notify what opened or recovered (reports only)',
+    payload: { region: path('$.region'), run: path('$.run') },
+  }).addCatch(recordFailure, { resultPath: '$.failure' });
+  return new MapState('CheckDataFeedEachRegion', {
+    itemsPath: '$.regions',
+    itemSelector: { region: path('$$.Map.Item.Value'), run: path('$.run') },
+    maxConcurrency: REGION_CONCURRENCY,
+    resultPath: '$.dataFeedResults',
+  }).itemProcessor(check);
+}
+
 /** The MONITOR definition. */
 export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
   const validate = lambdaTask('ValidateRunInput', w.lambda('validate-input'), {
@@ -154,7 +175,7 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
   });
   const summarizeRun = lambdaTask('SummarizeRun', w.lambda('summarize-run'), {
     comment: 'Totals across regions; publishes monitoredResourceCount (a dry run only counts it)',
-    payload: { run: path('$.run'), regionResults: path('$.regionResults') },
+    payload: { run: path('$.run'), regionResults: path('$.regionResults'), dataFeedResults: path('$.dataFeedResults') },
     resultPath: '$.summary',
   });
   const outcome = new Pass('ReportRun', { comment: 'The run summary is the execution output', inputPath: '$.summary.Payload' }).next(
@@ -193,7 +214,11 @@ export function monitorDefinition(w: MonitorWiring): StateMachineDefinition {
     )
     .otherwise(outcome);
 
-  const flow = validate.next(collectRegion(w)).next(summarizeRun).next(dashboard);
+  const dataFeed = new Choice('DataFeedChecksOn', { comment: 'Data-feed checks unless the run turns them off (dataFeedChecks)' })
+    .when(Condition.booleanEquals('$.run.dataFeedChecks', true), checkDataFeed(w).next(summarizeRun))
+    .otherwise(new Pass('NoDataFeedChecks', { resultPath: '$.dataFeedResults', parameters: { none: true } }).next(summarizeRun));
+  const flow = validate.next(collectRegion(w)).next(dataFeed);
+  summarizeRun.next(dashboard);
   return new StateMachineDefinition(flow, {
     type: 'EXPRESS',
     comment: 'Personalize Monitor: utilization, alarms and findings for every campaign and recommender',

@@ -103,6 +103,17 @@ export function isStackAlarmName(name: string, prefix: string): boolean {
   return name.startsWith(`${prefix}${STACK_ALARM_INFIX}`);
 }
 
+/**
+ * The data-feed task's alarms (`<prefix>IngestionStopped-DatasetGroup-<name>-<hash>`, one per
+ * dataset group with an event tracker in use): reconciled by the data-feed task only, never by collect.
+ */
+export const DATA_FEED_ALARM_INFIX = 'IngestionStopped-';
+
+/** True for the data-feed task's alarms. */
+export function isDataFeedAlarmName(name: string, prefix: string): boolean {
+  return name.startsWith(`${prefix}${DATA_FEED_ALARM_INFIX}`);
+}
+
 /** ARN of an alarm. */
 export function alarmArn(partition: string, region: string, accountId: string, name: string): string {
   return `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${name}`;

@@ -14,6 +14,7 @@
  * - `run` and `regionFailed` – summarize-run, once per MONITOR run that reached it, and once per
  *   region that failed in it.
  * - `canary` – the health-check canary, once per resource and canary run it asked (or could not ask).
+ * - `dataFeed` – the data-feed task, once per dataset group it checked (hourly, in the group's slot).
  */
 import type { ActionKind, ActionSource, Outcome, RequestOrigin } from './action';
 import type { FindingKind, ResourceType } from '../types';
@@ -118,7 +119,39 @@ export interface CanaryRecord {
   at: string;
 }
 
-export type MonitorRecord = DecisionRecord | ActionRecord | RunRecord | RegionFailedRecord | CanaryRecord;
+/**
+ * One check of one dataset group's data feed (the dashboard's "Data feed" table: the latest per
+ * group). Times are ISO-8601, '' when there is none (no tracker, no import, no version).
+ */
+export interface DataFeedRecord {
+  record: 'dataFeed';
+  datasetGroupArn: string;
+  /** The dataset group's name. */
+  name: string;
+  region: string;
+  /** End of the last hour with PutEvents calls in the look-back, over all its trackers. */
+  lastEventAt: string;
+  /** Average PutEvents calls per hour over the look-back's hours with calls (0 without any). */
+  eventsPerHour: number;
+  /** Last import job (any dataset): its time (completion, or creation while running) and status. */
+  lastImportAt: string;
+  lastImportStatus: string;
+  /** Last solution version (any solution): its time and status. */
+  lastTrainingAt: string;
+  lastTrainingStatus: string;
+  /** Newest ACTIVE solution version's creation, over its solutions. */
+  latestActiveModelAt: string;
+  /** Solutions, ACTIVE versions, campaigns serving an older version than their solution's latest. */
+  solutions: number;
+  activeVersions: number;
+  campaignsOnOldModel: number;
+  /** Open findings of the group after this check, and their checks (comma-separated, '' for none). */
+  openFindings: number;
+  checks: string;
+  at: string;
+}
+
+export type MonitorRecord = DecisionRecord | ActionRecord | RunRecord | RegionFailedRecord | CanaryRecord | DataFeedRecord;
 
 /** Longest free text in a record (a record line stays small; the execution history has the rest). */
 export const MAX_RECORD_TEXT = 300;

@@ -21,7 +21,7 @@ import {
 } from './constants';
 import { alarmsUrl, dashboardUrl, datasetGroupUrl, parseArnOrNone, partitionOfRegion, personalizeHomeUrl, stateMachineUrl } from './links';
 import { mdEscape, mdLink, mdTable } from './markdown';
-import { actionsQuery, failedRegionsQuery, openFindingsQuery, canaryQuery, openFindingsTotalQuery, runsQuery } from './queries';
+import { actionsQuery, failedRegionsQuery, openFindingsQuery, canaryQuery, dataFeedQuery, openFindingsTotalQuery, runsQuery } from './queries';
 import { dashboardPageName } from './names';
 import type { DashboardBody, DashboardDocument, MonitorHealth, SizedWidget, Widget } from './types';
 import {
@@ -47,6 +47,11 @@ export interface DashboardInput {
   homeRegion: string;
   /** Monitored regions (header links); defaults to the home region and the fleet's regions. */
   regions?: readonly string[];
+  /**
+   * The data-feed task runs (PM_DATA_FEED_CHECKS): its `dataFeed` records are shown, on the index
+   * (one row per dataset group) and in each dataset group's section. Absent: not drawn at all.
+   */
+  dataFeed?: boolean;
 }
 
 /** Size of the graphs of a dataset group: three 8-wide graphs per row, as the original. */
@@ -60,6 +65,8 @@ const SECTION_HEADER_HEIGHT = 2;
 /** Heights of the live tables: about 15 rows of the findings and actions tables show without scrolling. */
 const TABLE_HEIGHT = 9;
 const HEALTH_HEIGHT = 6;
+/** Height of a dataset group's own data-feed table: its title, the column names and its one row. */
+const GROUP_DATA_FEED_HEIGHT = 4;
 /** Width of the findings total beside the findings table. */
 const TOTAL_WIDTH = 6;
 /** Grid units per markdown line (a text widget row is taller than a line of text). */
@@ -93,7 +100,8 @@ export function dashboardStats(body: string | DashboardBody): DashboardStats {
  */
 export function buildDashboards(input: DashboardInput): DashboardDocument[] {
   const groups = groupFleet(input.fleet).map((g) => ({ ...g, alarmPrefix: input.alarmPrefix }));
-  const sections = groups.flatMap(sectionsOf);
+  const feed = dataFeedTables(input);
+  const sections = groups.flatMap((g) => sectionsOf(g, feed));
 
   const reserve = overviewRows(input, groups, []).flat();
   // +1: the "Dashboards" contents widget, present only when the fleet is split.
@@ -170,6 +178,17 @@ function groupName(datasetGroupArn: string | undefined): string {
 
 // ---- sections (one dataset group, or one slice of a large one) -----------------------------
 
+/** Where a section's data-feed table reads (the data-feed task's log group is in the home region). */
+interface DataFeedTables {
+  stackName: string;
+  region: string;
+}
+
+/** The data-feed tables' source when the input shows them, else undefined (no table at all). */
+function dataFeedTables(input: DashboardInput): DataFeedTables | undefined {
+  return input.dataFeed ? { stackName: input.stackName, region: input.homeRegion } : undefined;
+}
+
 interface Section {
   group: Group;
   resources: MonitoredResource[];
@@ -178,20 +197,24 @@ interface Section {
   metrics: number;
 }
 
-function sectionsOf(group: Group): Section[] {
+/**
+ * The sections of a group; their widget and metric counts are those of their rows, so the packing
+ * counts the data-feed table of the first section as any other widget.
+ */
+function sectionsOf(group: Group, feed: DataFeedTables | undefined): Section[] {
   const parts = Math.ceil(group.resources.length / RESOURCES_PER_SECTION);
   const out: Section[] = [];
   for (let p = 0; p < parts; p++) {
     const first = p * RESOURCES_PER_SECTION;
     const resources = group.resources.slice(first, first + RESOURCES_PER_SECTION);
-    const rows = sectionRows(group, resources, p, parts, first);
+    const rows = sectionRows(group, resources, p, parts, first, feed);
     const flat = rows.flat();
     out.push({ group, resources, rows, widgets: flat.length, metrics: countMetrics(flat) });
   }
   return out;
 }
 
-function sectionRows(group: Group, resources: MonitoredResource[], part: number, parts: number, first: number): SizedWidget[][] {
+function sectionRows(group: Group, resources: MonitoredResource[], part: number, parts: number, first: number, feed: DataFeedTables | undefined): SizedWidget[][] {
   const range = parts > 1 ? ` (resources ${first + 1}–${first + resources.length} of ${group.resources.length})` : '';
   const suffix = ` – ${group.name}${parts > 1 ? ` (${part + 1}/${parts})` : ''}`;
   const link = group.datasetGroupArn ? ` | ${mdLink('Manage', datasetGroupUrl(group.datasetGroupArn))}` : '';
@@ -210,8 +233,11 @@ function sectionRows(group: Group, resources: MonitoredResource[], part: number,
     ]),
   );
   const tableHeight = textHeight(table, MIN_TABLE_HEIGHT);
+  // The group's data feed once, in its first section (a group without an ARN has no feed to show).
+  const feedRows = feed && part === 0 && group.datasetGroupArn ? [[groupDataFeedTable(group, group.datasetGroupArn, feed)]] : [];
   return [
     [textWidget(header, { width: GRID_COLUMNS, height: SECTION_HEADER_HEIGHT })],
+    ...feedRows,
     [
       capacityGraph(resources, group.region, GRAPH, suffix),
       utilizationGraph(resources, group.region, GRAPH, suffix),
@@ -219,6 +245,14 @@ function sectionRows(group: Group, resources: MonitoredResource[], part: number,
     ],
     [errorsGraph(resources, group.region, { width: GRAPH.width, height: tableHeight }, suffix), textWidget(table, { width: GRID_COLUMNS - GRAPH.width, height: tableHeight })],
   ];
+}
+
+/** The latest data-feed check of one dataset group: one row, the width of the grid (its many columns). */
+function groupDataFeedTable(group: Group, datasetGroupArn: string, feed: DataFeedTables): SizedWidget {
+  return logTableWidget(`Data feed of ${group.name}: last event, import, training, versions`, feed.region, dataFeedQuery(feed.stackName, datasetGroupArn), {
+    width: GRID_COLUMNS,
+    height: GROUP_DATA_FEED_HEIGHT,
+  });
 }
 
 // ---- packing -------------------------------------------------------------------------------
@@ -282,6 +316,14 @@ function overviewRows(input: DashboardInput, groups: Group[], pages: PageSummary
   if (input.health?.canary) {
     rows.push([
       logTableWidget('Endpoint health (health-check canary): checks, share succeeded, average latency (ms), last outcome – least available first', homeRegion, canaryQuery(stackName), {
+        width: GRID_COLUMNS,
+        height: TABLE_HEIGHT,
+      }),
+    ]);
+  }
+  if (input.dataFeed) {
+    rows.push([
+      logTableWidget('Data feed per dataset group: last event, events per hour, last import, last training, newest model, open findings – most findings first', homeRegion, dataFeedQuery(stackName), {
         width: GRID_COLUMNS,
         height: TABLE_HEIGHT,
       }),

@@ -30,6 +30,9 @@ function query(groups: readonly string[], commands: readonly string[]): string {
 
 const isRecord = (kind: string) => `filter ${RECORD_FIELD} = "${kind}"`;
 
+/** `value` as a Logs Insights string literal: double-quoted, backslash and double quote escaped. */
+const quoted = (value: string) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+
 /**
  * Open findings: each resource's latest decision in the time range, where it found something
  * (a later `none` – in use again, or gone from the fleet – closes it). Newest first, then by waste.
@@ -102,6 +105,25 @@ export function canaryQuery(stackName: string): string {
       isRecord('canary'),
       'stats count(*) as checks, avg(succeeded) as successShare, avg(latencyMs) as avgLatencyMs, latest(outcome) as lastOutcome, latest(detail) as lastDetail, latest(at) as lastCheck, latest(name) as resource, latest(region) as region by resourceArn',
       'sort successShare asc, avgLatencyMs desc',
+      `limit ${QUERY_ROW_LIMIT}`,
+    ],
+  );
+}
+
+/**
+ * Data feed from the data-feed task (its checks on, PM_DATA_FEED_CHECKS): per dataset group its latest check –
+ * last event and events per hour, last import and training with their status, newest ACTIVE
+ * model, versions, campaigns on an older model, and the open findings with their checks. Most
+ * open findings first. With `datasetGroupArn`, that group only.
+ */
+export function dataFeedQuery(stackName: string, datasetGroupArn?: string): string {
+  return query(
+    [taskLogGroup(stackName, 'data-feed')],
+    [
+      isRecord('dataFeed'),
+      ...(datasetGroupArn === undefined ? [] : [`filter datasetGroupArn = ${quoted(datasetGroupArn)}`]),
+      'stats latest(name) as name, latest(region) as region, latest(lastEventAt) as lastEventAt, latest(eventsPerHour) as eventsPerHour, latest(lastImportAt) as lastImportAt, latest(lastImportStatus) as lastImportStatus, latest(lastTrainingAt) as lastTrainingAt, latest(lastTrainingStatus) as lastTrainingStatus, latest(latestActiveModelAt) as latestActiveModelAt, latest(activeVersions) as activeVersions, latest(campaignsOnOldModel) as campaignsOnOldModel, latest(openFindings) as openFindings, latest(checks) as checks, latest(at) as lastCheck by datasetGroupArn',
+      'sort openFindings desc, name asc',
       `limit ${QUERY_ROW_LIMIT}`,
     ],
   );

@@ -38,6 +38,7 @@ export class TaskFunctions {
       PM_PUBLISH_UTILIZATION_METRICS: String(config.publishUtilizationMetrics),
       PM_HEALTH_CHECK: config.healthCheck,
       PM_HEALTH_CHECK_INTERVAL_MINUTES: String(config.healthCheckIntervalMinutes),
+      PM_DATA_FEED_CHECKS: String(config.dataFeedChecks),
       ...props.values,
     };
     // The alarm prefix reaches the tasks' IAM resource patterns through their permission context;

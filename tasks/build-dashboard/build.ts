@@ -102,6 +102,7 @@ export function createHandler(
       alarmPrefix: env.alarmPrefix,
       homeRegion: env.homeRegion,
       regions: request.regions ?? env.regions,
+      dataFeed: env.dataFeedChecks,
     });
     // A dry-run deploy never writes, whatever the invocation says; a run's dry run only adds caution.
     const dryRun = env.dryRun || request.dryRun === true;

@@ -29,6 +29,8 @@ export const ENV = {
   stackAlarms: 'PM_STACK_ALARMS',
   /** Optional: the deploy config's healthCheck ("on"/"off"): with it on, the index shows the canary's endpoint health. */
   healthCheck: 'PM_HEALTH_CHECK',
+  /** Optional ("true"/"false", default false): with it true, the dashboard shows the data-feed task's tables. */
+  dataFeedChecks: 'PM_DATA_FEED_CHECKS',
 } as const satisfies Record<string, TaskEnvName>;
 
 
@@ -48,6 +50,8 @@ export interface BuildDashboardEnv {
   stackAlarms: string[];
   /** PM_HEALTH_CHECK is on: the canary writes records (its log group exists). */
   healthCheck: boolean;
+  /** PM_DATA_FEED_CHECKS is true: the data-feed task writes records (its log group exists). */
+  dataFeedChecks: boolean;
 }
 
 /**
@@ -85,6 +89,7 @@ export function readEnv(env: Record<string, string | undefined>): BuildDashboard
     stateTable: env[ENV.stateTable]?.trim() || undefined,
     stackAlarms: stackAlarmNames(env[ENV.stackAlarms]),
     healthCheck: healthCheckOn(env[ENV.healthCheck]),
+    dataFeedChecks: dataFeedChecksOn(env[ENV.dataFeedChecks]),
   };
 }
 
@@ -93,6 +98,13 @@ function healthCheckOn(raw: string | undefined): boolean {
   if (!v || v === 'off') return false;
   if (v === 'on') return true;
   throw new ConfigurationError(`environment variable ${ENV.healthCheck} must be on or off, got ${JSON.stringify(raw)}`);
+}
+
+function dataFeedChecksOn(raw: string | undefined): boolean {
+  const v = raw?.trim();
+  if (!v || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new ConfigurationError(`environment variable ${ENV.dataFeedChecks} must be "true" or "false", got ${JSON.stringify(raw)}`);
 }
 
 function stackAlarmNames(raw: string | undefined): string[] {

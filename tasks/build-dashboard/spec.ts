@@ -13,7 +13,7 @@ export const spec: TaskSpec = {
   entry: 'tasks/build-dashboard/handler.ts',
   // A few Query pages per region and the dashboards' Get/Put: seconds even at 10,000 resources.
   timeoutSeconds: 300,
-  environment: ['PM_HOME_REGION', 'PM_STACK_NAME', 'PM_REGIONS', 'PM_CAMPAIGN_ARNS', 'PM_RECOMMENDER_ARNS', 'PM_MONITOR_STATE_MACHINE_ARN', 'PM_ALARM_PREFIX', 'PM_DRY_RUN', 'PM_STATE_TABLE', 'PM_STACK_ALARMS', 'PM_HEALTH_CHECK'],
+  environment: ['PM_HOME_REGION', 'PM_STACK_NAME', 'PM_REGIONS', 'PM_CAMPAIGN_ARNS', 'PM_RECOMMENDER_ARNS', 'PM_MONITOR_STATE_MACHINE_ARN', 'PM_ALARM_PREFIX', 'PM_DRY_RUN', 'PM_STATE_TABLE', 'PM_STACK_ALARMS', 'PM_HEALTH_CHECK', 'PM_DATA_FEED_CHECKS'],
   permissions: (ctx) => [
     {
       sid: 'OwnDashboards',

@@ -21,7 +21,7 @@ import {
 } from '../aws/cloudwatch';
 import { alarmDiffers, alarmResourceArn } from '../../core/alarms';
 import { toPutInput, toSpec } from './alarm-wire';
-import { isOriginalAlarmName, isOwnedAlarm, isStackAlarmName, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
+import { DATA_FEED_ALARM_INFIX, isDataFeedAlarmName, isOriginalAlarmName, isOwnedAlarm, isStackAlarmName, ownerTag, type AlarmOwnership } from '../../core/contracts/ownership';
 import type { AlarmSpec } from '../../core/types';
 import { ApiCallCounter, describeError, isThrottling, mapWithConcurrency } from './aws-calls';
 import type { Budget } from './budget';
@@ -54,6 +54,11 @@ export interface ReconcileOptions {
   dryRun?: boolean;
   /** Each write (PutMetricAlarm, a DeleteAlarms call) starts only while it allows; default: always. */
   budget?: Budget;
+  /**
+   * The data-feed task's alarms instead of the resources' (default): only names under
+   * `<prefix>IngestionStopped-` are listed, and an obsolete one is deleted when `mayDelete` says so.
+   */
+  dataFeed?: { mayDelete: (alarmName: string) => boolean };
 }
 
 /** Alarm names per kind of change: made (outside a dry run) or planned (in one). */
@@ -96,7 +101,13 @@ export interface AlarmPlan {
  * when discovery was complete and it names a resource of this region (anything else is not ours
  * to judge).
  */
-export function planAlarms(existing: readonly MetricAlarm[], desired: readonly AlarmSpec[], region: string, discoveryComplete: boolean): AlarmPlan {
+export function planAlarms(
+  existing: readonly MetricAlarm[],
+  desired: readonly AlarmSpec[],
+  region: string,
+  discoveryComplete: boolean,
+  mayDelete?: (alarmName: string) => boolean,
+): AlarmPlan {
   const plan: AlarmPlan = { create: [], update: [], unchanged: 0, delete: [] };
   const existingByName = new Map(existing.map((a) => [a.AlarmName!, a]));
   for (const spec of desired) {
@@ -109,6 +120,7 @@ export function planAlarms(existing: readonly MetricAlarm[], desired: readonly A
   const wanted = new Set(desired.map((s) => s.name));
   plan.delete = existing.filter((a) => {
     if (wanted.has(a.AlarmName!)) return false;
+    if (mayDelete) return mayDelete(a.AlarmName!);
     // Top-level Dimensions for a single-metric alarm, the MetricStat's for a metric-math one.
     const arn = alarmResourceArn(a);
     return arn !== undefined && arn.split(':')[3] === region;
@@ -161,7 +173,7 @@ export async function partitionByOwnership(
 export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: readonly AlarmSpec[], opts: ReconcileOptions): Promise<ReconcileResult> {
   const result: ReconcileResult = { created: 0, updated: 0, deleted: 0, unchanged: 0, changes: { create: [], update: [], delete: [] }, notOwned: [], problems: [], carriedOver: 0 };
   const existing = await listOurAlarms(cloudwatch, opts);
-  const plan = planAlarms(existing, desired, opts.region, opts.discoveryComplete);
+  const plan = planAlarms(existing, desired, opts.region, opts.discoveryComplete, opts.dataFeed?.mayDelete);
   result.unchanged = plan.unchanged;
 
   // Tags are read only for the alarms about to be rewritten or deleted: steady state reads none.
@@ -241,9 +253,14 @@ export async function reconcileAlarms(cloudwatch: CloudWatchClient, desired: rea
 }
 
 /** Every metric alarm whose name starts with our prefix, all pages (the original's never: the prefix excludes them). */
-export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: Pick<ReconcileOptions, 'region' | 'calls' | 'ownership'>): Promise<MetricAlarm[]> {
+export async function listOurAlarms(cloudwatch: CloudWatchClient, opts: Pick<ReconcileOptions, 'region' | 'calls' | 'ownership' | 'dataFeed'>): Promise<MetricAlarm[]> {
   const { prefix } = opts.ownership;
-  const all = await describeAlarms(cloudwatch, { prefix, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
-  // The monitor's own alarms (Terraform's) share the prefix but are never a resource's.
-  return all.filter((a) => a.AlarmName?.startsWith(prefix) && !isOriginalAlarmName(a.AlarmName) && !isStackAlarmName(a.AlarmName, prefix));
+  const dataFeed = opts.dataFeed !== undefined;
+  const listed = dataFeed ? `${prefix}${DATA_FEED_ALARM_INFIX}` : prefix;
+  const all = await describeAlarms(cloudwatch, { prefix: listed, alarmTypes: ['MetricAlarm'], where: opts.region }, () => opts.calls.add('DescribeAlarms'));
+  // The monitor's own alarms (Terraform's) share the prefix but are never a resource's; the
+  // data-feed task's are its own.
+  return all.filter(
+    (a) => a.AlarmName?.startsWith(listed) && !isOriginalAlarmName(a.AlarmName) && !isStackAlarmName(a.AlarmName, prefix) && isDataFeedAlarmName(a.AlarmName, prefix) === dataFeed,
+  );
 }

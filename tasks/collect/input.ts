@@ -2,11 +2,10 @@
 import { alarmOwnership, taskEnv, type TaskEnvName } from '../shared/task-env';
 import { canarySettingsOf, type CanarySettings } from '../shared/canary-counts';
 import { spec } from './spec';
-import { behaviourSchema, describeIssues, REGION_PATTERN } from '../../config/schema';
-import { ConfigurationError, InvalidRunInputError } from '../shared/errors';
-import type { RunContext } from '../../core/contracts/run';
+import { ConfigurationError } from '../shared/errors';
 import type { CollectInput } from './collect';
 import type { AlarmOwnership } from '../../core/contracts/ownership';
+import { parseRegionRunInput, topicFor as topicOf } from '../shared/region-input';
 
 /** Environment: JSON map region → SNS topic ARN for alarm actions. */
 export const TOPICS_ENV = 'PM_ALARM_TOPIC_ARNS' satisfies TaskEnvName;
@@ -16,53 +15,15 @@ export const TOPICS_ENV = 'PM_ALARM_TOPIC_ARNS' satisfies TaskEnvName;
  * @throws InvalidRunInputError naming the missing or malformed field.
  */
 export function parseCollectInput(event: unknown): CollectInput {
-  if (!event || typeof event !== 'object' || Array.isArray(event)) {
-    throw new InvalidRunInputError(`collect input must be an object { region, run }, got ${Array.isArray(event) ? 'an array' : typeof event}`);
-  }
-  const { region, run } = event as { region?: unknown; run?: unknown };
-  if (typeof region !== 'string' || !REGION_PATTERN.test(region)) {
-    throw new InvalidRunInputError(`collect input: region: expected an AWS region such as us-east-1, got ${JSON.stringify(region)}`);
-  }
-  if (!run || typeof run !== 'object' || Array.isArray(run)) {
-    throw new InvalidRunInputError(`collect input: run: expected the resolved run object, got ${JSON.stringify(run) ?? 'nothing'}`);
-  }
-  const { now, executionName, ...behaviour } = run as Record<string, unknown>;
-  if (typeof now !== 'string' || !Number.isFinite(Date.parse(now))) {
-    throw new InvalidRunInputError(`collect input: run.now: expected an ISO-8601 time, got ${JSON.stringify(now)}`);
-  }
-  if (typeof executionName !== 'string') {
-    throw new InvalidRunInputError(`collect input: run.executionName: expected a string, got ${JSON.stringify(executionName)}`);
-  }
-  const parsed = behaviourSchema.safeParse(behaviour);
-  if (!parsed.success) {
-    throw new InvalidRunInputError(`collect input: ${describeIssues(parsed.error).replace(/(^|; )/g, '$1run.')}`);
-  }
-  const parsedRun: RunContext = { ...parsed.data, now, executionName };
-  return { region, run: parsedRun };
+  return parseRegionRunInput(event, 'collect');
 }
 
 /**
- * The alarm topic of `region` from PM_ALARM_TOPIC_ARNS (or the map variable `name`, e.g.
- * PM_CRITICAL_TOPIC_ARNS; undefined when the region has none).
+ * The alarm topic of `region` from PM_ALARM_TOPIC_ARNS (or the map variable `name`).
  * @throws ConfigurationError when the variable is not a JSON object of strings.
  */
 export function topicFor(region: string, raw = taskEnv(spec).optional(TOPICS_ENV), name: TaskEnvName = TOPICS_ENV): string | undefined {
-  if (raw === undefined || raw.trim() === '') return undefined;
-  let map: unknown;
-  try {
-    map = JSON.parse(raw);
-  } catch (err) {
-    throw new ConfigurationError(`${name} is not JSON (expected {"<region>": "<topic ARN>"}): ${(err as Error).message}`);
-  }
-  if (!map || typeof map !== 'object' || Array.isArray(map)) {
-    throw new ConfigurationError(`${name} must be a JSON object {"<region>": "<topic ARN>"}`);
-  }
-  const topic = (map as Record<string, unknown>)[region];
-  if (topic === undefined) return undefined;
-  if (typeof topic !== 'string' || !topic.startsWith('arn:')) {
-    throw new ConfigurationError(`${name}.${region} must be an SNS topic ARN, got ${JSON.stringify(topic)}`);
-  }
-  return topic;
+  return topicOf(region, raw, name);
 }
 
 /** PM_STATE_TABLE: the state table's name; undefined when unset (then the process-local state). */

@@ -24,6 +24,7 @@ export const TASK_ENV = {
   PM_CRITICAL_TOPIC_ARNS: 'SNS topic per monitored region that critical KPI alarms also notify (JSON object region → ARN)',
   PM_HEALTH_CHECK: 'deploy config healthCheck ("on"/"off"): collect then subtracts the canary\'s requests and sets the availability alarm',
   PM_HEALTH_CHECK_INTERVAL_MINUTES: 'deploy config healthCheckIntervalMinutes: minutes between two canary runs',
+  PM_DATA_FEED_CHECKS: '"true"/"false": the data-feed task checks each dataset group hourly; the dashboard then shows its data-feed tables',
   PM_CANARY_REQUEST: 'the canary\'s default request shape (JSON: userId, itemId, inputList from the deploy config)',
   PM_MONITOR_STATE_MACHINE_ARN: 'never set by the stack (the MONITOR definition references the dashboard builder: a cycle); the builder derives it from its own ARN unless given',
 } as const;

@@ -25,9 +25,28 @@ export type RegionOutcome =
     }
   | { region: string; ok: false; error: string; cause: string };
 
+/** One region's data-feed check as the MONITOR passes it (tasks/data-feed result, or its failure). */
+export type DataFeedOutcome =
+  | { region: string; datasetGroups: number; checked: number; open: number; opened: number; recovered: number; notified: number; wouldNotify: number; problems: { target: string; error: string }[]; ok?: undefined }
+  | { region: string; ok: false; error: string; cause: string };
+
 export interface SummarizeInput {
   run: RunContext;
   regionResults: RegionOutcome[];
+  /** Absent (or empty) when dataFeedChecks is off. */
+  dataFeedResults?: DataFeedOutcome[];
+}
+
+/** The data-feed checks of a run, summed over its regions (a failed region's check is a run problem, never a failed run). */
+export interface DataFeedSummary {
+  datasetGroups: number;
+  checked: number;
+  open: number;
+  opened: number;
+  recovered: number;
+  notified: number;
+  wouldNotify: number;
+  problems: number;
 }
 
 export interface RunSummary {
@@ -66,6 +85,8 @@ export interface RunSummary {
   fleetFingerprint: string;
   /** The fleet differs from the previous run this container saw (or no previous run is known). */
   fleetChanged: boolean;
+  /** With dataFeedChecks on. */
+  dataFeed?: DataFeedSummary;
 }
 
 export interface RunWouldWrite extends WouldWrite {
@@ -90,6 +111,12 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
     .map((r) => ({ region: r.region, error: String(r.error ?? 'Error'), cause: String(r.cause ?? '') }));
   const failed = failedInFull.map((r) => ({ ...r, cause: r.cause.slice(0, MAX_CAUSE_CHARS) }));
   const sum = (f: (r: (typeof ok)[number]) => number) => ok.reduce((acc, r) => acc + f(r), 0);
+  const feeds = Array.isArray(input.dataFeedResults) ? input.dataFeedResults : [];
+  const feedsOk = feeds.filter((r): r is Extract<DataFeedOutcome, { ok?: undefined }> => r.ok !== false);
+  const feedSum = (f: (r: (typeof feedsOk)[number]) => number) => feedsOk.reduce((acc, r) => acc + f(r), 0);
+  const feedRunProblems: Problem[] = feeds
+    .filter((r): r is Extract<DataFeedOutcome, { ok: false }> => r.ok === false)
+    .map((r) => ({ target: `dataFeed:${r.region}`, error: `data-feed check failed: ${String(r.error ?? 'Error')} ${String(r.cause ?? '').slice(0, MAX_CAUSE_CHARS)}`.trim() }));
   const fingerprint = createHash('sha256')
     .update(
       ok
@@ -135,12 +162,26 @@ export function summarize(input: SummarizeInput, previousFingerprint?: string): 
       tagReads: sum((r) => r.carriedOver?.tagReads ?? 0),
       alarmWrites: sum((r) => r.carriedOver?.alarmWrites ?? 0),
     },
-    problems: sum((r) => r.problems.length),
-    runProblems: [],
+    problems: sum((r) => r.problems.length) + feedSum((r) => r.problems.length) + feedRunProblems.length,
+    runProblems: feedRunProblems,
     ...(failed.length > 0 ? { failureCause: failureCause(failedInFull, input.regionResults.length) } : {}),
     fleetFingerprint: fingerprint,
     // A failed region hides part of the fleet: do not call that a change.
     fleetChanged: failed.length === 0 && fingerprint !== previousFingerprint,
+    ...(feeds.length > 0
+      ? {
+          dataFeed: {
+            datasetGroups: feedSum((r) => r.datasetGroups),
+            checked: feedSum((r) => r.checked),
+            open: feedSum((r) => r.open),
+            opened: feedSum((r) => r.opened),
+            recovered: feedSum((r) => r.recovered),
+            notified: feedSum((r) => r.notified),
+            wouldNotify: feedSum((r) => r.wouldNotify),
+            problems: feedSum((r) => r.problems.length) + feedRunProblems.length,
+          },
+        }
+      : {}),
   };
 }
 
